@@ -1,0 +1,37 @@
+# Binôme — the two commands of the README, and a few helpers.
+.PHONY: demo test setup serve worker lint format messages clean
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+## make demo: set up .venv, migrate a SQLite database, load the demo, serve.
+demo:
+	@scripts/bootstrap
+	DEBUG=1 .venv/bin/python manage.py migrate --no-input
+	DEBUG=1 .venv/bin/python manage.py demo
+	@echo "Binôme : http://$(HOST):$(PORT)/"
+	DEBUG=1 .venv/bin/python manage.py runserver $(HOST):$(PORT)
+
+## make test: lint and run the whole suite on SQLite, then on PostgreSQL.
+test:
+	@scripts/test
+
+setup:
+	@scripts/bootstrap --dev
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy pairmaker
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+## make messages: extract new msgids into the French catalogue.
+messages: setup
+	DEBUG=1 .venv/bin/python manage.py makemessages -l fr --no-obsolete
+	@scripts/bootstrap
+
+clean:
+	rm -rf .venv staticfiles .pytest_cache .mypy_cache .ruff_cache

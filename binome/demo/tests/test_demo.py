@@ -1,0 +1,137 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from binome.accounts.models import User
+from binome.demo.services import DEMO_PASSWORD, load_demo
+from binome.pairs.models import Pair
+from binome.people.models import Department, Person
+from binome.programs.models import Enrolment, Programme, SkillWish
+from binome.skills.models import Assessment, AssessmentItem
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    User,
+    Person,
+    Department,
+    Programme,
+    Enrolment,
+    SkillWish,
+    Pair,
+    Assessment,
+    AssessmentItem,
+]
+
+
+def _snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", flat=True))
+        for model in MODELS
+    } | {
+        "people": sorted(
+            Person.objects.values_list(
+                "employee_id",
+                "first_name",
+                "last_name",
+                "level",
+                "manager__employee_id",
+            )
+        ),
+        "pairs": sorted(
+            Pair.objects.values_list("mentor__person__email", "mentee__person__email")
+        ),
+    }
+
+
+@pytest.fixture
+def demo():
+    return load_demo()
+
+
+def test_demo_is_idempotent(demo):
+    first = _snapshot()
+    load_demo()
+    assert _snapshot() == first
+
+
+def test_demo_command_prints_the_accounts(capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    for email in ("rh@", "camille@", "bernard@", "ines@"):
+        assert f"{email}binome.example" in out
+    assert DEMO_PASSWORD in out
+
+
+def test_demo_company_has_the_promised_shape(demo):
+    assert Person.objects.count() >= 150
+    assert Department.objects.count() >= 8
+    assert set(Person.objects.values_list("level", flat=True)) == {1, 2, 3, 4, 5}
+    # A single management tree: only the CEO has no manager.
+    assert Person.objects.filter(manager=None).count() == 1
+    assert all(
+        "fr" in langs for langs in Person.objects.values_list("languages", flat=True)
+    )
+
+
+def test_demo_accounts_log_in_with_the_shared_password(demo, settings):
+    for email in ("rh", "camille", "bernard", "ines"):
+        assert authenticate(username=f"{email}@binome.example", password=DEMO_PASSWORD)
+
+
+def test_demo_pilot_runs_with_eight_pairs_including_camille_and_bernard(demo):
+    pilot = Programme.objects.get(slug="pilote-2026")
+    assert pilot.status == Programme.Status.RUNNING and pilot.is_pilot
+    pairs = (
+        Pair.objects.in_programme(pilot)
+        .active()
+        .select_related("mentor__person", "mentee__person")
+    )
+    assert pairs.count() == 8
+    assert pairs.filter(
+        mentor__person__email="camille@binome.example",
+        mentee__person__email="bernard@binome.example",
+    ).exists()
+    for pair in pairs:
+        mentor, mentee = pair.mentor.person, pair.mentee.person
+        assert mentor.level < mentee.level
+        assert mentor.department_id != mentee.department_id
+        assert not mentor.in_reporting_line_with(mentee)
+
+
+def test_demo_wave_has_sixty_enrolments_ready_to_match(demo):
+    wave = Programme.objects.get(slug="vague-2027")
+    assert wave.status == Programme.Status.RECRUITING
+    enrolments = wave.enrolments.all()
+    assert enrolments.count() == 60
+    assert not enrolments.exclude(status=Enrolment.Status.ACCEPTED).exists()
+    assert not enrolments.filter(consent_at=None).exists()
+    mentors, mentees = enrolments.mentors().count(), enrolments.mentees().count()
+    assert mentors > 0 and mentees > mentors
+    ines = enrolments.get(person__email="ines@binome.example")
+    assert not Pair.objects.filter(mentor=ines).exists()
+    # Everyone has wishes to match on, and a baseline self-assessment.
+    assert not enrolments.filter(skill_wishes=None).exists()
+    assert not Person.objects.filter(
+        enrolments__in=enrolments, assessments=None
+    ).exists()
+
+
+def test_rh_manages_both_programmes(demo):
+    rh = User.objects.get(email="rh@binome.example")
+    assert set(Programme.objects.managed_by(rh).values_list("slug", flat=True)) == {
+        "pilote-2026",
+        "vague-2027",
+    }
+
+
+def test_juniors_rate_themselves_higher_on_digital_than_seniors(demo):
+    from django.db.models import Avg
+
+    def mean(levels, kind):
+        return AssessmentItem.objects.filter(
+            assessment__person__level__in=levels, skill__area__kind=kind
+        ).aggregate(m=Avg("level"))["m"]
+
+    assert mean([1], "digital") > mean([5], "digital") + 1
+    assert mean([5], "leadership") > mean([1], "leadership") + 1

@@ -1,0 +1,550 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from binome.people.models import Organisation, Person
+from binome.skills.models import Skill
+
+# Score components of the matching engine, with their default weights. The
+# keys are the engine's identifiers; labels are for the UI.
+MATCHING_WEIGHTS: dict[str, tuple[Any, float]] = {
+    "complementarity": (_("Complementarity of skills"), 0.35),
+    "reciprocity": (_("Reciprocity (what the mentor learns)"), 0.15),
+    "teaching": (_("Teaching ability"), 0.15),
+    "affinity": (_("Shared interests"), 0.10),
+    "availability": (_("Shared availability"), 0.10),
+    "silo": (_("Silo-crossing"), 0.10),
+    "coffee": (_("« Café virtuel » feedback"), 0.05),
+}
+
+# Hard rules, with their defaults: every rule is on unless a programme relaxes it.
+MATCHING_RULES: dict[str, tuple[Any, Any]] = {
+    "forbid_reporting_line": (_("No line-management link, direct or indirect"), True),
+    "require_common_language": (_("At least one common language"), True),
+    "require_compatible_format": (_("A compatible format"), True),
+    "min_common_slots": (_("Minimum common weekly slots"), 1),
+    "mentor_more_junior": (_("The mentor is more junior than the mentee"), True),
+    "same_department": (_("Same department: forbid, penalise or allow"), "forbid"),
+    "objective": (_("Objective: coverage first, or score only"), "coverage"),
+    "min_score": (_("Minimum score of a pair (score-only objective)"), 0.0),
+}
+SAME_DEPARTMENT_CHOICES = {"forbid", "penalise", "allow"}
+OBJECTIVE_CHOICES = {"coverage", "score"}
+
+
+def default_weights() -> dict[str, float]:
+    return {key: weight for key, (_label, weight) in MATCHING_WEIGHTS.items()}
+
+
+def default_rules() -> dict[str, Any]:
+    return {key: value for key, (_label, value) in MATCHING_RULES.items()}
+
+
+def validate_weights(value: object) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Weights must be a mapping."))
+    unknown = sorted(set(value) - set(MATCHING_WEIGHTS))
+    if unknown:
+        raise ValidationError(
+            _("Unknown weight: %(names)s."), params={"names": ", ".join(unknown)}
+        )
+    for key, weight in value.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            raise ValidationError(
+                _("The weight %(name)s must be a number."), params={"name": key}
+            )
+        if not 0 <= weight <= 10:
+            raise ValidationError(
+                _("The weight %(name)s must be between 0 and 10."), params={"name": key}
+            )
+
+
+def validate_rules(value: object) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Rules must be a mapping."))
+    unknown = sorted(set(value) - set(MATCHING_RULES))
+    if unknown:
+        raise ValidationError(
+            _("Unknown rule: %(names)s."), params={"names": ", ".join(unknown)}
+        )
+    for key, rule in value.items():
+        default = MATCHING_RULES[key][1]
+        if isinstance(default, bool):
+            ok = isinstance(rule, bool)
+        elif isinstance(default, int):
+            ok = (
+                isinstance(rule, int) and not isinstance(rule, bool) and 0 <= rule <= 10
+            )
+        elif isinstance(default, float):
+            ok = isinstance(rule, int | float) and not isinstance(rule, bool)
+            ok = ok and 0 <= rule <= 1
+        else:
+            choices = (
+                SAME_DEPARTMENT_CHOICES
+                if key == "same_department"
+                else OBJECTIVE_CHOICES
+            )
+            ok = rule in choices
+        if not ok:
+            raise ValidationError(
+                _("The rule %(name)s has an invalid value."), params={"name": key}
+            )
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def managed_by(self, user: Any) -> ProgrammeQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(managers=user)
+
+    def with_participant(self, user: Any) -> ProgrammeQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(enrolments__person__user=user).distinct()
+
+
+class Programme(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        RECRUITING = "recruiting", _("Recruiting")
+        MATCHING = "matching", _("Matching")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    class Format(models.TextChoices):
+        REMOTE = "remote", _("Remote")
+        ONSITE = "onsite", _("On site")
+        HYBRID = "hybrid", _("Remote or on site")
+
+    # The lifecycle only moves forward, one step at a time, except that a
+    # programme can go back from matching to recruiting to take late volunteers.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.RECRUITING},
+        Status.RECRUITING: {Status.MATCHING},
+        Status.MATCHING: {Status.RECRUITING, Status.RUNNING},
+        Status.RUNNING: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="programmes",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    is_pilot = models.BooleanField(
+        _("pilot"), default=False, help_text=_("A pilot usually has 5 to 10 pairs.")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        _("days between sessions"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.HYBRID
+    )
+    # Eligibility uses hierarchy level and seniority, never age.
+    mentor_max_level = models.PositiveSmallIntegerField(
+        _("highest level of a mentor"),
+        choices=Person.Level.choices,
+        null=True,
+        blank=True,
+    )
+    mentee_min_level = models.PositiveSmallIntegerField(
+        _("lowest level of a mentee"),
+        choices=Person.Level.choices,
+        null=True,
+        blank=True,
+    )
+    mentor_max_seniority = models.PositiveSmallIntegerField(
+        _("maximum seniority of a mentor (years)"), null=True, blank=True
+    )
+    mentee_min_seniority = models.PositiveSmallIntegerField(
+        _("minimum seniority of a mentee (years)"), null=True, blank=True
+    )
+    mentor_capacity = models.PositiveSmallIntegerField(
+        _("mentees per mentor"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    matching_weights = models.JSONField(
+        _("matching weights"),
+        default=default_weights,
+        blank=True,
+        validators=[validate_weights],
+    )
+    matching_rules = models.JSONField(
+        _("matching rules"),
+        default=default_rules,
+        blank=True,
+        validators=[validate_rules],
+    )
+    skills = models.ManyToManyField(
+        Skill,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("skills in use"),
+        help_text=_("Leave empty to use the whole catalogue."),
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_programmes",
+        verbose_name=_("programme managers"),
+    )
+    cloned_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clones",
+        verbose_name=_("cloned from"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "recruiting", "matching", "running", "closed"]
+                ),
+                name="programme_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="programme_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(session_minutes__gte=10) & Q(session_minutes__lte=240),
+                name="programme_session_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_days__gte=1) & Q(cadence_days__lte=90),
+                name="programme_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_capacity__gte=1) & Q(mentor_capacity__lte=10),
+                name="programme_capacity_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def weights(self) -> dict[str, float]:
+        """The programme's weights, completed with the defaults."""
+        return default_weights() | dict(self.matching_weights or {})
+
+    def rules(self) -> dict[str, Any]:
+        """The programme's hard rules, completed with the defaults."""
+        return default_rules() | dict(self.matching_rules or {})
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def move_to(self, status: str) -> None:
+        """Move along the lifecycle; raises ValidationError on a forbidden step."""
+        if not self.can_move_to(status):
+            raise ValidationError(
+                _("A programme cannot go from %(old)s to %(new)s."),
+                params={
+                    "old": self.get_status_display(),
+                    "new": self.Status(status).label,
+                },
+            )
+        self.status = status
+        self.save(update_fields=["status"])
+
+    def ineligibility_reasons(
+        self, person: Person, role: str, today: datetime.date | None = None
+    ) -> list[str]:
+        """Why a person may not take a role here; an empty list means eligible."""
+        reasons: list[str] = []
+        seniority = person.seniority_years(today)
+        if role == Enrolment.Role.MENTOR:
+            if (
+                self.mentor_max_level is not None
+                and person.level > self.mentor_max_level
+            ):
+                reasons.append(
+                    gettext("Mentors are at level %(level)s or below.")
+                    % {"level": self.mentor_max_level}
+                )
+            if (
+                self.mentor_max_seniority is not None
+                and seniority is not None
+                and seniority > self.mentor_max_seniority
+            ):
+                reasons.append(
+                    gettext("Mentors have at most %(years)s years in the company.")
+                    % {"years": self.mentor_max_seniority}
+                )
+        else:
+            if (
+                self.mentee_min_level is not None
+                and person.level < self.mentee_min_level
+            ):
+                reasons.append(
+                    gettext("Mentees are at level %(level)s or above.")
+                    % {"level": self.mentee_min_level}
+                )
+            if self.mentee_min_seniority is not None and (
+                seniority is None or seniority < self.mentee_min_seniority
+            ):
+                reasons.append(
+                    gettext("Mentees have at least %(years)s years in the company.")
+                    % {"years": self.mentee_min_seniority}
+                )
+        return reasons
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The end date comes before the start date.")}
+            )
+
+
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def active(self) -> EnrolmentQuerySet:
+        return self.exclude(
+            status__in=[Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED]
+        )
+
+    def mentors(self) -> EnrolmentQuerySet:
+        return self.filter(role=Enrolment.Role.MENTOR)
+
+    def mentees(self) -> EnrolmentQuerySet:
+        return self.filter(role=Enrolment.Role.MENTEE)
+
+    def for_user(self, user: Any) -> EnrolmentQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(person__user=user)
+
+
+class Enrolment(models.Model):
+    """A person's participation in a programme, in one role. Opt-in only."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        VOLUNTEERED = "volunteered", _("Volunteered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("programme"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_version = models.CharField(
+        _("version of the consent notice"), max_length=20, blank=True
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("mentees (for a mentor)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Leave empty to use the programme's setting."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["programme", "role", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "person", "role"], name="enrolment_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["mentor", "mentee"]), name="enrolment_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "invited",
+                        "volunteered",
+                        "accepted",
+                        "declined",
+                        "withdrawn",
+                    ]
+                ),
+                name="enrolment_status_valid",
+            ),
+            # Opt-in: nobody goes past the invitation without consenting.
+            models.CheckConstraint(
+                condition=Q(status="invited") | Q(consent_at__isnull=False),
+                name="enrolment_consent_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="withdrawn") | Q(withdrawn_at__isnull=True),
+                name="enrolment_withdrawn_at_only_when_withdrawn",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True)
+                | (Q(capacity__gte=1) & Q(capacity__lte=10)),
+                name="enrolment_capacity_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} – {self.programme}"
+
+    @property
+    def effective_capacity(self) -> int:
+        return self.capacity or self.programme.mentor_capacity
+
+    def give_consent(self, *, version: str) -> None:
+        self.consent_at = timezone.now()
+        self.consent_version = version
+        if self.status == self.Status.INVITED:
+            self.status = self.Status.VOLUNTEERED
+
+    def withdraw(self) -> None:
+        self.status = self.Status.WITHDRAWN
+        self.withdrawn_at = timezone.now()
+        self.save(update_fields=["status", "withdrawn_at", "updated_at"])
+
+
+class SkillWish(models.Model):
+    """A skill a participant wants to learn (with a priority) or can teach."""
+
+    class Intent(models.TextChoices):
+        LEARN = "learn", _("Wants to learn")
+        TEACH = "teach", _("Can teach")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="skill_wishes",
+        verbose_name=_("enrolment"),
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="+", verbose_name=_("skill")
+    )
+    intent = models.CharField(_("intent"), max_length=10, choices=Intent.choices)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("1 = nice to have, 3 = essential."),
+    )
+
+    class Meta:
+        verbose_name = _("skill wish")
+        verbose_name_plural = _("skill wishes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "skill", "intent"], name="skill_wish_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1) & Q(priority__lte=3),
+                name="skill_wish_priority_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(intent__in=["learn", "teach"]),
+                name="skill_wish_intent_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_intent_display()}: {self.skill}"
+
+
+class Goal(models.Model):
+    """A participant's goal with a simple, measurable KPI."""
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="goals",
+        verbose_name=_("enrolment"),
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    kpi = models.CharField(
+        _("measurable target"),
+        max_length=200,
+        help_text=_("For example: « publier un post LinkedIn par semaine »."),
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    skill = models.ForeignKey(
+        Skill,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked skill"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["enrolment", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gt=0),
+                name="goal_target_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

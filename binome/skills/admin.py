@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import Assessment, AssessmentItem, LevelDescriptor, Skill, SkillArea
+
+
+@admin.register(SkillArea)
+class SkillAreaAdmin(admin.ModelAdmin):
+    list_display = ("name_fr", "name_en", "code", "kind", "position")
+    list_filter = ("kind",)
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("name_fr", "name_en", "code", "area", "kind", "is_active")
+    list_filter = ("area", "kind", "is_active")
+    search_fields = ("name_fr", "name_en", "code")
+
+
+@admin.register(LevelDescriptor)
+class LevelDescriptorAdmin(admin.ModelAdmin):
+    list_display = ("level", "label_fr", "label_en", "skill")
+    list_filter = ("level",)
+
+
+class AssessmentItemInline(admin.TabularInline):
+    model = AssessmentItem
+    extra = 0
+    autocomplete_fields = ("skill",)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ("person", "assessed_on", "phase", "assessor")
+    list_filter = ("phase",)
+    search_fields = ("person__last_name", "person__first_name")
+    inlines = [AssessmentItemInline]
+    autocomplete_fields = ("person", "assessor")

@@ -1,0 +1,60 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from binome.skills.models import Assessment, AssessmentItem, Skill
+
+
+def _assess(person, on, levels, assessor=None, phase=Assessment.Phase.BASELINE):
+    assessment = Assessment.objects.create(
+        person=person, assessed_on=on, assessor=assessor, phase=phase
+    )
+    for code, level in levels.items():
+        AssessmentItem.objects.create(
+            assessment=assessment, skill=Skill.objects.get(code=code), level=level
+        )
+    return assessment
+
+
+def test_assessments_are_kept_per_date_so_progress_can_be_compared(people):
+    bernard = people["bernard"]
+    _assess(bernard, datetime.date(2026, 9, 1), {"linkedin": 1, "generative-ai": 0})
+    _assess(
+        bernard,
+        datetime.date(2026, 12, 1),
+        {"linkedin": 3, "generative-ai": 2},
+        phase=Assessment.Phase.FINAL,
+    )
+    history = list(Assessment.objects.for_person(bernard).order_by("assessed_on"))
+    assert [a.levels() for a in history] == [
+        {"linkedin": 1, "generative-ai": 0},
+        {"linkedin": 3, "generative-ai": 2},
+    ]
+
+
+def test_assessment_by_an_assessor_is_told_apart_from_a_self_assessment(people):
+    camille, odile = people["camille"], people["odile"]
+    own = _assess(camille, datetime.date(2026, 9, 1), {"dataviz": 3})
+    by_hr = _assess(
+        camille, datetime.date(2026, 9, 2), {"dataviz": 2}, assessor=odile.user
+    )
+    assert own.is_self_assessment and not by_hr.is_self_assessment
+    assert list(Assessment.objects.self_assessed()) == [own]
+
+
+@pytest.mark.parametrize("level", [5, 9])
+def test_levels_above_four_are_refused(people, level):
+    assessment = Assessment.objects.create(person=people["camille"])
+    with pytest.raises(IntegrityError):
+        AssessmentItem.objects.create(
+            assessment=assessment, skill=Skill.objects.get(code="seo"), level=level
+        )
+
+
+def test_a_skill_appears_once_per_assessment(people):
+    assessment = Assessment.objects.create(person=people["camille"])
+    skill = Skill.objects.get(code="seo")
+    AssessmentItem.objects.create(assessment=assessment, skill=skill, level=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssessmentItem.objects.create(assessment=assessment, skill=skill, level=3)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from binome import views
+
+admin.site.site_header = _("Binôme administration")
+admin.site.site_title = _("Binôme")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compte/", include("binome.accounts.urls")),
+    path("programmes/", include("binome.programs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

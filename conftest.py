@@ -1,0 +1,160 @@
+"""The shared cast of the test stories.
+
+Camille (a junior in IT) mentors Bernard (an executive in Finance) in the
+pilot. Inès is enrolled in the pilot but not paired, and must never see
+their workspace. Odile runs the programme. Victor runs another programme.
+"""
+
+import datetime
+
+import pytest
+
+DAY = datetime.datetime(2026, 9, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    # Argon2 is deliberately slow; tests do not need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No collectstatic manifest in tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture
+def org(db):
+    from binome.people.models import Organisation
+
+    return Organisation.objects.create(name="Groupe Test", slug="groupe-test")
+
+
+@pytest.fixture
+def departments(org):
+    from binome.people.models import Department
+
+    dsi = Department.objects.create(organisation=org, name="DSI", code="dsi")
+    return {
+        "dsi": dsi,
+        "data": Department.objects.create(
+            organisation=org, name="Data", code="data", parent=dsi
+        ),
+        "finance": Department.objects.create(
+            organisation=org, name="Finance", code="finance"
+        ),
+        "rh": Department.objects.create(organisation=org, name="RH", code="rh"),
+    }
+
+
+def _person(org, dept, first, last, level, **kw):
+    from binome.accounts.models import User
+    from binome.people.models import Person
+
+    email = f"{first.lower()}@test.example"
+    user = User.objects.create_user(
+        email=email, password="mot-de-passe-solide", first_name=first, last_name=last
+    )
+    return Person.objects.create(
+        organisation=org,
+        user=user,
+        first_name=first,
+        last_name=last,
+        email=email,
+        department=dept,
+        level=level,
+        languages=["fr", "en"],
+        availability=["mon-am", "thu-pm"],
+        **kw,
+    )
+
+
+@pytest.fixture
+def people(org, departments):
+    return {
+        "camille": _person(
+            org, departments["data"], "Camille", "Rivière", 1, hire_year=2024
+        ),
+        "bernard": _person(
+            org, departments["finance"], "Bernard", "Lemoine", 5, hire_year=1998
+        ),
+        "ines": _person(
+            org, departments["data"], "Inès", "Benhamou", 1, hire_year=2025
+        ),
+        "odile": _person(
+            org, departments["rh"], "Odile", "Marchand", 4, hire_year=2005
+        ),
+        "victor": _person(org, departments["rh"], "Victor", "Hugo", 4, hire_year=2003),
+        "xavier": _person(
+            org, departments["finance"], "Xavier", "Nul", 2, hire_year=2019
+        ),
+    }
+
+
+@pytest.fixture
+def pilot(org, people):
+    from binome.programs.models import Programme
+
+    programme = Programme.objects.create(
+        organisation=org,
+        name="Pilote",
+        slug="pilote",
+        status=Programme.Status.RUNNING,
+        is_pilot=True,
+        start_date=datetime.date(2026, 9, 14),
+        end_date=datetime.date(2026, 12, 18),
+    )
+    programme.managers.add(people["odile"].user)
+    return programme
+
+
+@pytest.fixture
+def other_programme(org, people):
+    from binome.programs.models import Programme
+
+    programme = Programme.objects.create(
+        organisation=org, name="Autre programme", slug="autre"
+    )
+    programme.managers.add(people["victor"].user)
+    return programme
+
+
+@pytest.fixture
+def enrolments(pilot, people):
+    from binome.programs.models import Enrolment
+
+    def enrol(person, role):
+        return Enrolment.objects.create(
+            programme=pilot,
+            person=person,
+            role=role,
+            status=Enrolment.Status.ACCEPTED,
+            consent_at=DAY,
+            consent_version="test",
+        )
+
+    return {
+        "camille": enrol(people["camille"], Enrolment.Role.MENTOR),
+        "bernard": enrol(people["bernard"], Enrolment.Role.MENTEE),
+        "ines": enrol(people["ines"], Enrolment.Role.MENTOR),
+    }
+
+
+@pytest.fixture
+def pair(enrolments):
+    from binome.pairs.models import Pair
+
+    return Pair.objects.create(
+        mentor=enrolments["camille"], mentee=enrolments["bernard"]
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(person):
+        client.force_login(person.user)
+        return client
+
+    return _login
