@@ -109,3 +109,17 @@ def test_admin_is_in_french(client, db):
     assert "Administration de Binôme" in html
     for model in ("Programmes", "Inscriptions", "Compétences", "Personnes", "Binômes"):
         assert model in html, model
+
+
+def test_french_first_even_with_an_english_browser(client, db):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert '<html lang="fr">' in response.text
+    assert response["Content-Language"] == "fr"
+
+
+def test_account_language_applies_when_no_choice_was_made(login, people):
+    camille = people["camille"]
+    camille.user.language = "en"
+    camille.user.save()
+    html = login(camille).get(reverse("home")).text
+    assert '<html lang="en">' in html
