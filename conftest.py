@@ -16,6 +16,11 @@ DAY = datetime.datetime(2026, 9, 2, 9, 0, tzinfo=datetime.UTC)
 def _fast_tests(settings):
     # Argon2 is deliberately slow; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once, so emails land in mail.outbox; one test
+    # runs the real database worker.
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
     # No collectstatic manifest in tests.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -149,6 +154,23 @@ def pair(enrolments):
     return Pair.objects.create(
         mentor=enrolments["camille"], mentee=enrolments["bernard"]
     )
+
+
+@pytest.fixture
+def recruiting(org, people):
+    """A programme recruiting volunteers: Odile manages it, Victor is on its panel."""
+    from binome.programs.models import Programme
+
+    programme = Programme.objects.create(
+        organisation=org,
+        name="Vague 2027",
+        slug="vague",
+        status=Programme.Status.RECRUITING,
+        mentor_max_level=2,
+        mentee_min_level=3,
+    )
+    programme.managers.add(people["odile"].user)
+    return programme
 
 
 @pytest.fixture

@@ -276,6 +276,19 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    PROFILE_FIELDS = ("department", "site", "languages", "availability")
+
+    def missing_profile_fields(self) -> list[str]:
+        """The profile fields still to fill in before matching can use the person."""
+        missing = [f for f in self.PROFILE_FIELDS if not getattr(self, f)]
+        if not (self.accepts_remote or self.accepts_onsite):
+            missing.append("formats")
+        return missing
+
+    @property
+    def is_profile_complete(self) -> bool:
+        return not self.missing_profile_fields()
+
     def seniority_years(self, today: datetime.date | None = None) -> int | None:
         if self.hire_year is None:
             return None

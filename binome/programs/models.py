@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from binome.people.models import Organisation, Person
@@ -40,6 +42,13 @@ MATCHING_RULES: dict[str, tuple[Any, Any]] = {
 }
 SAME_DEPARTMENT_CHOICES = {"forbid", "penalise", "allow"}
 OBJECTIVE_CHOICES = {"coverage", "score"}
+
+
+INVITATION_SALT = "binome.programs.invitation"
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(12)
 
 
 def default_weights() -> dict[str, float]:
@@ -217,6 +226,46 @@ class Programme(models.Model):
         related_name="managed_programmes",
         verbose_name=_("programme managers"),
     )
+    open_call = models.BooleanField(
+        _("open call for volunteers"),
+        default=False,
+        help_text=_(
+            "Everyone in the organisation sees the programme and may volunteer. "
+            "Otherwise, only people with the invitation link can join."
+        ),
+    )
+    invitation_nonce = models.CharField(
+        _("invitation key"),
+        max_length=32,
+        default=_new_nonce,
+        editable=False,
+        help_text=_("Changing it revokes every invitation link sent so far."),
+    )
+    require_preparation = models.BooleanField(
+        _("preparation required before matching"),
+        default=False,
+        help_text=_("Mentors must complete the didactics module to be matched."),
+    )
+    coffee_enabled = models.BooleanField(
+        _("shortlist and « café virtuel »"),
+        default=False,
+        help_text=_(
+            "Mentees see recommended mentors and can meet them for an introductory "
+            "coffee before the pairs are final."
+        ),
+    )
+    shortlist_size = models.PositiveSmallIntegerField(
+        _("mentors in a shortlist"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="casting_panels",
+        verbose_name=_("casting panel"),
+        help_text=_("People who assess mentor candidates, besides the managers."),
+    )
     cloned_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -257,6 +306,10 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(mentor_capacity__gte=1) & Q(mentor_capacity__lte=10),
                 name="programme_capacity_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(shortlist_size__gte=1) & Q(shortlist_size__lte=10),
+                name="programme_shortlist_size_range",
             ),
         ]
 
@@ -328,6 +381,38 @@ class Programme(models.Model):
                     % {"years": self.mentee_min_seniority}
                 )
         return reasons
+
+    @property
+    def is_recruiting(self) -> bool:
+        return self.status == self.Status.RECRUITING
+
+    def invitation_token(self) -> str:
+        """A signed token for the invitation link; rotating the nonce revokes it."""
+        return signing.dumps([self.pk, self.invitation_nonce], salt=INVITATION_SALT)
+
+    def revoke_invitations(self) -> None:
+        self.invitation_nonce = _new_nonce()
+        self.save(update_fields=["invitation_nonce"])
+
+    @classmethod
+    def from_invitation(cls, token: str) -> Programme | None:
+        """The programme a token invites to, or None if forged or revoked."""
+        try:
+            pk, nonce = signing.loads(token, salt=INVITATION_SALT)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return cls.objects.filter(pk=pk, invitation_nonce=nonce).first()
+
+    def is_manager(self, user: Any) -> bool:
+        return bool(
+            user.is_authenticated
+            and (user.is_superuser or self.managers.filter(pk=user.pk).exists())
+        )
+
+    def is_panel_member(self, user: Any) -> bool:
+        return self.is_manager(user) or bool(
+            user.is_authenticated and self.panel.filter(pk=user.pk).exists()
+        )
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -548,3 +633,270 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CastingReview(models.Model):
+    """One assessor's grid for a mentor candidate (« casting »).
+
+    Knowing a tool is not the same as teaching it: the grid scores what makes
+    a good reverse mentor. Its mean feeds matching as the teaching score.
+    """
+
+    CRITERIA = ["expertise", "teaching", "communication", "posture", "availability"]
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="casting_reviews",
+        verbose_name=_("mentor candidate"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="casting_reviews",
+        verbose_name=_("assessor"),
+    )
+    expertise = models.PositiveSmallIntegerField(
+        _("expertise"), help_text=_("Masters the skills they offer to teach.")
+    )
+    teaching = models.PositiveSmallIntegerField(
+        _("teaching ability"),
+        help_text=_("Patient; explains step by step, without jargon."),
+    )
+    communication = models.PositiveSmallIntegerField(
+        _("communication"), help_text=_("Listens, rephrases, adapts to the person.")
+    )
+    posture = models.PositiveSmallIntegerField(
+        _("posture"), help_text=_("« Ni arrogant, ni hotline »: respectful and firm.")
+    )
+    availability = models.PositiveSmallIntegerField(
+        _("availability"), help_text=_("Can hold 30 minutes every two weeks.")
+    )
+    expertise_comment = models.TextField(_("comment on expertise"), blank=True)
+    teaching_comment = models.TextField(_("comment on teaching ability"), blank=True)
+    communication_comment = models.TextField(_("comment on communication"), blank=True)
+    posture_comment = models.TextField(_("comment on posture"), blank=True)
+    availability_comment = models.TextField(_("comment on availability"), blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("casting review")
+        verbose_name_plural = _("casting reviews")
+        ordering = ["enrolment", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "reviewer"], name="casting_one_review_per_reviewer"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{c}__lte": 4}), name=f"casting_{c}_range"
+                )
+                for c in [
+                    "expertise",
+                    "teaching",
+                    "communication",
+                    "posture",
+                    "availability",
+                ]
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.person} – {self.score:.1f}"
+
+    @property
+    def score(self) -> float:
+        """The grid's mean, on the 0–4 scale."""
+        return sum(getattr(self, c) for c in self.CRITERIA) / len(self.CRITERIA)
+
+
+class PreparationStep(models.Model):
+    """One step of the mentors' didactics module: editable content, not code."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    body_fr = models.TextField(_("content (French)"))
+    body_en = models.TextField(_("content (English)"))
+    question_fr = models.CharField(_("self-check question (French)"), max_length=300)
+    question_en = models.CharField(_("self-check question (English)"), max_length=300)
+    choices_fr = models.JSONField(_("answers (French)"), default=list)
+    choices_en = models.JSONField(_("answers (English)"), default=list)
+    correct_choice = models.PositiveSmallIntegerField(
+        _("right answer"), help_text=_("Position of the right answer, from 0.")
+    )
+    explanation_fr = models.TextField(_("explanation (French)"), blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("preparation step")
+        verbose_name_plural = _("preparation steps")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _localised(self, field: str) -> Any:
+        english = (get_language() or "fr").startswith("en")
+        return getattr(self, f"{field}_en" if english else f"{field}_fr")
+
+    @property
+    def title(self) -> str:
+        return str(self._localised("title"))
+
+    @property
+    def body(self) -> str:
+        return str(self._localised("body"))
+
+    @property
+    def question(self) -> str:
+        return str(self._localised("question"))
+
+    @property
+    def choices(self) -> list[str]:
+        return list(self._localised("choices"))
+
+    @property
+    def explanation(self) -> str:
+        return str(self._localised("explanation"))
+
+    def clean(self) -> None:
+        if len(self.choices_fr) != len(self.choices_en) or len(self.choices_fr) < 2:
+            raise ValidationError(
+                _("Give at least two answers, as many in French as in English.")
+            )
+        if self.correct_choice >= len(self.choices_fr):
+            raise ValidationError({"correct_choice": _("There is no such answer.")})
+
+
+class PreparationQuerySet(models.QuerySet["PreparationCompletion"]):
+    def for_person(self, person: Person) -> PreparationQuerySet:
+        return self.filter(person=person)
+
+
+class PreparationCompletion(models.Model):
+    """A step a person has completed; the module is done once for all programmes."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="preparation_completions",
+        verbose_name=_("person"),
+    )
+    step = models.ForeignKey(
+        PreparationStep,
+        on_delete=models.CASCADE,
+        related_name="completions",
+        verbose_name=_("step"),
+    )
+    completed_at = models.DateTimeField(_("completed at"), default=timezone.now)
+
+    objects = PreparationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("completed preparation step")
+        verbose_name_plural = _("completed preparation steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "step"], name="preparation_step_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.step}"
+
+
+def preparation_done(person: Person) -> bool:
+    """True when the person has completed every active step of the module."""
+    active = PreparationStep.objects.filter(is_active=True)
+    return not active.exclude(completions__person=person).exists()
+
+
+class CoffeeChatQuerySet(models.QuerySet["CoffeeChat"]):
+    def for_user(self, user: Any) -> CoffeeChatQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(mentor__person__user=user) | Q(mentee__person__user=user))
+
+
+class CoffeeChat(models.Model):
+    """A « café virtuel »: an introductory coffee before the pair is final."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Verdict(models.TextChoices):
+        PREFER = "prefer", _("It clicked: I would like to pair up")
+        NEUTRAL = "neutral", _("Neutral")
+        AVOID = "avoid", _("It did not click")
+
+    mentee = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="coffees_as_mentee",
+        verbose_name=_("mentee"),
+    )
+    mentor = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="coffees_as_mentor",
+        verbose_name=_("mentor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    mentee_verdict = models.CharField(
+        _("mentee's verdict"), max_length=10, choices=Verdict.choices, blank=True
+    )
+    mentor_verdict = models.CharField(
+        _("mentor's verdict"), max_length=10, choices=Verdict.choices, blank=True
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = CoffeeChatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("« café virtuel »")
+        verbose_name_plural = _("« cafés virtuels »")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"], name="coffee_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentee=F("mentor")), name="coffee_distinct_enrolments"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["requested", "accepted", "declined", "cancelled"]
+                ),
+                name="coffee_status_valid",
+            ),
+            # A verdict only after the coffee was accepted (and so could be held).
+            models.CheckConstraint(
+                condition=Q(status="accepted")
+                | (Q(mentee_verdict="") & Q(mentor_verdict="")),
+                name="coffee_verdict_after_acceptance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee.person} ☕ {self.mentor.person}"
+
+    def verdict_for_matching(self) -> str:
+        """The pair's combined verdict: any « avoid » wins, then any « prefer »."""
+        verdicts = {self.mentee_verdict, self.mentor_verdict}
+        if self.Verdict.AVOID in verdicts:
+            return self.Verdict.AVOID
+        if self.Verdict.PREFER in verdicts:
+            return self.Verdict.PREFER
+        return self.Verdict.NEUTRAL

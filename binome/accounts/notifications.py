@@ -1,0 +1,61 @@
+"""Email notifications, sent in the background through django.tasks.
+
+Each notification is a pair of templates, ``emails/<name>_subject.txt`` and
+``emails/<name>.txt``, rendered in each recipient's own language. Only
+JSON-serialisable values travel in the task, so the same code runs on the
+database queue and on Celery.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import User
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def render_email(name: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    with translation.override(language):
+        subject = render_to_string(f"emails/{name}_subject.txt", context)
+        body = render_to_string(f"emails/{name}.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+@task()
+def send_notification(
+    name: str, recipients: list[list[str]], context: dict[str, Any]
+) -> int:
+    """Send one email per recipient ([email, language]); returns how many went out."""
+    sent = 0
+    for email, language in recipients:
+        subject, body = render_email(name, context, language)
+        sent += send_mail(subject, body, None, [email])
+    logger.info("notification %s sent to %d recipient(s)", name, sent)
+    return sent
+
+
+def notify(name: str, users: Iterable[User], context: dict[str, Any]) -> None:
+    """Queue a notification to these users, each in their preferred language."""
+    recipients = [[u.email, u.language] for u in users if u.email and u.is_active]
+    if recipients:
+        send_notification.enqueue(name, recipients, context)
+
+
+def notify_address(
+    name: str, email: str, language: str, context: dict[str, Any]
+) -> None:
+    """Queue a notification to an address that may have no account yet."""
+    send_notification.enqueue(name, [[email, language]], context)

@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from binome.skills.models import Skill
+
+from .models import CastingReview, CoffeeChat, Enrolment, Goal, PreparationStep
+
+LEVEL_CHOICES = [(i, str(i)) for i in range(5)]
+
+
+class JoinForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("I volunteer as"),
+        choices=Enrolment.Role.choices,
+        widget=forms.RadioSelect,
+    )
+    motivation = forms.CharField(
+        label=_("Why do you want to take part? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the notice above and I agree to take part. I know I can "
+            "withdraw at any time."
+        ),
+        error_messages={
+            "required": _("Please read the notice and give your consent to take part.")
+        },
+    )
+
+    def __init__(self, *args: Any, closed_roles: dict[str, list[str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.closed_roles = closed_roles
+
+    def clean_role(self) -> str:
+        role: str = self.cleaned_data["role"]
+        if self.closed_roles.get(role):
+            raise forms.ValidationError(self.closed_roles[role])
+        return role
+
+
+class WishesForm(forms.Form):
+    """What the participant wants to learn (with a priority) and can share."""
+
+    PRIORITY_CHOICES = [
+        (0, _("No")),
+        (1, _("Nice to have")),
+        (2, _("Important")),
+        (3, _("Essential")),
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        learn_skills: list[Skill],
+        teach_skills: list[Skill],
+        current: dict[tuple[str, int], int],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.learn_skills, self.teach_skills = learn_skills, teach_skills
+        for skill in learn_skills:
+            self.fields[f"learn_{skill.pk}"] = forms.TypedChoiceField(
+                label=skill.name,
+                choices=self.PRIORITY_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=0,
+                initial=current.get(("learn", skill.pk), 0),
+            )
+        for skill in teach_skills:
+            self.fields[f"teach_{skill.pk}"] = forms.BooleanField(
+                label=skill.name,
+                required=False,
+                initial=("teach", skill.pk) in current,
+            )
+
+    def learn_fields(self) -> list[forms.BoundField]:
+        return [self[f"learn_{s.pk}"] for s in self.learn_skills]
+
+    def teach_fields(self) -> list[forms.BoundField]:
+        return [self[f"teach_{s.pk}"] for s in self.teach_skills]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.learn() and not self.teach():
+            raise forms.ValidationError(
+                _("Choose at least one skill to learn or to share.")
+            )
+        return data
+
+    def learn(self) -> dict[int, int]:
+        return {
+            s.pk: self.cleaned_data.get(f"learn_{s.pk}") or 0
+            for s in self.learn_skills
+            if self.cleaned_data.get(f"learn_{s.pk}")
+        }
+
+    def teach(self) -> list[int]:
+        return [
+            s.pk for s in self.teach_skills if self.cleaned_data.get(f"teach_{s.pk}")
+        ]
+
+
+# Examples shown next to the goal form; each can prefill it.
+GOAL_EXAMPLES = [
+    {
+        "title": _("Be visible on LinkedIn"),
+        "kpi": _("Publish one LinkedIn post a week"),
+        "target_value": 4,
+        "unit": _("posts"),
+        "skill": "linkedin",
+    },
+    {
+        "title": _("Automate repetitive tasks"),
+        "kpi": _("Automate 3 tasks with Zapier"),
+        "target_value": 3,
+        "unit": _("tasks"),
+        "skill": "automation",
+    },
+    {
+        "title": _("Use generative AI every day"),
+        "kpi": _("Prepare 5 notes with an AI assistant"),
+        "target_value": 5,
+        "unit": _("notes"),
+        "skill": "generative-ai",
+    },
+    {
+        "title": _("Speak up in leadership meetings"),
+        "kpi": _("Present twice to the management committee"),
+        "target_value": 2,
+        "unit": _("presentations"),
+        "skill": "public-speaking",
+    },
+]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "kpi", "target_value", "unit", "due_date", "skill"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
+        help_texts = {
+            "title": _("What you want to achieve, in a few words."),
+            "kpi": _("How you will know it is done: a number, a deadline."),
+        }
+
+    def __init__(self, *args: Any, skills: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = skills
+        self.fields["due_date"].required = True
+        self.fields["target_value"].widget.attrs["min"] = "0"
+
+    def clean_target_value(self) -> Any:
+        value = self.cleaned_data.get("target_value")
+        if value is not None and value <= 0:
+            raise forms.ValidationError(_("The target must be a positive number."))
+        return value
+
+
+class CastingReviewForm(forms.ModelForm):
+    class Meta:
+        model = CastingReview
+        fields = [
+            "expertise",
+            "expertise_comment",
+            "teaching",
+            "teaching_comment",
+            "communication",
+            "communication_comment",
+            "posture",
+            "posture_comment",
+            "availability",
+            "availability_comment",
+            "comment",
+        ]
+        widgets = {
+            **{
+                c: forms.RadioSelect(choices=LEVEL_CHOICES)
+                for c in CastingReview.CRITERIA
+            },
+            **{
+                f"{c}_comment": forms.Textarea(attrs={"rows": 2})
+                for c in CastingReview.CRITERIA
+            },
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def criteria(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[c], self[f"{c}_comment"]) for c in CastingReview.CRITERIA]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for criterion in CastingReview.CRITERIA:
+            value = data.get(criterion)
+            if value is not None and not 0 <= value <= 4:
+                self.add_error(criterion, _("Scores go from 0 to 4."))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    erase = forms.BooleanField(
+        label=_(
+            "Also delete my answers in this programme (motivation, wishes, goals, "
+            "assessments of my candidacy)."
+        ),
+        required=False,
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm that I withdraw from this programme."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        help_text=_("One per line, or separated by commas or semicolons."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_emails(self) -> list[str]:
+        raw = self.cleaned_data["emails"].replace(";", "\n").replace(",", "\n")
+        emails = [e.strip() for e in raw.splitlines() if e.strip()]
+        bad = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                bad.append(email)
+        if bad:
+            raise forms.ValidationError(
+                _("Invalid addresses: %(emails)s"), params={"emails": ", ".join(bad)}
+            )
+        if len(emails) > 500:
+            raise forms.ValidationError(_("Invite at most 500 people at a time."))
+        return emails
+
+
+class PreparationAnswerForm(forms.Form):
+    choice = forms.TypedChoiceField(
+        label=_("Your answer"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose an answer.")},
+    )
+
+    def __init__(self, *args: Any, step: PreparationStep, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].label = step.question
+        self.fields["choice"].choices = list(enumerate(step.choices))
+
+
+class CoffeeRequestForm(forms.Form):
+    mentor = forms.IntegerField(widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("A word for the mentor (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Did it click?"),
+        choices=CoffeeChat.Verdict.choices,
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,420 @@
+"""Participant pages: join a programme, profile, self-assessment, wishes, goals,
+preparation, withdrawal. Everyone sees only their own enrolments (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from binome.people.forms import PROFILE_STEPS
+from binome.people.models import Person
+from binome.skills.forms import SelfAssessmentForm
+from binome.skills.models import Skill
+
+from . import services
+from .forms import (
+    GOAL_EXAMPLES,
+    GoalForm,
+    JoinForm,
+    PreparationAnswerForm,
+    WishesForm,
+    WithdrawForm,
+)
+from .models import Enrolment, PreparationStep, Programme
+
+STEP_URLS = {
+    "profile": "programs:profile",
+    "assessment": "programs:assessment",
+    "wishes": "programs:wishes",
+    "goals": "programs:goals",
+    "preparation": "programs:preparation",
+}
+
+
+def _person(request: HttpRequest) -> Person:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _get_enrolment_for_user(request: HttpRequest, pk: int) -> Enrolment:
+    """The user's own, still active enrolment; 404 for anyone else's."""
+    return get_object_or_404(
+        Enrolment.objects.for_user(request.user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("programme", "person"),
+        pk=pk,
+    )
+
+
+def _next_step_url(enrolment: Enrolment) -> str:
+    for step in services.journey(enrolment):
+        if not step.done and step.key in STEP_URLS:
+            return reverse(STEP_URLS[step.key], args=[enrolment.pk])
+    return reverse("programs:journey", args=[enrolment.pk])
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    """Open calls the user may join, and their own enrolments."""
+    person = getattr(request.user, "person", None)
+    open_calls = Programme.objects.none()
+    if person is not None:
+        open_calls = Programme.objects.filter(
+            organisation=person.organisation,
+            status=Programme.Status.RECRUITING,
+            open_call=True,
+        ).exclude(
+            Q(enrolments__person=person)
+            & ~Q(
+                enrolments__status__in=[
+                    Enrolment.Status.INVITED,
+                    Enrolment.Status.WITHDRAWN,
+                ]
+            )
+        )
+    enrolments = (
+        Enrolment.objects.for_user(request.user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("programme")
+    )
+    return render(
+        request,
+        "programs/list.html",
+        {"open_calls": open_calls.distinct(), "enrolments": enrolments},
+    )
+
+
+def _join(
+    request: HttpRequest, programme: Programme, via_invitation: bool
+) -> HttpResponse:
+    person = _person(request)
+    if person.organisation_id != programme.organisation_id:
+        raise Http404
+    closed_roles = {
+        role: programme.ineligibility_reasons(person, role) for role in Enrolment.Role
+    }
+    form = JoinForm(
+        request.POST if request.method == "POST" else None, closed_roles=closed_roles
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.volunteer(
+                programme=programme,
+                person=person,
+                role=form.cleaned_data["role"],
+                consent=form.cleaned_data["consent"],
+                motivation=form.cleaned_data["motivation"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you for volunteering! Next step: your profile."),
+            )
+            return redirect(_next_step_url(enrolment))
+    return render(
+        request,
+        "programs/join.html",
+        {
+            "programme": programme,
+            "form": form,
+            "closed_roles": {k: v for k, v in closed_roles.items() if v},
+            "via_invitation": via_invitation,
+            "consent_version": services.CONSENT_VERSION,
+        },
+    )
+
+
+@login_required
+def join_by_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    programme = Programme.from_invitation(token)
+    if programme is None:
+        return render(request, "programs/invitation_invalid.html", status=404)
+    if not programme.is_recruiting:
+        return render(
+            request,
+            "programs/not_recruiting.html",
+            {"programme": programme},
+            status=410,
+        )
+    return _join(request, programme, via_invitation=True)
+
+
+@login_required
+def join_open_call(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(
+        Programme, slug=slug, open_call=True, status=Programme.Status.RECRUITING
+    )
+    return _join(request, programme, via_invitation=False)
+
+
+@login_required
+def journey_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    steps = services.journey(enrolment)
+    return render(
+        request,
+        "programs/journey.html",
+        {
+            "enrolment": enrolment,
+            "steps": [
+                (
+                    s,
+                    reverse(STEP_URLS[s.key], args=[pk])
+                    if s.key in STEP_URLS
+                    else None,
+                )
+                for s in steps
+            ],
+            "complete": all(s.done for s in steps),
+        },
+    )
+
+
+@login_required
+def profile_step(
+    request: HttpRequest, pk: int, step: str | None = None
+) -> HttpResponse:
+    """The profile wizard: a few short steps, each saved on its own (resumable)."""
+    enrolment = _get_enrolment_for_user(request, pk)
+    person = enrolment.person
+    keys = [key for key, _label, _form in PROFILE_STEPS]
+    if step is None:
+        missing = set(person.missing_profile_fields())
+        first_missing = {
+            "department": "job",
+            "site": "job",
+            "languages": "formats",
+            "formats": "formats",
+            "availability": "availability",
+        }
+        step = next(
+            (
+                first_missing[f]
+                for f in ("department", "site", "languages", "formats", "availability")
+                if f in missing
+            ),
+            keys[0],
+        )
+    if step not in keys:
+        raise Http404
+    index = keys.index(step)
+    _key, title, form_class = PROFILE_STEPS[index]
+    form = form_class(
+        request.POST if request.method == "POST" else None, instance=person
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if index + 1 < len(keys):
+            return redirect("programs:profile_step", pk=pk, step=keys[index + 1])
+        messages.success(request, _("Your profile is saved."))
+        return redirect(_next_step_url(enrolment))
+    return render(
+        request,
+        "programs/profile_step.html",
+        {
+            "enrolment": enrolment,
+            "form": form,
+            "title": title,
+            "step": step,
+            "steps": [(k, label) for k, label, _f in PROFILE_STEPS],
+            "index": index + 1,
+            "count": len(keys),
+            "previous": keys[index - 1] if index else None,
+        },
+    )
+
+
+@login_required
+def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    person = enrolment.person
+    programme_skills = enrolment.programme.skills.all()
+    skills = programme_skills if programme_skills.exists() else Skill.objects.all()
+    skills = (
+        skills.active()
+        .select_related("area")
+        .order_by("area__kind", "area__position", "position", "code")
+    )
+    latest = services.latest_self_assessment(person)
+    initial = (
+        {item.skill_id: item.level for item in latest.items.all()} if latest else {}
+    )
+    form = SelfAssessmentForm(
+        request.POST if request.method == "POST" else None,
+        skills=skills,
+        initial_levels=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_self_assessment(person=person, levels=form.levels())
+        messages.success(request, _("Your self-assessment is saved."))
+        return redirect(_next_step_url(enrolment))
+    return render(
+        request,
+        "programs/assessment.html",
+        {"enrolment": enrolment, "form": form, "latest": latest},
+    )
+
+
+@login_required
+def wishes(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    current = {(w.intent, w.skill_id): w.priority for w in enrolment.skill_wishes.all()}
+    form = WishesForm(
+        request.POST if request.method == "POST" else None,
+        learn_skills=list(services.skills_for(enrolment, "learn")),
+        teach_skills=list(services.skills_for(enrolment, "teach")),
+        current=current,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_wishes(
+            enrolment=enrolment, learn=form.learn(), teach=form.teach()
+        )
+        messages.success(request, _("Your choices are saved."))
+        return redirect(_next_step_url(enrolment))
+    return render(
+        request, "programs/wishes.html", {"enrolment": enrolment, "form": form}
+    )
+
+
+def _goal_skills(enrolment: Enrolment):  # type: ignore[no-untyped-def]
+    return services.skills_for(enrolment, "learn")
+
+
+@login_required
+def goals(request: HttpRequest, pk: int) -> HttpResponse:
+    """Goals with a measurable KPI. With htmx a goal is added in place; the same
+    form works without JavaScript (redirect after post)."""
+    enrolment = _get_enrolment_for_user(request, pk)
+    skills = _goal_skills(enrolment)
+    initial: dict[str, object] = {}
+    example = request.GET.get("exemple", "")
+    if example.isdigit() and int(example) < len(GOAL_EXAMPLES):
+        chosen = GOAL_EXAMPLES[int(example)]
+        initial = {k: v for k, v in chosen.items() if k != "skill"}
+        initial["skill"] = skills.filter(code=chosen["skill"]).first()
+    form = GoalForm(
+        request.POST if request.method == "POST" else None,
+        skills=skills,
+        initial=initial,
+    )
+    context = {
+        "enrolment": enrolment,
+        "goals": enrolment.goals.select_related("skill"),
+        "form": form,
+        "examples": list(enumerate(GOAL_EXAMPLES)),
+        "next_url": _next_step_url(enrolment),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            services.add_goal(enrolment=enrolment, **form.cleaned_data)
+            if not request.htmx:
+                messages.success(request, _("Your goal is saved."))
+                return redirect("programs:goals", pk=pk)
+            # The new list, and a fresh form swapped out of band.
+            context |= {"form": GoalForm(skills=skills), "oob": True}
+            return HttpResponse(
+                render_to_string("programs/goals.html#goal-list", context, request)
+                + render_to_string("programs/goals.html#goal-form", context, request)
+            )
+        if request.htmx:
+            # Invalid: show the errors in the form itself, not in the list.
+            response = render(request, "programs/goals.html#goal-form", context)
+            return reswap(retarget(response, "#goal-form"), "outerHTML")
+    return render(request, "programs/goals.html", context)
+
+
+@login_required
+@require_POST
+def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    get_object_or_404(enrolment.goals, pk=goal_pk).delete()
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, _("The goal is deleted."))
+    return redirect("programs:goals", pk=pk)
+
+
+@login_required
+def preparation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentors' didactics module: short steps, each with a self-check."""
+    enrolment = _get_enrolment_for_user(request, pk)
+    if enrolment.role != Enrolment.Role.MENTOR:
+        raise Http404
+    person = enrolment.person
+    steps = list(PreparationStep.objects.filter(is_active=True))
+    done = set(
+        person.preparation_completions.filter(step__in=steps).values_list(
+            "step_id", flat=True
+        )
+    )
+    current = next((s for s in steps if s.pk not in done), None)
+    requested = request.GET.get("etape") or request.POST.get("step")
+    if requested and requested.isdigit():
+        current = next((s for s in steps if s.pk == int(requested)), current)
+    form = None
+    feedback = None
+    if current is not None:
+        form = PreparationAnswerForm(
+            request.POST if request.method == "POST" else None, step=current
+        )
+        if request.method == "POST" and form.is_valid():
+            correct = services.answer_preparation_step(
+                person=person, step=current, choice=form.cleaned_data["choice"]
+            )
+            if correct:
+                messages.success(
+                    request,
+                    _("Well done! %(explanation)s")
+                    % {"explanation": current.explanation},
+                )
+                return redirect("programs:preparation", pk=pk)
+            feedback = current.explanation
+            form.add_error(
+                "choice", _("Not quite. Read the step again and try once more.")
+            )
+    return render(
+        request,
+        "programs/preparation.html",
+        {
+            "enrolment": enrolment,
+            "steps": [(s, s.pk in done) for s in steps],
+            "current": current,
+            "form": form,
+            "feedback": feedback,
+            "finished": current is None,
+        },
+    )
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.withdraw(enrolment=enrolment, erase=form.cleaned_data["erase"])
+        messages.success(
+            request,
+            _("You have withdrawn from %(programme)s. Thank you for your interest.")
+            % {"programme": enrolment.programme.name},
+        )
+        return redirect("home")
+    return render(
+        request, "programs/withdraw.html", {"enrolment": enrolment, "form": form}
+    )

@@ -1,0 +1,428 @@
+"""Participant journey and casting: workflows across models, with transactions."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from binome.accounts.models import User
+from binome.accounts.notifications import absolute_url, notify, notify_address
+from binome.people.models import Person
+from binome.skills.models import Assessment, AssessmentItem, Skill
+
+from .models import (
+    CastingReview,
+    CoffeeChat,
+    Enrolment,
+    Goal,
+    PreparationCompletion,
+    PreparationStep,
+    Programme,
+    SkillWish,
+    preparation_done,
+)
+
+# The version of the consent notice (templates/programs/consent_notice.html).
+# Bump it whenever the notice changes: each enrolment records the version seen.
+CONSENT_VERSION = "2026-11"
+
+
+def _programme_context(programme: Programme) -> dict[str, Any]:
+    return {"programme": programme.name}
+
+
+# Joining and leaving ---------------------------------------------------------
+
+
+@transaction.atomic
+def volunteer(
+    *,
+    programme: Programme,
+    person: Person,
+    role: str,
+    consent: bool,
+    motivation: str = "",
+    today: datetime.date | None = None,
+) -> Enrolment:
+    """Enrol a person who consents, in a role they are eligible for.
+
+    Re-volunteering after a withdrawal reopens the same enrolment.
+    Raises ValidationError with a plain-language message otherwise.
+    """
+    if not programme.is_recruiting:
+        raise ValidationError(_("This programme is not recruiting volunteers."))
+    if person.organisation_id != programme.organisation_id:
+        raise ValidationError(_("This programme is not open to your organisation."))
+    if not consent:
+        raise ValidationError(
+            {"consent": _("Please read the notice and give your consent to take part.")}
+        )
+    reasons = programme.ineligibility_reasons(person, role, today)
+    if reasons:
+        raise ValidationError({"role": reasons})
+    enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+        programme=programme, person=person, role=role
+    )
+    if not created and enrolment.status not in (
+        Enrolment.Status.INVITED,
+        Enrolment.Status.WITHDRAWN,
+    ):
+        raise ValidationError(_("You are already enrolled in this role."))
+    enrolment.give_consent(version=CONSENT_VERSION)
+    enrolment.status = Enrolment.Status.VOLUNTEERED
+    enrolment.withdrawn_at = None
+    enrolment.motivation = motivation
+    enrolment.save()
+    if person.user:
+        notify(
+            "enrolment_received",
+            [person.user],
+            _programme_context(programme)
+            | {
+                "name": person.first_name,
+                "role": enrolment.role,
+                "url": absolute_url(reverse("programs:journey", args=[enrolment.pk])),
+            },
+        )
+    return enrolment
+
+
+@transaction.atomic
+def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
+    """Leave a programme at any time.
+
+    The enrolment stays as a withdrawn record (so counts stay right), open
+    coffee requests are cancelled and an active pair is closed, not deleted:
+    the partner keeps their own data. With ``erase``, the person's answers in
+    this programme (motivation, wishes, goals, casting grids, coffee
+    verdicts) are deleted too.
+    """
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment.withdraw()
+    open_coffees = CoffeeChat.objects.filter(
+        status__in=[CoffeeChat.Status.REQUESTED, CoffeeChat.Status.ACCEPTED]
+    )
+    open_coffees.filter(mentee=enrolment).update(status=CoffeeChat.Status.CANCELLED)
+    open_coffees.filter(mentor=enrolment).update(status=CoffeeChat.Status.CANCELLED)
+    # Through the reverse relation: programs sits below pairs.
+    today = timezone.localdate()
+    for relation in (enrolment.pairs_as_mentee, enrolment.pairs_as_mentor):
+        relation.filter(status="active").update(status="closed", closed_on=today)
+    if erase:
+        enrolment.skill_wishes.all().delete()
+        enrolment.goals.all().delete()
+        enrolment.casting_reviews.all().delete()
+        CoffeeChat.objects.filter(mentee=enrolment).update(mentee_verdict="")
+        CoffeeChat.objects.filter(mentor=enrolment).update(mentor_verdict="")
+        enrolment.motivation = ""
+        enrolment.save(update_fields=["motivation", "updated_at"])
+
+
+@dataclass(frozen=True)
+class InvitationReport:
+    sent: list[str]
+    unknown: list[str]
+    already: list[str]
+
+
+@transaction.atomic
+def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationReport:
+    """Send the invitation link to people of the organisation.
+
+    Addresses outside the organisation's people are reported, never invited;
+    people already enrolled are skipped.
+    """
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+    people = {
+        p.email.lower(): p
+        for p in Person.objects.filter(
+            organisation=programme.organisation, email__in=wanted
+        ).select_related("user")
+    }
+    sent, unknown, already = [], [], []
+    url = absolute_url(reverse("programs:join", args=[programme.invitation_token()]))
+    for email in wanted:
+        person = people.get(email)
+        if person is None:
+            unknown.append(email)
+            continue
+        if (
+            person.enrolments.filter(programme=programme)
+            .exclude(status__in=[Enrolment.Status.INVITED, Enrolment.Status.WITHDRAWN])
+            .exists()
+        ):
+            already.append(email)
+            continue
+        language = person.user.language if person.user else "fr"
+        notify_address(
+            "invitation",
+            email,
+            language,
+            _programme_context(programme)
+            | {
+                "name": person.first_name,
+                "inviter": by.get_full_name() or by.email,
+                "url": url,
+                "has_account": person.user is not None,
+                "password_url": absolute_url(reverse("accounts:password_reset")),
+            },
+        )
+        sent.append(email)
+    return InvitationReport(sent=sent, unknown=unknown, already=already)
+
+
+# Profile, self-assessment, wishes and goals ------------------------------------
+
+
+@transaction.atomic
+def save_self_assessment(
+    *,
+    person: Person,
+    levels: dict[int, int],
+    phase: str = Assessment.Phase.BASELINE,
+    today: datetime.date | None = None,
+) -> Assessment:
+    """Record a dated self-assessment (skill id -> level 0–4).
+
+    Assessing again on the same day and phase replaces that day's answers;
+    another day adds a new assessment, so progress can be compared.
+    """
+    if not levels:
+        raise ValidationError(_("Rate at least one skill."))
+    if any(not 0 <= level <= 4 for level in levels.values()):
+        raise ValidationError(_("Levels go from 0 to 4."))
+    on = today or timezone.localdate()
+    assessment, _created = Assessment.objects.get_or_create(
+        person=person, assessor=None, phase=phase, assessed_on=on
+    )
+    assessment.items.all().delete()
+    AssessmentItem.objects.bulk_create(
+        AssessmentItem(assessment=assessment, skill_id=skill_id, level=level)
+        for skill_id, level in sorted(levels.items())
+    )
+    return assessment
+
+
+def latest_self_assessment(person: Person) -> Assessment | None:
+    return (
+        Assessment.objects.for_person(person)
+        .self_assessed()
+        .order_by("-assessed_on", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def save_wishes(
+    *, enrolment: Enrolment, learn: dict[int, int], teach: list[int]
+) -> None:
+    """Replace the enrolment's wishes: skills to learn (id -> priority 1–3) and
+    skills to teach."""
+    if not learn and not teach:
+        raise ValidationError(_("Choose at least one skill to learn or to share."))
+    if any(p not in (1, 2, 3) for p in learn.values()):
+        raise ValidationError(_("Priorities go from 1 to 3."))
+    enrolment.skill_wishes.all().delete()
+    SkillWish.objects.bulk_create(
+        [
+            SkillWish(enrolment=enrolment, skill_id=s, intent="learn", priority=p)
+            for s, p in sorted(learn.items())
+        ]
+        + [
+            SkillWish(enrolment=enrolment, skill_id=s, intent="teach", priority=2)
+            for s in sorted(set(teach))
+        ]
+    )
+
+
+def skills_for(enrolment: Enrolment, intent: str) -> Any:
+    """The skills a participant may pick: mentors teach digital skills and
+    learn leadership; mentees the other way round."""
+    programme_skills = enrolment.programme.skills.all()
+    base = programme_skills if programme_skills.exists() else Skill.objects.all()
+    base = base.active().select_related("area")
+    digital = (enrolment.role == Enrolment.Role.MENTOR) == (intent == "teach")
+    return base.digital() if digital else base.leadership()
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    key: str
+    done: bool
+
+
+def journey(enrolment: Enrolment) -> list[JourneyStep]:
+    """Where a participant stands, derived from their data (nothing stored)."""
+    person = enrolment.person
+    steps = [
+        JourneyStep("consent", enrolment.consent_at is not None),
+        JourneyStep("profile", person.is_profile_complete),
+        JourneyStep("assessment", latest_self_assessment(person) is not None),
+        JourneyStep("wishes", enrolment.skill_wishes.exists()),
+        JourneyStep("goals", enrolment.goals.exists()),
+    ]
+    if enrolment.role == Enrolment.Role.MENTOR:
+        steps.append(JourneyStep("preparation", preparation_done(person)))
+    return steps
+
+
+def add_goal(*, enrolment: Enrolment, **fields: Any) -> Goal:
+    goal = Goal(enrolment=enrolment, **fields)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+# Mentor preparation -------------------------------------------------------------
+
+
+def answer_preparation_step(
+    *, person: Person, step: PreparationStep, choice: int
+) -> bool:
+    """Record a completed step when the self-check answer is right."""
+    if choice != step.correct_choice:
+        return False
+    PreparationCompletion.objects.get_or_create(person=person, step=step)
+    return True
+
+
+# Casting ------------------------------------------------------------------------
+
+
+def teaching_scores(programme: Programme) -> dict[int, float]:
+    """Mentor enrolment id -> mean of their casting grids (0–4)."""
+    scores: dict[int, list[float]] = {}
+    for review in CastingReview.objects.filter(
+        enrolment__programme=programme, enrolment__role=Enrolment.Role.MENTOR
+    ):
+        scores.setdefault(review.enrolment_id, []).append(review.score)
+    return {pk: sum(v) / len(v) for pk, v in scores.items()}
+
+
+@transaction.atomic
+def decide_candidate(*, enrolment: Enrolment, accept: bool, by: User) -> None:
+    """The manager accepts or declines a volunteer; the person is told."""
+    if enrolment.status not in (
+        Enrolment.Status.VOLUNTEERED,
+        Enrolment.Status.ACCEPTED,
+        Enrolment.Status.DECLINED,
+    ):
+        raise ValidationError(_("Only volunteers can be accepted or declined."))
+    programme = enrolment.programme
+    if (
+        accept
+        and enrolment.role == Enrolment.Role.MENTOR
+        and programme.require_preparation
+        and not preparation_done(enrolment.person)
+    ):
+        raise ValidationError(
+            _("This mentor has not completed the preparation module yet.")
+        )
+    new_status = Enrolment.Status.ACCEPTED if accept else Enrolment.Status.DECLINED
+    if enrolment.status == new_status:
+        return
+    enrolment.status = new_status
+    enrolment.save(update_fields=["status", "updated_at"])
+    if enrolment.person.user:
+        notify(
+            "enrolment_accepted" if accept else "enrolment_declined",
+            [enrolment.person.user],
+            _programme_context(programme)
+            | {
+                "name": enrolment.person.first_name,
+                "url": absolute_url(reverse("programs:journey", args=[enrolment.pk])),
+            },
+        )
+
+
+# Shortlist and « café virtuel » ----------------------------------------------------
+
+
+@transaction.atomic
+def request_coffee(
+    *, mentee: Enrolment, mentor: Enrolment, message: str, shortlist: list[int]
+) -> CoffeeChat:
+    """A mentee asks a shortlisted mentor for an introductory coffee."""
+    programme = mentee.programme
+    if not programme.coffee_enabled:
+        raise ValidationError(_("This programme has no « café virtuel »."))
+    if programme.status not in (Programme.Status.RECRUITING, Programme.Status.MATCHING):
+        raise ValidationError(_("Coffees happen before the pairs are final."))
+    if mentor.pk not in shortlist:
+        raise ValidationError(_("You can only ask mentors from your shortlist."))
+    open_requests = CoffeeChat.objects.filter(
+        mentee=mentee, status=CoffeeChat.Status.REQUESTED
+    ).count()
+    if open_requests >= programme.shortlist_size:
+        raise ValidationError(_("Wait for an answer before asking more mentors."))
+    chat, created = CoffeeChat.objects.get_or_create(
+        mentee=mentee, mentor=mentor, defaults={"message": message}
+    )
+    if not created:
+        raise ValidationError(_("You have already asked this mentor."))
+    if mentor.person.user:
+        notify(
+            "coffee_requested",
+            [mentor.person.user],
+            _programme_context(programme)
+            | {
+                "name": mentor.person.first_name,
+                "mentee": mentee.person.full_name,
+                "message": message,
+                "url": absolute_url(reverse("programs:coffee", args=[mentor.pk])),
+            },
+        )
+    return chat
+
+
+@transaction.atomic
+def answer_coffee(*, chat: CoffeeChat, accept: bool) -> None:
+    if chat.status != CoffeeChat.Status.REQUESTED:
+        raise ValidationError(_("This request has already been answered."))
+    chat.status = CoffeeChat.Status.ACCEPTED if accept else CoffeeChat.Status.DECLINED
+    chat.answered_at = timezone.now()
+    chat.save(update_fields=["status", "answered_at"])
+    if chat.mentee.person.user:
+        notify(
+            "coffee_accepted" if accept else "coffee_declined",
+            [chat.mentee.person.user],
+            _programme_context(chat.mentee.programme)
+            | {
+                "name": chat.mentee.person.first_name,
+                "mentor": chat.mentor.person.full_name,
+                "url": absolute_url(reverse("programs:coffee", args=[chat.mentee.pk])),
+            },
+        )
+
+
+def give_verdict(*, chat: CoffeeChat, enrolment: Enrolment, verdict: str) -> None:
+    """« Ça a accroché ? »: each side answers prefer, neutral or avoid."""
+    if chat.status != CoffeeChat.Status.ACCEPTED:
+        raise ValidationError(_("Give your feedback once the coffee has taken place."))
+    if verdict not in CoffeeChat.Verdict.values:
+        raise ValidationError(_("Unknown answer."))
+    if enrolment.pk == chat.mentee_id:
+        chat.mentee_verdict = verdict
+        chat.save(update_fields=["mentee_verdict"])
+    elif enrolment.pk == chat.mentor_id:
+        chat.mentor_verdict = verdict
+        chat.save(update_fields=["mentor_verdict"])
+    else:
+        raise ValidationError(_("This coffee is not yours."))
+
+
+def coffee_verdicts(programme: Programme) -> dict[tuple[int, int], str]:
+    """(mentor enrolment id, mentee enrolment id) -> combined verdict, for matching."""
+    return {
+        (chat.mentor_id, chat.mentee_id): chat.verdict_for_matching()
+        for chat in CoffeeChat.objects.filter(
+            mentee__programme=programme, status=CoffeeChat.Status.ACCEPTED
+        ).exclude(mentee_verdict="", mentor_verdict="")
+    }

@@ -1,0 +1,77 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from binome.programs import services
+
+
+def test_manager_sees_the_link_and_invites_people_by_email(login, recruiting, people):
+    client = login(people["odile"])
+    url = reverse("programs:invitations", args=["vague"])
+    page = client.get(url)
+    assert recruiting.invitation_token() in page.text
+    mail.outbox.clear()
+    emails = "camille@test.example; inconnu@ailleurs.example\nBERNARD@test.example"
+    response = client.post(url, {"emails": emails})
+    assert response.status_code == 200
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "bernard@test.example",
+        "camille@test.example",
+    ]
+    assert "inconnu@ailleurs.example" in response.text
+    message = mail.outbox[0]
+    assert "Vague 2027" in message.subject
+    assert recruiting.invitation_token() in message.body
+
+
+def test_people_already_enrolled_are_not_invited_again(login, recruiting, people):
+    services.volunteer(
+        programme=recruiting, person=people["camille"], role="mentor", consent=True
+    )
+    mail.outbox.clear()
+    login(people["odile"]).post(
+        reverse("programs:invitations", args=["vague"]),
+        {"emails": "camille@test.example"},
+    )
+    assert mail.outbox == []
+
+
+def test_malformed_addresses_are_refused(login, recruiting, people):
+    response = login(people["odile"]).post(
+        reverse("programs:invitations", args=["vague"]), {"emails": "pas-une-adresse"}
+    )
+    assert "Adresses invalides : pas-une-adresse" in response.text
+
+
+def test_renewing_the_link_revokes_the_old_one(login, recruiting, people):
+    old = recruiting.invitation_token()
+    login(people["odile"]).post(reverse("programs:revoke_invitations", args=["vague"]))
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_token() != old
+    assert (
+        login(people["camille"]).get(reverse("programs:join", args=[old])).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("who", ["camille", "victor"])
+def test_only_managers_reach_invitations(login, recruiting, people, who):
+    client = login(people[who])
+    assert (
+        client.get(reverse("programs:invitations", args=["vague"])).status_code == 404
+    )
+    old = recruiting.invitation_token()
+    client.post(reverse("programs:revoke_invitations", args=["vague"]))
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_token() == old
+
+
+def test_invitation_email_is_in_english_for_english_speakers(recruiting, people):
+    bernard = people["bernard"]
+    bernard.user.language = "en"
+    bernard.user.save()
+    mail.outbox.clear()
+    services.invite(
+        programme=recruiting, emails=["bernard@test.example"], by=people["odile"].user
+    )
+    assert mail.outbox[0].subject == "You are invited to join « Vague 2027 »"
