@@ -16,7 +16,15 @@ from django.db import transaction
 from binome.accounts.models import User
 from binome.pairs.models import Pair
 from binome.people.models import SLOT_CODES, Department, Organisation, Person, Site
-from binome.programs.models import Enrolment, Goal, Programme, SkillWish
+from binome.programs.models import (
+    CastingReview,
+    Enrolment,
+    Goal,
+    PreparationCompletion,
+    PreparationStep,
+    Programme,
+    SkillWish,
+)
 from binome.skills.models import Assessment, AssessmentItem, Skill, SkillArea
 
 DEMO_PASSWORD = "mentorat-inverse"
@@ -478,12 +486,12 @@ def _build_company(ctx: _Ctx) -> tuple[list[Person], dict[str, Person]]:
         head = heads[code]
         managers: list[Person] = []
         n = HEADCOUNT[code]
-        n_managers = max(1, n // 6)
+        n_managers = max(2, n // 5)
         for _ in range(n_managers):
             managers.append(employee(code, 3, head))
         for i in range(n - n_managers):
             level = 1 if i % 5 in (0, 1, 3) else 2
-            if i % 9 == 8:
+            if i % 7 == 6:
                 level = 4
             employee(code, level, managers[i % len(managers)])
     # Camille: a junior in IT (data and AI), the pilot's star mentor.
@@ -670,8 +678,6 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     skills = list(Skill.objects.active().select_related("area"))
     skills_by_code = {s.code: s for s in skills}
     baseline_day = datetime.date(2026, 9, 1)
-    for person in people:
-        _assess(ctx, person, skills, baseline_day)
 
     rh_user = _user(ctx, f"rh@{DEMO_DOMAIN}", "Odile", "Marchand")
     _link(cast["odile"], rh_user)
@@ -714,6 +720,9 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
             "mentor_max_level": 2,
             "mentee_min_level": 3,
             "cloned_from": pilot,
+            "open_call": True,
+            "require_preparation": True,
+            "coffee_enabled": True,
         },
     )
     for programme in (pilot, wave):
@@ -771,6 +780,7 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     wave_mentors = [cast["ines"], *_pick(people, {1, 2}, taken, 25, rng)]
     taken |= {p.pk for p in wave_mentors}
     wave_mentees = _pick(people, {3, 4, 5}, taken, 34, rng)
+    taken |= {p.pk for p in wave_mentees}
     for i, person in enumerate(wave_mentors):
         _enrol(
             ctx,
@@ -794,13 +804,33 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
         )
     for person in (*wave_mentors, *wave_mentees):
         _link(person, _user(ctx, person.email, person.first_name, person.last_name))
+    # Accepted mentors have done the preparation (the wave requires it), and
+    # half of them already have a casting grid from HR.
+    steps = list(PreparationStep.objects.filter(is_active=True))
+    for i, person in enumerate(wave_mentors):
+        for step in steps:
+            PreparationCompletion.objects.get_or_create(person=person, step=step)
+        if i % 2 == 0:
+            enrolment = wave.enrolments.get(person=person, role=Enrolment.Role.MENTOR)
+            scores = [2 + (i + k) % 3 for k in range(5)]
+            CastingReview.objects.update_or_create(
+                enrolment=enrolment,
+                reviewer=rh_user,
+                defaults=dict(zip(CastingReview.CRITERIA, scores, strict=True))
+                | {"comment": "Pédagogue et disponible."},
+            )
+
+    # Volunteers at every earlier stage of the journey, so the demo shows it all.
+    stages = _journey_stages(ctx, wave, people, taken, consent_wave)
+    for person in (*mentors, *mentees, *wave_mentors, *wave_mentees, *stages):
+        _assess(ctx, person, skills, baseline_day)
 
     return DemoSummary(
         people=Person.objects.filter(organisation=org).count(),
         users=User.objects.count(),
         programmes=[pilot.name, wave.name],
         pairs=Pair.objects.in_programme(pilot).active().count(),
-        enrolments=wave.enrolments.count(),
+        enrolments=wave.enrolments.filter(status=Enrolment.Status.ACCEPTED).count(),
         accounts=[
             (
                 f"rh@{DEMO_DOMAIN}",
@@ -815,6 +845,67 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
             (admin.email, "administrateur technique (/admin/)"),
         ],
     )
+
+
+def _journey_stages(
+    ctx: _Ctx,
+    wave: Programme,
+    people: list[Person],
+    taken: set[int],
+    consent_at: datetime.datetime,
+) -> list[Person]:
+    """Create wave volunteers stopped at each step; returns those who have
+    already filled in their self-assessment."""
+    rng = ctx.rng
+    juniors = _pick(people, {1, 2}, taken, 5, rng)
+    seniors = _pick(people, {3, 4, 5}, taken, 4, rng)
+    taken |= {p.pk for p in (*juniors, *seniors)}
+    # (person, role, status, stage): stage is where they stopped.
+    plan = [
+        (juniors[0], "mentor", "invited", "invited"),
+        (seniors[0], "mentee", "invited", "invited"),
+        (juniors[1], "mentor", "volunteered", "profile"),
+        (seniors[1], "mentee", "volunteered", "profile"),
+        (juniors[2], "mentor", "volunteered", "assessment"),
+        (seniors[2], "mentee", "volunteered", "goals"),
+        (juniors[3], "mentor", "volunteered", "goals"),
+        (juniors[4], "mentor", "withdrawn", "withdrawn"),
+        (seniors[3], "mentee", "declined", "declined"),
+    ]
+    assessed = []
+    for person, role, status, stage in plan:
+        invited = status == "invited"
+        enrolment, _created = Enrolment.objects.update_or_create(
+            programme=wave,
+            person=person,
+            role=role,
+            defaults={
+                "status": status,
+                "consent_at": None if invited else consent_at,
+                "consent_version": "" if invited else CONSENT_VERSION,
+                "withdrawn_at": consent_at if status == "withdrawn" else None,
+            },
+        )
+        if stage == "profile":
+            Person.objects.filter(pk=person.pk).update(availability=[])
+        if stage == "goals":
+            assessed.append(person)
+            # They chose what to learn, but wrote no goal yet.
+            kind = (
+                SkillArea.Kind.DIGITAL
+                if role == "mentee"
+                else SkillArea.Kind.LEADERSHIP
+            )
+            skill = Skill.objects.filter(area__kind=kind).order_by("position").first()
+            SkillWish.objects.get_or_create(
+                enrolment=enrolment,
+                skill=skill,
+                intent="learn",
+                defaults={"priority": 3},
+            )
+        if not invited:
+            _link(person, _user(ctx, person.email, person.first_name, person.last_name))
+    return assessed
 
 
 def _link(person: Person, user: User) -> None:

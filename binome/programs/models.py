@@ -17,31 +17,40 @@ from django.utils.translation import gettext_lazy as _
 from binome.people.models import Organisation, Person
 from binome.skills.models import Skill
 
-# Score components of the matching engine, with their default weights. The
-# keys are the engine's identifiers; labels are for the UI.
+# Score components of the matching engine (pairmaker.COMPONENTS), with their
+# default weights. The keys are the engine's identifiers; labels are for the UI.
 MATCHING_WEIGHTS: dict[str, tuple[Any, float]] = {
-    "complementarity": (_("Complementarity of skills"), 0.35),
+    "complementarity": (_("Complementarity of skills"), 0.30),
     "reciprocity": (_("Reciprocity (what the mentor learns)"), 0.15),
     "teaching": (_("Teaching ability"), 0.15),
     "affinity": (_("Shared interests"), 0.10),
     "availability": (_("Shared availability"), 0.10),
     "silo": (_("Silo-crossing"), 0.10),
-    "coffee": (_("« Café virtuel » feedback"), 0.05),
+    "feedback": (_("« Café virtuel » feedback"), 0.10),
 }
 
-# Hard rules, with their defaults: every rule is on unless a programme relaxes it.
+# Hard rules (pairmaker.Rules), with their defaults: every rule is on unless a
+# programme relaxes it.
 MATCHING_RULES: dict[str, tuple[Any, Any]] = {
     "forbid_reporting_line": (_("No line-management link, direct or indirect"), True),
     "require_common_language": (_("At least one common language"), True),
-    "require_compatible_format": (_("A compatible format"), True),
+    "require_format": (_("A compatible format"), True),
     "min_common_slots": (_("Minimum common weekly slots"), 1),
-    "mentor_more_junior": (_("The mentor is more junior than the mentee"), True),
+    "seniority": (
+        _(
+            "The mentor is more junior than the mentee: strictly, or at most the same level"
+        ),
+        "strict",
+    ),
     "same_department": (_("Same department: forbid, penalise or allow"), "forbid"),
     "objective": (_("Objective: coverage first, or score only"), "coverage"),
     "min_score": (_("Minimum score of a pair (score-only objective)"), 0.0),
 }
-SAME_DEPARTMENT_CHOICES = {"forbid", "penalise", "allow"}
-OBJECTIVE_CHOICES = {"coverage", "score"}
+RULE_CHOICES = {
+    "seniority": {"strict", "relaxed", "off"},
+    "same_department": {"forbid", "penalise", "allow"},
+    "objective": {"coverage", "score"},
+}
 
 
 INVITATION_SALT = "binome.programs.invitation"
@@ -98,12 +107,7 @@ def validate_rules(value: object) -> None:
             ok = isinstance(rule, int | float) and not isinstance(rule, bool)
             ok = ok and 0 <= rule <= 1
         else:
-            choices = (
-                SAME_DEPARTMENT_CHOICES
-                if key == "same_department"
-                else OBJECTIVE_CHOICES
-            )
-            ok = rule in choices
+            ok = rule in RULE_CHOICES[key]
         if not ok:
             raise ValidationError(
                 _("The rule %(name)s has an invalid value."), params={"name": key}

@@ -102,9 +102,8 @@ def test_demo_pilot_runs_with_eight_pairs_including_camille_and_bernard(demo):
 def test_demo_wave_has_sixty_enrolments_ready_to_match(demo):
     wave = Programme.objects.get(slug="vague-2027")
     assert wave.status == Programme.Status.RECRUITING
-    enrolments = wave.enrolments.all()
+    enrolments = wave.enrolments.filter(status=Enrolment.Status.ACCEPTED)
     assert enrolments.count() == 60
-    assert not enrolments.exclude(status=Enrolment.Status.ACCEPTED).exists()
     assert not enrolments.filter(consent_at=None).exists()
     mentors, mentees = enrolments.mentors().count(), enrolments.mentees().count()
     assert mentors > 0 and mentees > mentors
@@ -135,3 +134,28 @@ def test_juniors_rate_themselves_higher_on_digital_than_seniors(demo):
 
     assert mean([1], "digital") > mean([5], "digital") + 1
     assert mean([5], "leadership") > mean([1], "leadership") + 1
+
+
+def test_demo_shows_every_stage_of_the_journey(demo):
+    from binome.programs.services import journey
+
+    wave = Programme.objects.get(slug="vague-2027")
+    statuses = set(wave.enrolments.values_list("status", flat=True))
+    assert statuses == {"invited", "volunteered", "accepted", "withdrawn", "declined"}
+    stopped_at = {
+        next((s.key for s in journey(e) if not s.done), "complete")
+        for e in wave.enrolments.filter(status="volunteered")
+    }
+    assert stopped_at == {"profile", "assessment", "goals"}
+    # Accepted mentors are prepared (the wave requires it); some have a grid.
+    mentors = wave.enrolments.filter(status="accepted", role="mentor")
+    assert all(
+        next(s for s in journey(m) if s.key == "preparation").done for m in mentors
+    )
+    assert 0 < mentors.filter(casting_reviews__isnull=False).count() < mentors.count()
+
+
+def test_only_participants_have_self_assessments(demo):
+    assessed = Person.objects.filter(assessments__isnull=False).distinct()
+    assert assessed.count() < Person.objects.count()
+    assert not assessed.filter(enrolments=None).exists()
