@@ -6,6 +6,7 @@ their workspace. Odile runs the programme. Victor runs another programme.
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,36 @@ def _fast_tests(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+def _load_reference_data() -> None:
+    """Reload what data migrations put in the database (the skills catalogue,
+    the preparation module). Transactional tests flush every table at the
+    end, and the tests that follow them must still find it."""
+    import importlib
+
+    from django.apps import apps
+
+    from binome.skills.models import Skill
+
+    if Skill.objects.exists():
+        return
+    for module in (
+        "binome.skills.migrations.0002_load_catalogue",
+        "binome.programs.migrations.0003_load_preparation",
+    ):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        name in request.fixturenames
+        for name in ("db", "transactional_db", "live_server")
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        _load_reference_data()
 
 
 @pytest.fixture
@@ -216,6 +247,26 @@ def browser():
     mp.undo()
 
 
+AXE = Path(__file__).parent / "binome" / "tests" / "vendor" / "axe.min.js"
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page: no serious or
+    critical violation is allowed. Evaluated through the driver, so our CSP
+    (no inline script) stays on."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })).violations
+          .filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+               + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
+    )
+    assert violations == [], f"{page.url}: {violations}"
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh page; any CSP violation or JavaScript error fails the test."""
@@ -234,3 +285,13 @@ def page(browser, live_server):
     yield page
     context.close()
     assert problems == [], problems
+
+
+@pytest.fixture
+def page_without_js(browser, live_server):
+    context = browser.new_context(
+        locale="fr-FR", base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    yield page
+    context.close()

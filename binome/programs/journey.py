@@ -261,7 +261,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         skills=skills,
         initial_levels=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.skills and form.is_valid():
         services.save_self_assessment(person=person, levels=form.levels())
         messages.success(request, _("Your self-assessment is saved."))
         return redirect(_next_step_url(enrolment))

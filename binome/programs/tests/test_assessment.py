@@ -89,3 +89,12 @@ def test_a_participant_never_sees_another_participants_assessment(
     login(people["bernard"]).post(url, _grid())
     for who in ("camille", "ines", "odile"):
         assert login(people[who]).get(url).status_code == 404
+
+
+def test_an_empty_catalogue_is_explained_not_a_crash(login, volunteer, people):
+    Skill.objects.update(is_active=False)
+    url = reverse("programs:assessment", args=[volunteer.pk])
+    client = login(people["bernard"])
+    assert "aucune compétence active" in client.get(url).text
+    assert client.post(url, {}).status_code == 200
+    assert not Assessment.objects.exists()
