@@ -37,9 +37,7 @@ MATCHING_RULES: dict[str, tuple[Any, Any]] = {
     "require_format": (_("A compatible format"), True),
     "min_common_slots": (_("Minimum common weekly slots"), 1),
     "seniority": (
-        _(
-            "The mentor is more junior than the mentee: strictly, or at most the same level"
-        ),
+        _("The mentor is more junior: strictly, at most the same level, or no rule"),
         "strict",
     ),
     "same_department": (_("Same department: forbid, penalise or allow"), "forbid"),
