@@ -14,7 +14,11 @@ DAY = datetime.datetime(2026, 9, 2, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _fast_tests(settings):
+def _fast_tests(request):
+    # pairmaker's own tests also run without Django (-p no:django).
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     # Argon2 is deliberately slow; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, so emails land in mail.outbox; one test
@@ -52,6 +56,8 @@ def _load_reference_data() -> None:
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
     uses_db = request.node.get_closest_marker("django_db") or any(
         name in request.fixturenames
         for name in ("db", "transactional_db", "live_server")

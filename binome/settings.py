@@ -184,7 +184,10 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
-# Background work: django.tasks with the database queue (`manage.py db_worker`).
+# Background work: django.tasks with the database queue (`manage.py db_worker`),
+# or Celery with Redis: TASKS_BACKEND=binome.tasks_celery.CeleryBackend and a
+# `celery -A binome worker` process; the task code is the same.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -11,7 +11,13 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("compte/", include("binome.accounts.urls")),
+    path(
+        "programmes/<slug:slug>/appariement/<int:number>/publier/",
+        views.publish_round,
+        name="publish_round",
+    ),
     path("programmes/", include("binome.programs.urls")),
+    path("binomes/", include("binome.pairs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from binome.pairs import publishing
 from binome.pairs.models import Pair
-from binome.programs.models import Enrolment, Programme
+from binome.programs.models import Enrolment, MatchingRound, Programme
 
 
 @login_required
@@ -56,3 +61,27 @@ def home(request: HttpRequest) -> HttpResponse:
             "pairs": pairs,
         },
     )
+
+
+@login_required
+@require_POST
+def publish_round(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Publish a round's pairs. A project-level view: it spans programs (the
+    round) and pairs (what it creates)."""
+    programme = get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+    round_ = get_object_or_404(MatchingRound, programme=programme, number=number)
+    try:
+        pairs = publishing.publish_round(round_=round_, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:round", slug=slug, number=number)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s pair is published; both people are told.",
+            "%(count)s pairs are published; both people are told.",
+            len(pairs),
+        )
+        % {"count": len(pairs)},
+    )
+    return redirect("programs:detail", slug=slug)

@@ -14,10 +14,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from binome.accounts.models import User
+from binome.demo.workspace import load_workspace_demo
 from binome.pairs.models import Pair
 from binome.people.models import SLOT_CODES, Department, Organisation, Person, Site
 from binome.programs.models import (
     CastingReview,
+    CoffeeChat,
     Enrolment,
     Goal,
     PreparationCompletion,
@@ -824,6 +826,9 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     stages = _journey_stages(ctx, wave, people, taken, consent_wave)
     for person in (*mentors, *mentees, *wave_mentors, *wave_mentees, *stages):
         _assess(ctx, person, skills, baseline_day)
+    _coffees(wave, wave_mentees[:3])
+    # The pilot's pairs have lived two months: charters, sessions, feedback.
+    load_workspace_demo(pilot, today=today)
 
     return DemoSummary(
         people=Person.objects.filter(organisation=org).count(),
@@ -845,6 +850,30 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
             (admin.email, "administrateur technique (/admin/)"),
         ],
     )
+
+
+def _coffees(wave: Programme, mentees: list[Person]) -> None:
+    """A few « cafés virtuels » in the wave: asked, held and liked, declined."""
+    from binome.programs.matching import shortlist
+
+    outcomes = [
+        {"status": CoffeeChat.Status.REQUESTED},
+        {
+            "status": CoffeeChat.Status.ACCEPTED,
+            "mentee_verdict": CoffeeChat.Verdict.PREFER,
+            "mentor_verdict": CoffeeChat.Verdict.PREFER,
+        },
+        {"status": CoffeeChat.Status.DECLINED},
+    ]
+    for person, outcome in zip(mentees, outcomes, strict=False):
+        enrolment = wave.enrolments.get(person=person, role=Enrolment.Role.MENTEE)
+        picks = shortlist(enrolment)
+        if picks:
+            CoffeeChat.objects.update_or_create(
+                mentee=enrolment,
+                mentor=picks[0].mentor,
+                defaults={"message": "Un café la semaine prochaine ?", **outcome},
+            )
 
 
 def _journey_stages(

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Pair
+from .models import (
+    Charter,
+    CharterChange,
+    GlossaryTerm,
+    Meeting,
+    Pair,
+    ProgrammeWebhook,
+    ReminderPreference,
+)
 
 
 @admin.register(Pair)
@@ -8,3 +16,50 @@ class PairAdmin(admin.ModelAdmin):
     list_display = ("__str__", "status", "started_on", "closed_on")
     list_filter = ("status",)
     raw_id_fields = ("mentor", "mentee")
+
+
+# Notes, agendas, feedback and assessments are private to each pair: the
+# administration shows charters' acceptance and meetings' dates, not content.
+@admin.register(Charter)
+class CharterAdmin(admin.ModelAdmin):
+    list_display = ("pair", "mentor_accepted_at", "mentee_accepted_at", "updated_at")
+    fields = ("pair", "cadence_days", "session_minutes", "format")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(CharterChange)
+class CharterChangeAdmin(admin.ModelAdmin):
+    list_display = ("charter", "changed_by", "changed_at")
+    fields = ("charter", "changed_by", "changed_at")
+    readonly_fields = fields
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("pair", "starts_at", "status", "held_minutes")
+    list_filter = ("status",)
+    fields = ("pair", "starts_at", "duration_minutes", "status", "held_minutes")
+    readonly_fields = ("pair",)
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "kind", "status", "programme")
+    list_filter = ("kind", "status")
+    search_fields = ("term", "definition_fr", "definition_en")
+    raw_id_fields = ("suggested_by",)
+
+
+@admin.register(ProgrammeWebhook)
+class ProgrammeWebhookAdmin(admin.ModelAdmin):
+    list_display = ("programme", "is_active")
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user",)
+    fields = ("user",)
+    readonly_fields = ("user",)

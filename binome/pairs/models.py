@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import datetime
+import secrets
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Enrolment, Programme
+from binome.skills.models import Skill
 
 
 class PairQuerySet(models.QuerySet["Pair"]):
@@ -100,3 +107,604 @@ class Pair(models.Model):
         self.status = self.Status.CLOSED
         self.closed_on = timezone.localdate()
         self.save(update_fields=["status", "closed_on"])
+
+
+# ---------------------------------------------------------------------------
+# The pair workspace: charter, meetings (« séances »), feedback, glossary.
+# Notes, agendas, feedback and assessments are private: HR sees activity only.
+# ---------------------------------------------------------------------------
+
+DEFAULT_GROUND_RULES = _(
+    "Courtesy and respect, on both sides.\n"
+    "Confidentiality: what is said in the pair stays in the pair.\n"
+    "The mentor is not a hotline: questions wait for the next session.\n"
+    "Each of us has the right to say no.\n"
+    "We prepare each session and keep to the time."
+)
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Charter(models.Model):
+    """The « charte du binôme », written together at the first meeting.
+
+    Both people accept it. Any later change withdraws both acceptances, so
+    that an accepted charter is always the text both of them agreed to; the
+    change log shows who changed what.
+    """
+
+    EDITABLE_FIELDS = [
+        "mentee_objectives",
+        "mentor_objectives",
+        "cadence_days",
+        "session_minutes",
+        "format",
+        "video_link",
+        "location",
+        "ground_rules",
+    ]
+
+    pair = models.OneToOneField(
+        Pair, on_delete=models.CASCADE, related_name="charter", verbose_name=_("pair")
+    )
+    mentee_objectives = models.TextField(
+        _("what the mentee wants to learn"), blank=True
+    )
+    mentor_objectives = models.TextField(_("what the mentor gets back"), blank=True)
+    cadence_days = models.PositiveSmallIntegerField(
+        _("days between sessions"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        _("session length (minutes)"),
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
+    format = models.CharField(
+        _("format"),
+        max_length=10,
+        choices=Programme.Format.choices,
+        default=Programme.Format.REMOTE,
+    )
+    video_link = models.URLField(_("video link"), blank=True)
+    location = models.CharField(_("meeting place"), max_length=200, blank=True)
+    ground_rules = models.TextField(_("ground rules"), blank=True)
+    mentor_accepted_at = models.DateTimeField(
+        _("accepted by the mentor at"), null=True, blank=True
+    )
+    mentee_accepted_at = models.DateTimeField(
+        _("accepted by the mentee at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("charter")
+        verbose_name_plural = _("charters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_days__gte=1) & Q(cadence_days__lte=90),
+                name="charter_cadence_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pair)
+
+    @property
+    def is_accepted(self) -> bool:
+        return bool(self.mentor_accepted_at and self.mentee_accepted_at)
+
+    def accepted_at(self, enrolment: Enrolment) -> datetime.datetime | None:
+        if enrolment.pk == self.pair.mentor_id:
+            return self.mentor_accepted_at
+        if enrolment.pk == self.pair.mentee_id:
+            return self.mentee_accepted_at
+        return None
+
+
+class CharterChange(models.Model):
+    """One edit of a charter: who changed which fields, from what to what."""
+
+    charter = models.ForeignKey(
+        Charter,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("charter"),
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # {field: [old, new]}, or {"accepted": [role]} for an acceptance.
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("charter change")
+        verbose_name_plural = _("charter changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.charter} – {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def field_labels(self) -> list[str]:
+        return [
+            str(Charter._meta.get_field(name).verbose_name)
+            for name in self.changes
+            if name in Charter.EDITABLE_FIELDS
+        ]
+
+
+class Kpi(models.Model):
+    """A KPI of the charter, copied from an enrolment goal and editable.
+
+    Progress is either a value towards the target or a simple check.
+    """
+
+    class Direction(models.TextChoices):
+        MENTEE = "mentee", _("What the mentee learns")
+        MENTOR = "mentor", _("What the mentor gets back")
+
+    charter = models.ForeignKey(
+        Charter,
+        on_delete=models.CASCADE,
+        related_name="kpis",
+        verbose_name=_("charter"),
+    )
+    goal = models.ForeignKey(
+        "programs.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("goal"),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    kpi = models.CharField(_("measurable target"), max_length=200)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    current_value = models.DecimalField(
+        _("current value"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    done = models.BooleanField(_("achieved"), default=False)
+    progress_updated_at = models.DateTimeField(
+        _("progress updated at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["direction", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=["mentee", "mentor"]),
+                name="kpi_direction_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int | None:
+        """Progress towards the target, 0–100; None for a simple check."""
+        if self.done:
+            return 100
+        if not self.target_value or self.current_value is None:
+            return None
+        return max(0, min(100, int(100 * self.current_value / self.target_value)))
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def planned(self) -> MeetingQuerySet:
+        return self.filter(status=Meeting.Status.PLANNED)
+
+    def upcoming(self, now: datetime.datetime | None = None) -> MeetingQuerySet:
+        return self.planned().filter(starts_at__gte=now or timezone.now())
+
+
+class Meeting(models.Model):
+    """A mentoring session (« séance »), planned from the charter's cadence."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    pair = models.ForeignKey(
+        Pair, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("pair")
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("planned length (minutes)"), default=30
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    held_minutes = models.PositiveSmallIntegerField(
+        _("actual length (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+    )
+    moved_from = models.DateTimeField(_("first planned for"), null=True, blank=True)
+    # Private to the pair: never shown to HR, assistants or anyone else.
+    icebreaker = models.CharField(
+        _("informal first item"),
+        max_length=200,
+        blank=True,
+        help_text=_("A short, informal start: news, a coffee, a light question."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    mentor_learned = models.TextField(_("what the mentor learned"), blank=True)
+    mentee_learned = models.TextField(_("what the mentee learned"), blank=True)
+    # RFC 5545: a stable UID and a SEQUENCE that grows with each change.
+    uid = models.UUIDField(_("calendar identifier"), default=uuid.uuid4, unique=True)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "held", "missed", "cancelled"]),
+                name="meeting_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="held") | Q(held_minutes__isnull=True),
+                name="meeting_length_only_when_held",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.pair} – {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        """Still planned: it can be moved, cancelled, prepared or logged."""
+        return self.status == self.Status.PLANNED
+
+    def learned_by(self, enrolment: Enrolment) -> str:
+        if enrolment.pk == self.pair.mentor_id:
+            return self.mentor_learned
+        return self.mentee_learned
+
+
+class AgendaItem(models.Model):
+    """A topic or question for a session, prepared beforehand."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", _("Topic")
+        QUESTION = "question", _("Question")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("session"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.TOPIC
+    )
+    text = models.CharField(_("topic or question"), max_length=300)
+    skill = models.ForeignKey(
+        Skill,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skill"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ActionItem(models.Model):
+    """Something to do after a session, with an owner and a due date."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        verbose_name=_("session"),
+    )
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Feedback(models.Model):
+    """One person's feedback on a session: private to that person.
+
+    HR only ever sees aggregates over 5 people or more.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("session"),
+    )
+    author = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    useful = models.BooleanField(_("useful"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author"], name="feedback_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5),
+                name="feedback_rating_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.rating}"
+
+
+class Assistant(models.Model):
+    """A mentee's assistant, who may see dates and move sessions, nothing else."""
+
+    pair = models.OneToOneField(
+        Pair,
+        on_delete=models.CASCADE,
+        related_name="assistant",
+        verbose_name=_("pair"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assisted_pairs",
+        verbose_name=_("assistant"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assistant")
+        verbose_name_plural = _("assistants")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.pair}"
+
+
+class Reminder:
+    """The kinds of reminders; each person chooses which they get."""
+
+    SESSION_TOMORROW = "session_tomorrow"
+    AGENDA_EMPTY = "agenda_empty"
+    ACTIONS_DUE = "actions_due"
+    LOG_MISSING = "log_missing"
+    INACTIVE = "inactive"
+    KINDS = [SESSION_TOMORROW, AGENDA_EMPTY, ACTIONS_DUE, LOG_MISSING, INACTIVE]
+
+
+class ReminderPreference(models.Model):
+    """Which reminders a person gets, and their private calendar feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+        verbose_name=_("user"),
+    )
+    session_tomorrow = models.BooleanField(_("A session tomorrow"), default=True)
+    agenda_empty = models.BooleanField(
+        _("The agenda is still empty two days before"), default=True
+    )
+    actions_due = models.BooleanField(_("Action items due"), default=True)
+    log_missing = models.BooleanField(
+        _("A session not yet logged as held or missed"), default=True
+    )
+    inactive = models.BooleanField(_("30 days without a session"), default=True)
+    feed_token = models.CharField(
+        _("calendar feed key"), max_length=64, default=_feed_token, unique=True
+    )
+
+    class Meta:
+        verbose_name = _("reminder preferences")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def for_user(cls, user: Any) -> ReminderPreference:
+        preference, _created = cls.objects.get_or_create(user=user)
+        return preference
+
+    def wants(self, kind: str) -> bool:
+        return bool(getattr(self, kind))
+
+    def revoke_feed(self) -> None:
+        self.feed_token = _feed_token()
+        self.save(update_fields=["feed_token"])
+
+
+class SentReminder(models.Model):
+    """A reminder already sent, so that none goes out twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    key = models.CharField(_("subject"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "key"], name="reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.user}"
+
+
+class ProgrammeWebhook(models.Model):
+    """A Slack or Microsoft Teams incoming webhook for a programme's notices."""
+
+    programme = models.OneToOneField(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="webhook",
+        verbose_name=_("programme"),
+    )
+    url = models.URLField(
+        _("incoming webhook URL"),
+        max_length=500,
+        help_text=_("Slack or Microsoft Teams: the channel's incoming webhook."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("programme webhook")
+        verbose_name_plural = _("programme webhooks")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class GlossaryTermQuerySet(models.QuerySet["GlossaryTerm"]):
+    def approved(self) -> GlossaryTermQuerySet:
+        return self.filter(status=GlossaryTerm.Status.APPROVED)
+
+
+class GlossaryTerm(models.Model):
+    """A jargon term of the bilingual glossary (« lexique »), in both directions."""
+
+    class Kind(models.TextChoices):
+        TECH = "tech", _("Tech slang (for seniors)")
+        CORPORATE = "corporate", _("Corporate language (for juniors)")
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        APPROVED = "approved", _("Approved")
+
+    term = models.CharField(_("term"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    definition_fr = models.TextField(_("definition (French)"))
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    example_fr = models.TextField(_("example (French)"), blank=True)
+    example_en = models.TextField(_("example (English)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUGGESTED
+    )
+    # Suggestions go to the managers of the programme they came from.
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="glossary_suggestions",
+        verbose_name=_("suggested in"),
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        ordering = ["kind", "term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["tech", "corporate"]),
+                name="glossary_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def _localised(self, field: str) -> str:
+        english = (get_language() or "fr").startswith("en")
+        value = getattr(self, f"{field}_en") if english else ""
+        return str(value or getattr(self, f"{field}_fr"))
+
+    @property
+    def definition(self) -> str:
+        return self._localised("definition")
+
+    @property
+    def example(self) -> str:
+        return self._localised("example")

@@ -4,11 +4,23 @@ from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from binome.skills.models import Skill
 
-from .models import CastingReview, CoffeeChat, Enrolment, Goal, PreparationStep
+from .models import (
+    MATCHING_RULES,
+    MATCHING_WEIGHTS,
+    CastingReview,
+    CoffeeChat,
+    Enrolment,
+    Goal,
+    PreparationStep,
+    Programme,
+    default_rules,
+    default_weights,
+)
 
 LEVEL_CHOICES = [(i, str(i)) for i in range(5)]
 
@@ -276,3 +288,187 @@ class VerdictForm(forms.Form):
         choices=CoffeeChat.Verdict.choices,
         widget=forms.RadioSelect,
     )
+
+
+RULE_HELP = {
+    "forbid_reporting_line": _(
+        "Never pair someone with their manager, or their manager's manager."
+    ),
+    "require_common_language": _("The two must share at least one language."),
+    "require_format": _(
+        "Both accept remote sessions, or both accept on-site sessions on the same site."
+    ),
+    "min_common_slots": _("Half-days when both are usually free (0 to ignore)."),
+    "seniority": _(
+        "Reverse mentoring: the mentor is more junior. « At most the same level » "
+        "allows peers."
+    ),
+    "same_department": _(
+        "Pairs that cross silos learn more: forbid or penalise the same department."
+    ),
+    "objective": _(
+        "Coverage first pairs as many mentees as possible, then maximises the score."
+    ),
+    "min_score": _(
+        "With « score only », pairs below this score (0 to 1) are not made."
+    ),
+}
+RULE_CHOICE_LABELS = {
+    "seniority": [
+        ("strict", _("Strictly more junior")),
+        ("relaxed", _("At most the same level")),
+        ("off", _("No rule")),
+    ],
+    "same_department": [
+        ("forbid", _("Forbid")),
+        ("penalise", _("Penalise")),
+        ("allow", _("Allow")),
+    ],
+    "objective": [
+        ("coverage", _("Coverage first")),
+        ("score", _("Score only")),
+    ],
+}
+
+
+class ProgrammeForm(forms.ModelForm):
+    """Programme settings, with the matching weights and hard rules as plain
+    fields (stored as JSON on the programme)."""
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "is_pilot",
+            "start_date",
+            "end_date",
+            "session_minutes",
+            "cadence_days",
+            "format",
+            "mentor_max_level",
+            "mentee_min_level",
+            "mentor_max_seniority",
+            "mentee_min_seniority",
+            "mentor_capacity",
+            "open_call",
+            "require_preparation",
+            "coffee_enabled",
+            "shortlist_size",
+            "skills",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "skills": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].queryset = Skill.objects.active().select_related("area")
+        weights = self.instance.weights() if self.instance.pk else default_weights()
+        rules = self.instance.rules() if self.instance.pk else default_rules()
+        if not self.is_bound and self.initial.get("matching_rules"):
+            rules |= self.initial["matching_rules"]
+        for key, (label, _default) in MATCHING_WEIGHTS.items():
+            self.fields[f"weight_{key}"] = forms.FloatField(
+                label=label, min_value=0, max_value=10, initial=weights[key]
+            )
+        for key, (label, default) in MATCHING_RULES.items():
+            name = f"rule_{key}"
+            if isinstance(default, bool):
+                field: forms.Field = forms.BooleanField(label=label, required=False)
+            elif isinstance(default, int):
+                field = forms.IntegerField(label=label, min_value=0, max_value=10)
+            elif isinstance(default, float):
+                field = forms.FloatField(label=label, min_value=0, max_value=1)
+            else:
+                field = forms.ChoiceField(label=label, choices=RULE_CHOICE_LABELS[key])
+            field.initial = rules[key]
+            field.help_text = RULE_HELP[key]
+            self.fields[name] = field
+
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight_{k}"] for k in MATCHING_WEIGHTS]
+
+    def rule_fields(self) -> list[forms.BoundField]:
+        return [self[f"rule_{k}"] for k in MATCHING_RULES]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.Meta.fields]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        weights = {k: data[f"weight_{k}"] for k in MATCHING_WEIGHTS}
+        if not any(weights.values()):
+            self.add_error(None, _("At least one weight must be above zero."))
+        self.instance.matching_weights = weights
+        self.instance.matching_rules = {k: data[f"rule_{k}"] for k in MATCHING_RULES}
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HRIS export (CSV or XLSX)"),
+        help_text=_(
+            "One row per person. Columns (French or English headers): matricule, "
+            "prénom, nom, e-mail, poste, direction, site, niveau, matricule manager, "
+            "année d'embauche, langues, rôle (mentor or mentoré)."
+        ),
+    )
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class EnrolmentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search a name"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *list(Enrolment.Status.choices)],
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All")), *list(Enrolment.Role.choices)],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=None, empty_label=_("All")
+    )
+    complete = forms.ChoiceField(
+        label=_("Profile"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Complete")), ("no", _("Incomplete"))],
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "department"
+        ].queryset = programme.organisation.departments.order_by("name")
+
+    def filter(self, rows: Any) -> Any:
+        data = self.cleaned_data
+        if data.get("q"):
+            for word in data["q"].split():
+                rows = rows.filter(
+                    Q(person__first_name__icontains=word)
+                    | Q(person__last_name__icontains=word)
+                )
+        if data.get("status"):
+            rows = rows.filter(status=data["status"])
+        if data.get("role"):
+            rows = rows.filter(role=data["role"])
+        if data.get("department"):
+            rows = rows.filter(person__department=data["department"])
+        return rows

@@ -23,13 +23,15 @@ from binome.skills.models import Skill
 from . import services
 from .forms import (
     GOAL_EXAMPLES,
+    CoffeeRequestForm,
     GoalForm,
     JoinForm,
     PreparationAnswerForm,
+    VerdictForm,
     WishesForm,
     WithdrawForm,
 )
-from .models import Enrolment, PreparationStep, Programme
+from .models import CoffeeChat, Enrolment, PreparationStep, Programme
 
 STEP_URLS = {
     "profile": "programs:profile",
@@ -418,3 +420,131 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "programs/withdraw.html", {"enrolment": enrolment, "form": form}
     )
+
+
+def _coffee_context(enrolment: Enrolment) -> dict[str, object]:
+    from binome.programs.matchcsv import describe
+
+    from .matching import shortlist
+
+    programme = enrolment.programme
+    open_for_coffee = programme.coffee_enabled and programme.status in (
+        Programme.Status.RECRUITING,
+        Programme.Status.MATCHING,
+    )
+    chats = CoffeeChat.objects.select_related("mentor__person", "mentee__person")
+    if enrolment.role == Enrolment.Role.MENTEE:
+        chats = chats.filter(mentee=enrolment)
+        asked = {c.mentor_id: c for c in chats}
+        picks = []
+        if open_for_coffee and enrolment.status in (
+            Enrolment.Status.VOLUNTEERED,
+            Enrolment.Status.ACCEPTED,
+        ):
+            picks = [
+                {
+                    "mentor": r.mentor,
+                    "score": r.score,
+                    "reasons": [describe(code) for code in r.reasons],
+                    "chat": asked.get(r.mentor.pk),
+                }
+                for r in shortlist(enrolment)
+            ]
+    else:
+        chats = chats.filter(mentor=enrolment)
+        picks = []
+    return {
+        "enrolment": enrolment,
+        "open_for_coffee": open_for_coffee,
+        "picks": picks,
+        "chats": list(chats),
+        "request_form": CoffeeRequestForm(),
+        "verdict_form": VerdictForm(),
+    }
+
+
+@login_required
+def coffee(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shortlist and « café virtuel »: mentees ask, mentors answer, both say
+    if it clicked. The answers feed the final matching."""
+    enrolment = _get_enrolment_for_user(request, pk)
+    if not enrolment.programme.coffee_enabled:
+        raise Http404
+    return render(request, "programs/coffee.html", _coffee_context(enrolment))
+
+
+@login_required
+@require_POST
+def coffee_request(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    if (
+        enrolment.role != Enrolment.Role.MENTEE
+        or not enrolment.programme.coffee_enabled
+    ):
+        raise Http404
+    form = CoffeeRequestForm(request.POST)
+    if form.is_valid():
+        from .matching import shortlist
+
+        allowed = [r.mentor.pk for r in shortlist(enrolment)]
+        mentor = (
+            enrolment.programme.enrolments.mentors()
+            .filter(pk=form.cleaned_data["mentor"])
+            .first()
+        )
+        try:
+            if mentor is None:
+                raise ValidationError(
+                    _("You can only ask mentors from your shortlist.")
+                )
+            services.request_coffee(
+                mentee=enrolment,
+                mentor=mentor,
+                message=form.cleaned_data["message"],
+                shortlist=allowed,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Your invitation is sent to %(name)s.")
+                % {"name": mentor.person.full_name},
+            )
+    return redirect("programs:coffee", pk=pk)
+
+
+@login_required
+@require_POST
+def coffee_answer(request: HttpRequest, pk: int, chat_pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    chat = get_object_or_404(CoffeeChat, pk=chat_pk, mentor=enrolment)
+    try:
+        services.answer_coffee(chat=chat, accept=request.POST.get("answer") == "accept")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("programs:coffee", pk=pk)
+
+
+@login_required
+@require_POST
+def coffee_verdict(request: HttpRequest, pk: int, chat_pk: int) -> HttpResponse:
+    enrolment = _get_enrolment_for_user(request, pk)
+    chat = get_object_or_404(
+        CoffeeChat.objects.filter(Q(mentor=enrolment) | Q(mentee=enrolment)), pk=chat_pk
+    )
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_verdict(
+                chat=chat, enrolment=enrolment, verdict=form.cleaned_data["verdict"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Thank you: your answer will help form the pairs.")
+            )
+    else:
+        messages.error(request, _("Choose an answer."))
+    return redirect("programs:coffee", pk=pk)

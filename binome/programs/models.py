@@ -902,3 +902,182 @@ class CoffeeChat(models.Model):
         if self.Verdict.PREFER in verdicts:
             return self.Verdict.PREFER
         return self.Verdict.NEUTRAL
+
+
+class PairDecision(models.Model):
+    """A manager's standing decision on a mentor/mentee pair, honoured by every
+    later matching round: keep them together (lock) or never pair them (forbid)."""
+
+    class Kind(models.TextChoices):
+        LOCK = "lock", _("Locked")
+        FORBID = "forbid", _("Forbidden")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="pair_decisions",
+        verbose_name=_("programme"),
+    )
+    mentor = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentor")
+    )
+    mentee = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee")
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=Kind.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pair decision")
+        verbose_name_plural = _("pair decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"], name="pair_decision_once_per_pair"
+            ),
+            # A mentee is locked to one mentor at most.
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=Q(kind="lock"),
+                name="pair_decision_one_lock_per_mentee",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["lock", "forbid"]),
+                name="pair_decision_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.mentor.person} → {self.mentee.person}"
+
+
+class MatchingRoundQuerySet(models.QuerySet["MatchingRound"]):
+    def published(self) -> MatchingRoundQuerySet:
+        return self.filter(published_at__isnull=False)
+
+
+class MatchingRound(models.Model):
+    """One run of the matching engine on a programme's accepted enrolments.
+
+    The result (pairs with scores and reasons, unmatched people with the reason,
+    totals and the certified bound) is kept as the engine returned it, then
+    edited by the manager (remove, swap) until it is published.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="matching_rounds",
+        verbose_name=_("programme"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    settings_snapshot = models.JSONField(_("settings used"), default=dict, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    objects = MatchingRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("matching round")
+        verbose_name_plural = _("matching rounds")
+        ordering = ["programme", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="matching_round_number_unique"
+            ),
+            # Pairs of a programme are published once.
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(published_at__isnull=False),
+                name="matching_round_published_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="matching_round_progress_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – #{self.number}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def pairs(self) -> list[dict[str, Any]]:
+        return list(self.result.get("pairs", []))
+
+    @property
+    def unmatched(self) -> list[dict[str, Any]]:
+        return list(self.result.get("unmatched", []))
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        return dict(self.result.get("totals", {}))
+
+
+class PeopleImport(models.Model):
+    """An uploaded HRIS file, kept between the dry-run preview and the
+    confirmation so that what is written is exactly what was previewed."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="imports",
+        verbose_name=_("programme"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -426,3 +426,93 @@ def coffee_verdicts(programme: Programme) -> dict[tuple[int, int], str]:
             mentee__programme=programme, status=CoffeeChat.Status.ACCEPTED
         ).exclude(mentee_verdict="", mentor_verdict="")
     }
+
+
+# Programme set-up -------------------------------------------------------------------
+
+# Templates a manager starts from; every value stays editable.
+PROGRAMME_TEMPLATES: dict[str, dict[str, Any]] = {
+    "pilot": {
+        "is_pilot": True,
+        "months": 3,
+        "mentor_capacity": 1,
+        "require_preparation": True,
+        "coffee_enabled": True,
+        "shortlist_size": 3,
+        "mentor_max_level": 2,
+        "mentee_min_level": 4,
+        "format": Programme.Format.HYBRID,
+    },
+    "wave": {
+        "is_pilot": False,
+        "months": 6,
+        "mentor_capacity": 2,
+        "open_call": True,
+        "require_preparation": True,
+        "coffee_enabled": False,
+        "mentor_max_level": 2,
+        "mentee_min_level": 3,
+        "format": Programme.Format.HYBRID,
+    },
+    "blank": {"months": 6},
+}
+
+
+def template_initial(key: str, today: datetime.date | None = None) -> dict[str, Any]:
+    """Initial values of the programme form for a template."""
+    template = dict(PROGRAMME_TEMPLATES[key])
+    today = today or timezone.localdate()
+    months = template.pop("months")
+    start = today + datetime.timedelta(days=14)
+    template["start_date"] = start
+    template["end_date"] = start + datetime.timedelta(days=round(months * 30.4))
+    return template
+
+
+def unique_slug(base: str) -> str:
+    from django.utils.text import slugify
+
+    root = slugify(base)[:70] or "programme"
+    slug, n = root, 2
+    while Programme.objects.filter(slug=slug).exists():
+        slug, n = f"{root}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def clone_programme(*, programme: Programme, by: User) -> Programme:
+    """A new draft with the same settings, managers, panel and skills (the
+    pilot becomes the scale-up); nobody is enrolled in it yet."""
+    copy = Programme.objects.get(pk=programme.pk)
+    copy.pk = None
+    copy.name = _("%(name)s (copy)") % {"name": programme.name}
+    copy.slug = unique_slug(copy.name)
+    copy.status = Programme.Status.DRAFT
+    copy.is_pilot = False
+    copy.cloned_from = programme
+    copy.invitation_nonce = Programme._meta.get_field("invitation_nonce").default()
+    copy.save()
+    copy.managers.set([*programme.managers.all(), by])
+    copy.panel.set(programme.panel.all())
+    copy.skills.set(programme.skills.all())
+    return copy
+
+
+def remind_to_complete(*, enrolment: Enrolment) -> None:
+    """Email a volunteer what is left to do before matching."""
+    user = enrolment.person.user
+    if user is None:
+        raise ValidationError(_("This person has no account yet: send an invitation."))
+    todo = [s.key for s in journey(enrolment) if not s.done]
+    if not todo:
+        raise ValidationError(_("This volunteer has nothing left to do."))
+    notify(
+        "complete_profile",
+        [user],
+        _programme_context(enrolment.programme)
+        | {
+            "name": enrolment.person.first_name,
+            "todo": todo,
+            "url": absolute_url(reverse("programs:journey", args=[enrolment.pk])),
+        },
+    )

@@ -7,6 +7,7 @@ app_name = "programs"
 urlpatterns = [
     # Participants
     path("", journey.programme_list, name="list"),
+    path("nouveau/", views.programme_create, name="create"),
     path("rejoindre/<str:token>/", journey.join_by_invitation, name="join"),
     path("inscriptions/<int:pk>/", journey.journey_overview, name="journey"),
     path("inscriptions/<int:pk>/profil/", journey.profile_step, name="profile"),
@@ -27,9 +28,36 @@ urlpatterns = [
     ),
     path("inscriptions/<int:pk>/preparation/", journey.preparation, name="preparation"),
     path("inscriptions/<int:pk>/retrait/", journey.withdraw, name="withdraw"),
+    path("inscriptions/<int:pk>/cafe/", journey.coffee, name="coffee"),
+    path(
+        "inscriptions/<int:pk>/cafe/demander/",
+        journey.coffee_request,
+        name="coffee_request",
+    ),
+    path(
+        "inscriptions/<int:pk>/cafe/<int:chat_pk>/reponse/",
+        journey.coffee_answer,
+        name="coffee_answer",
+    ),
+    path(
+        "inscriptions/<int:pk>/cafe/<int:chat_pk>/avis/",
+        journey.coffee_verdict,
+        name="coffee_verdict",
+    ),
     # Programme managers and casting panel
     path("<slug:slug>/", views.programme_detail, name="detail"),
     path("<slug:slug>/volontariat/", journey.join_open_call, name="volunteer"),
+    path("<slug:slug>/reglages/", views.programme_edit, name="edit"),
+    path("<slug:slug>/dupliquer/", views.programme_clone, name="clone"),
+    path("<slug:slug>/statut/", views.programme_status, name="status"),
+    path("<slug:slug>/import/", views.import_people, name="import"),
+    path("<slug:slug>/import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("<slug:slug>/volontaires/", views.enrolments, name="enrolments"),
+    path(
+        "<slug:slug>/volontaires/<int:pk>/action/",
+        views.enrolment_action,
+        name="enrolment_action",
+    ),
     path("<slug:slug>/casting/", views.casting, name="casting"),
     path("<slug:slug>/casting/<int:pk>/", views.casting_review, name="casting_review"),
     path(
@@ -38,6 +66,19 @@ urlpatterns = [
         name="casting_decision",
     ),
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
+    path("<slug:slug>/appariement/", views.round_list, name="rounds"),
+    path("<slug:slug>/appariement/lancer/", views.round_start, name="round_start"),
+    path("<slug:slug>/appariement/<int:number>/", views.round_detail, name="round"),
+    path(
+        "<slug:slug>/appariement/<int:number>/action/",
+        views.round_action,
+        name="round_action",
+    ),
+    path(
+        "<slug:slug>/appariement/<int:number>/comparer/<int:other>/",
+        views.round_compare,
+        name="round_compare",
+    ),
     path(
         "<slug:slug>/invitations/renouveler/",
         views.revoke_invitations,

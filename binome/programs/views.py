@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,17 +12,37 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from binome.accounts.notifications import absolute_url
+from binome.skills.models import Assessment
 
-from . import services
-from .forms import CastingReviewForm, InviteForm
+from . import imports, rounds, services
+from .forms import (
+    CastingReviewForm,
+    EnrolmentFilterForm,
+    ImportForm,
+    InviteForm,
+    ProgrammeForm,
+)
 from .models import (
+    MATCHING_RULES,
+    MATCHING_WEIGHTS,
     CastingReview,
     Enrolment,
+    MatchingRound,
     PreparationCompletion,
     PreparationStep,
     Programme,
     preparation_done,
 )
+
+# Engine rule codes (pairmaker.rule_violations) -> the programme's rule labels.
+RULE_LABELS = {
+    "language": MATCHING_RULES["require_common_language"][0],
+    "format": MATCHING_RULES["require_format"][0],
+    "slots": MATCHING_RULES["min_common_slots"][0],
+    "seniority": MATCHING_RULES["seniority"][0],
+    "department": MATCHING_RULES["same_department"][0],
+    "reporting_line": MATCHING_RULES["forbid_reporting_line"][0],
+}
 
 
 def _get_programme_for_manager(request: HttpRequest, slug: str) -> Programme:
@@ -51,7 +73,15 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programs/detail.html",
-        {"programme": programme, "funnel": funnel, "active_pairs": active_pairs},
+        {
+            "programme": programme,
+            "funnel": funnel,
+            "active_pairs": active_pairs,
+            "next_statuses": [
+                (s, Programme.Status(s).label)
+                for s in sorted(Programme.TRANSITIONS[programme.status])
+            ],
+        },
     )
 
 
@@ -217,3 +247,440 @@ def revoke_invitations(request: HttpRequest, slug: str) -> HttpResponse:
         request, _("The old invitation link no longer works. Here is a new one.")
     )
     return redirect("programs:invitations", slug=slug)
+
+
+# Matching rounds ---------------------------------------------------------------
+
+
+def _get_round(request: HttpRequest, slug: str, number: int) -> MatchingRound:
+    programme = _get_programme_for_manager(request, slug)
+    return get_object_or_404(
+        MatchingRound.objects.select_related("programme"),
+        programme=programme,
+        number=number,
+    )
+
+
+@login_required
+def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    decisions = programme.pair_decisions.select_related(
+        "mentor__person", "mentee__person"
+    )
+    return render(
+        request,
+        "programs/rounds.html",
+        {
+            "programme": programme,
+            "rounds": programme.matching_rounds.all(),
+            "decisions": decisions,
+            "cohort": len(rounds.cohort(programme)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_start(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    try:
+        round_ = rounds.start_round(programme=programme, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:rounds", slug=slug)
+    return redirect("programs:round", slug=slug, number=round_.number)
+
+
+def _round_context(round_: MatchingRound) -> dict[str, Any]:
+    from .matchcsv import describe
+
+    ids = {p["mentor"] for p in round_.pairs} | {p["mentee"] for p in round_.pairs}
+    ids |= {u["mentee"] for u in round_.unmatched} | set(
+        round_.result.get("idle_mentors", [])
+    )
+    people = {
+        e.pk: e
+        for e in Enrolment.objects.filter(pk__in=ids).select_related(
+            "person__department"
+        )
+    }
+    decisions = {
+        (d.mentor_id, d.mentee_id): d.kind
+        for d in round_.programme.pair_decisions.all()
+    }
+    pairs = [
+        {
+            **p,
+            "mentor_enrolment": people.get(p["mentor"]),
+            "mentee_enrolment": people.get(p["mentee"]),
+            "sentences": [describe(code) for code in p["reasons"]],
+            "decision": decisions.get((p["mentor"], p["mentee"])),
+            "components_list": [
+                (MATCHING_WEIGHTS[k][0], v)
+                for k, v in p["components"].items()
+                if k in MATCHING_WEIGHTS
+            ],
+        }
+        for p in sorted(round_.pairs, key=lambda p: -p["score"])
+    ]
+    unmatched = [
+        {"enrolment": people.get(u["mentee"]), "reason": describe(u["reason"])}
+        for u in round_.unmatched
+    ]
+    idle = [people[pk] for pk in round_.result.get("idle_mentors", []) if pk in people]
+    return {
+        "round": round_,
+        "programme": round_.programme,
+        "pairs": pairs,
+        "unmatched": unmatched,
+        "idle_mentors": idle,
+        "totals": round_.totals,
+        "engine": round_.result.get("engine", {}),
+        "others": round_.programme.matching_rounds.exclude(pk=round_.pk).filter(
+            status=MatchingRound.Status.DONE
+        ),
+    }
+
+
+@login_required
+def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    round_ = _get_round(request, slug, number)
+    if request.htmx and request.GET.get("progress"):
+        if round_.is_finished:
+            # The whole page changes: reload it.
+            response = HttpResponse("")
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "programs/round.html#progress", {"round": round_})
+    return render(request, "programs/round.html", _round_context(round_))
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Lock, forbid, remove or swap pairs in a finished round."""
+    round_ = _get_round(request, slug, number)
+    action = request.POST.get("action", "")
+
+    def number_of(name: str) -> int:
+        value = request.POST.get(name, "")
+        if not value.isdigit():
+            raise ValidationError(_("Choose the people concerned."))
+        return int(value)
+
+    try:
+        if action in ("lock", "forbid"):
+            rounds.decide_pair(
+                round_=round_,
+                mentor_id=number_of("mentor"),
+                mentee_id=number_of("mentee"),
+                kind=action,
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("Pair locked: the next rounds keep it.")
+                if action == "lock"
+                else _("Pair forbidden: no round will propose it again."),
+            )
+        elif action == "undo":
+            rounds.undo_decision(
+                programme=round_.programme,
+                mentor_id=number_of("mentor"),
+                mentee_id=number_of("mentee"),
+            )
+            messages.success(request, _("The decision is withdrawn."))
+        elif action == "remove":
+            rounds.remove_pair(round_=round_, mentee_id=number_of("mentee"))
+            messages.success(request, _("The pair is removed from this proposal."))
+        elif action == "swap":
+            warnings = rounds.swap_mentees(
+                round_=round_,
+                mentee_a=number_of("mentee_a"),
+                mentee_b=number_of("mentee_b"),
+            )
+            if warnings:
+                messages.warning(
+                    request,
+                    _("Mentees swapped, but a hard rule is broken: %(rules)s.")
+                    % {
+                        "rules": ", ".join(str(RULE_LABELS.get(w, w)) for w in warnings)
+                    },
+                )
+            else:
+                messages.success(request, _("Mentees swapped."))
+        else:
+            raise ValidationError(_("Unknown action."))
+    except (ValidationError, Enrolment.DoesNotExist) as error:
+        text = (
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else _("This person is not in the programme.")
+        )
+        messages.error(request, text)
+    if request.POST.get("next") == "list":
+        return redirect("programs:rounds", slug=slug)
+    return redirect("programs:round", slug=slug, number=number)
+
+
+@login_required
+def round_compare(
+    request: HttpRequest, slug: str, number: int, other: int
+) -> HttpResponse:
+    a = _get_round(request, slug, number)
+    b = _get_round(request, slug, other)
+    diff = rounds.compare(a, b)
+    ids = {x for pair in diff["only_a"] + diff["only_b"] for x in pair}
+    names = {
+        e.pk: e.person.full_name
+        for e in Enrolment.objects.filter(pk__in=ids).select_related("person")
+    }
+
+    def named(pairs: list[tuple[int, int]]) -> list[tuple[str, str]]:
+        return [(names.get(m, "?"), names.get(e, "?")) for m, e in pairs]
+
+    return render(
+        request,
+        "programs/round_compare.html",
+        {
+            "programme": a.programme,
+            "a": a,
+            "b": b,
+            "kept": len(diff["kept"]),
+            "only_a": named(diff["only_a"]),
+            "only_b": named(diff["only_b"]),
+        },
+    )
+
+
+# Programme set-up ---------------------------------------------------------------
+
+
+def _organisation_for_creator(request: HttpRequest) -> Any:
+    """The organisation a user may create programmes in, or 404: programme
+    managers (of any programme), staff and superusers of their organisation."""
+    user = request.user
+    managed = Programme.objects.managed_by(user).select_related("organisation").first()
+    person = getattr(user, "person", None)
+    if managed is not None and not user.is_superuser:
+        return managed.organisation
+    if user.is_superuser or user.is_staff:
+        if person is not None:
+            return person.organisation
+        from binome.people.models import Organisation
+
+        organisation = Organisation.objects.first()
+        if organisation is not None:
+            return organisation
+    raise Http404
+
+
+@login_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation_for_creator(request)
+    template = request.GET.get("modele") or request.POST.get("modele")
+    if template not in services.PROGRAMME_TEMPLATES:
+        return render(request, "programs/create_choose.html", {})
+    instance = Programme(organisation=organisation)
+    if request.method == "POST":
+        form = ProgrammeForm(request.POST, instance=instance)
+        if form.is_valid():
+            programme = form.save()
+            programme.managers.add(request.user)
+            messages.success(request, _("The programme is created, as a draft."))
+            return redirect("programs:detail", slug=programme.slug)
+    else:
+        form = ProgrammeForm(
+            instance=instance, initial=services.template_initial(template)
+        )
+    return render(
+        request,
+        "programs/programme_form.html",
+        {"form": form, "template": template, "programme": None},
+    )
+
+
+@login_required
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    form = ProgrammeForm(
+        request.POST if request.method == "POST" else None, instance=programme
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The settings are saved."))
+        return redirect("programs:detail", slug=programme.slug)
+    return render(
+        request, "programs/programme_form.html", {"form": form, "programme": programme}
+    )
+
+
+@login_required
+@require_POST
+def programme_clone(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    copy = services.clone_programme(programme=programme, by=request.user)
+    messages.success(
+        request, _("A copy is ready, as a draft: review its dates and settings.")
+    )
+    return redirect("programs:edit", slug=copy.slug)
+
+
+@login_required
+@require_POST
+def programme_status(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    try:
+        programme.move_to(request.POST.get("status", ""))
+    except (ValidationError, ValueError) as error:
+        messages.error(
+            request,
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else _("Unknown status."),
+        )
+    return redirect("programs:detail", slug=slug)
+
+
+# Import ------------------------------------------------------------------------------
+
+
+@login_required
+def import_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload, then a dry-run preview; nothing is written before confirmation."""
+    programme = _get_programme_for_manager(request, slug)
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        content = upload_file.read()
+        upload = imports.store_upload(
+            programme=programme,
+            content=content,
+            file_name=upload_file.name,
+            by=request.user,
+        )
+        return redirect("programs:import_preview", slug=slug, pk=upload.pk)
+    return render(
+        request,
+        "programs/import.html",
+        {"programme": programme, "form": form, "history": programme.imports.all()[:10]},
+    )
+
+
+@login_required
+def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    upload = get_object_or_404(programme.imports, pk=pk)
+    if request.method == "POST":
+        try:
+            plan = imports.apply_import(upload=upload)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("programs:import_preview", slug=slug, pk=pk)
+        messages.success(
+            request,
+            _(
+                "Import done: %(create)s created, %(update)s updated, "
+                "%(unchanged)s unchanged, %(reject)s rejected."
+            )
+            % {a: plan.count(a) for a in ("create", "update", "unchanged", "reject")},
+        )
+        return redirect("programs:enrolments", slug=slug)
+    plan = imports.plan_import(bytes(upload.content), upload.file_name, programme)
+    return render(
+        request,
+        "programs/import_preview.html",
+        {
+            "programme": programme,
+            "upload": upload,
+            "plan": plan,
+            "counts": {
+                a: plan.count(a) for a in ("create", "update", "unchanged", "reject")
+            },
+            "rejected": [r for r in plan.rows if r.action == "reject"],
+            "changed": [r for r in plan.rows if r.action in ("create", "update")][:200],
+        },
+    )
+
+
+# Enrolments -------------------------------------------------------------------------
+
+
+@login_required
+def enrolments(request: HttpRequest, slug: str) -> HttpResponse:
+    """Volunteers, filtered by status, role, department and completeness."""
+    programme = _get_programme_for_manager(request, slug)
+    form = EnrolmentFilterForm(request.GET or None, programme=programme)
+    rows = (
+        programme.enrolments.select_related("person__department", "person__site")
+        .annotate(
+            wishes=Count("skill_wishes", distinct=True),
+            goal_count=Count("goals", distinct=True),
+        )
+        .order_by("person__last_name", "person__first_name", "role")
+    )
+    if form.is_valid():
+        rows = form.filter(rows)
+    assessed = set(
+        Assessment.objects.filter(
+            person__enrolments__programme=programme, assessor__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    table = []
+    for enrolment in rows[:500]:
+        missing = enrolment.person.missing_profile_fields()
+        complete = (
+            not missing
+            and enrolment.person_id in assessed
+            and enrolment.wishes > 0
+            and enrolment.goal_count > 0
+        )
+        if (
+            form.is_valid()
+            and form.cleaned_data.get("complete") == "yes"
+            and not complete
+        ):
+            continue
+        if form.is_valid() and form.cleaned_data.get("complete") == "no" and complete:
+            continue
+        table.append({"enrolment": enrolment, "complete": complete})
+    return render(
+        request,
+        "programs/enrolments.html",
+        {"programme": programme, "form": form, "table": table},
+    )
+
+
+@login_required
+@require_POST
+def enrolment_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    enrolment = get_object_or_404(programme.enrolments.select_related("person"), pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action in ("accept", "decline"):
+            services.decide_candidate(
+                enrolment=enrolment, accept=action == "accept", by=request.user
+            )
+        elif action == "remind":
+            services.remind_to_complete(enrolment=enrolment)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            {
+                "accept": _("%(name)s is accepted."),
+                "decline": _("%(name)s is declined."),
+                "remind": _("A reminder is on its way to %(name)s."),
+            }[action]
+            % {"name": enrolment.person.full_name},
+        )
+    return redirect(
+        request.POST.get("next") or reverse("programs:enrolments", args=[slug])
+    )

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Assessment, AssessmentItem, LevelDescriptor, Skill, SkillArea
+from .models import (
+    Assessment,
+    AssessmentItem,
+    LevelDescriptor,
+    Resource,
+    ResourceRating,
+    Skill,
+    SkillArea,
+)
 
 
 @admin.register(SkillArea)
@@ -35,3 +43,18 @@ class AssessmentAdmin(admin.ModelAdmin):
     search_fields = ("person__last_name", "person__first_name")
     inlines = [AssessmentItemInline]
     autocomplete_fields = ("person", "assessor")
+
+
+class ResourceRatingInline(admin.TabularInline):
+    model = ResourceRating
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "language", "is_active")
+    list_filter = ("kind", "language", "is_active")
+    search_fields = ("title", "description")
+    filter_horizontal = ("skills",)
+    inlines = [ResourceRatingInline]

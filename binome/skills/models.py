@@ -240,3 +240,82 @@ class AssessmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill}: {self.level}"
+
+
+class Resource(models.Model):
+    """A learning resource linked to skills: a link or an uploaded file."""
+
+    class Kind(models.TextChoices):
+        MODULE = "module", _("Module")
+        ARTICLE = "article", _("Article")
+        VIDEO = "video", _("Video")
+        EXERCISE = "exercise", _("Exercise")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="resources/", blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("fr", _("French")), ("en", _("English"))],
+        default="fr",
+    )
+    skills = models.ManyToManyField(
+        Skill, related_name="resources", verbose_name=_("skills")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("learning resource")
+        verbose_name_plural = _("learning resources")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""), name="resource_link_or_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
+
+
+class ResourceRating(models.Model):
+    """A participant's rating of a resource (1–5): a simple peer evaluation."""
+
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("resource"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    rated_at = models.DateTimeField(_("rated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("resource rating")
+        verbose_name_plural = _("resource ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "user"], name="resource_rating_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5),
+                name="resource_rating_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.rating}"

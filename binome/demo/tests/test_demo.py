@@ -6,7 +6,7 @@ from binome.accounts.models import User
 from binome.demo.services import DEMO_PASSWORD, load_demo
 from binome.pairs.models import Pair
 from binome.people.models import Department, Person
-from binome.programs.models import Enrolment, Programme, SkillWish
+from binome.programs.models import CoffeeChat, Enrolment, Programme, SkillWish
 from binome.skills.models import Assessment, AssessmentItem
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,9 @@ def _snapshot():
         ),
         "pairs": sorted(
             Pair.objects.values_list("mentor__person__email", "mentee__person__email")
+        ),
+        "coffees": sorted(
+            CoffeeChat.objects.values_list("mentor_id", "mentee_id", "status")
         ),
     }
 
@@ -159,3 +162,11 @@ def test_only_participants_have_self_assessments(demo):
     assessed = Person.objects.filter(assessments__isnull=False).distinct()
     assert assessed.count() < Person.objects.count()
     assert not assessed.filter(enrolments=None).exists()
+
+
+def test_demo_has_cafes_virtuels_at_each_step(demo):
+    from binome.programs.models import CoffeeChat
+
+    statuses = set(CoffeeChat.objects.values_list("status", flat=True))
+    assert statuses == {"requested", "accepted", "declined"}
+    assert CoffeeChat.objects.filter(mentee_verdict="prefer").exists()

@@ -1,0 +1,31 @@
+"""The Celery application, for sites that run django.tasks on Celery + Redis.
+
+Start a worker with ``celery -A binome worker`` and, for the hourly
+reminders, ``celery -A binome beat``. Settings come from Django's settings
+with the ``CELERY_`` prefix (``CELERY_BROKER_URL``), or from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "binome.settings")
+
+app = Celery("binome")
+app.conf.broker_url = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.imports = ["binome.tasks_celery"]
+# django.tasks queues by name ("default"): Celery uses the same names.
+app.conf.task_default_queue = "default"
+app.conf.task_acks_late = True  # a task lost with its worker runs again
+app.conf.worker_prefetch_multiplier = 1
+app.conf.broker_connection_retry_on_startup = True
+app.conf.beat_schedule = {
+    "pair-reminders": {
+        "task": "binome.run_django_task",
+        "schedule": 3600.0,
+        "args": ["binome.pairs.reminders.send_reminders", [], {}],
+    },
+}

@@ -1,0 +1,563 @@
+"""Workflows of the pair workspace: charter, sessions, feedback, glossary.
+
+Views call these keyword-only functions; they hold the rules (who may do
+what is checked by the views' access helpers, what happens is decided here).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from binome.accounts.models import User
+from binome.accounts.notifications import absolute_url, notify
+from binome.people.models import Person
+from binome.programs.models import Enrolment, Programme
+from binome.skills.models import Assessment, Resource, ResourceRating, Skill
+
+from .models import (
+    DEFAULT_GROUND_RULES,
+    ActionItem,
+    AgendaItem,
+    Assistant,
+    Charter,
+    CharterChange,
+    Feedback,
+    GlossaryTerm,
+    Kpi,
+    Meeting,
+    Pair,
+)
+
+# Aggregates over fewer people are suppressed (PRODUCT.md: privacy by design).
+MIN_AGGREGATE = 5
+INACTIVITY_DAYS = 30
+
+
+# --- Charter ---------------------------------------------------------------
+
+
+@transaction.atomic
+def get_or_create_charter(*, pair: Pair) -> Charter:
+    """The pair's charter; a new one starts from the programme's settings and
+    the KPIs of both people's enrolment goals."""
+    charter = Charter.objects.filter(pair=pair).first()
+    if charter is not None:
+        return charter
+    programme = pair.programme
+    with translation.override(settings.LANGUAGE_CODE):
+        rules = str(DEFAULT_GROUND_RULES)
+    charter = Charter.objects.create(
+        pair=pair,
+        cadence_days=programme.cadence_days,
+        session_minutes=programme.session_minutes,
+        format=(
+            Programme.Format.REMOTE
+            if programme.format == Programme.Format.HYBRID
+            else programme.format
+        ),
+        ground_rules=rules,
+    )
+    for enrolment, direction in (
+        (pair.mentee, Kpi.Direction.MENTEE),
+        (pair.mentor, Kpi.Direction.MENTOR),
+    ):
+        Kpi.objects.bulk_create(
+            Kpi(
+                charter=charter,
+                goal=goal,
+                direction=direction,
+                title=goal.title,
+                kpi=goal.kpi,
+                target_value=goal.target_value,
+                unit=goal.unit,
+                due_date=goal.due_date,
+            )
+            for goal in enrolment.goals.all()
+        )
+    return charter
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def update_charter(
+    *, charter: Charter, data: dict[str, Any], by: User
+) -> CharterChange | None:
+    """Apply edits; log who changed what. A change withdraws both acceptances,
+    so that an accepted charter is always the text both people agreed to."""
+    changes = {}
+    for name in Charter.EDITABLE_FIELDS:
+        if name not in data:
+            continue
+        old, new = getattr(charter, name), data[name]
+        if old != new:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+            setattr(charter, name, new)
+    if not changes:
+        return None
+    charter.mentor_accepted_at = charter.mentee_accepted_at = None
+    charter.save()
+    return CharterChange.objects.create(charter=charter, changed_by=by, changes=changes)
+
+
+@transaction.atomic
+def accept_charter(*, charter: Charter, enrolment: Enrolment) -> None:
+    now = timezone.now()
+    if enrolment.pk == charter.pair.mentor_id:
+        charter.mentor_accepted_at = now
+        role = "mentor"
+    elif enrolment.pk == charter.pair.mentee_id:
+        charter.mentee_accepted_at = now
+        role = "mentee"
+    else:
+        raise ValidationError(_("Only the pair can accept its charter."))
+    charter.save(update_fields=["mentor_accepted_at", "mentee_accepted_at"])
+    CharterChange.objects.create(
+        charter=charter,
+        changed_by=enrolment.person.user,
+        changed_at=now,
+        changes={"accepted": [role]},
+    )
+
+
+@transaction.atomic
+def update_kpi(*, kpi: Kpi, data: dict[str, Any], by: User) -> None:
+    """Edit a KPI or its progress; a change to the target is a charter change."""
+    target_fields = ["title", "kpi", "target_value", "unit", "due_date"]
+    changes = {}
+    for name, value in data.items():
+        old = getattr(kpi, name)
+        if old != value:
+            if name in target_fields:
+                changes[f"kpi:{name}"] = [_jsonable(old), _jsonable(value)]
+            setattr(kpi, name, value)
+    if {"current_value", "done"} & set(data):
+        kpi.progress_updated_at = timezone.now()
+    kpi.save()
+    if changes:
+        changes["kpi"] = [kpi.title]
+        CharterChange.objects.create(
+            charter=kpi.charter, changed_by=by, changes=changes
+        )
+
+
+# --- Sessions --------------------------------------------------------------
+
+
+def schedule(
+    *, first_at: datetime.datetime, cadence_days: int, until: datetime.date
+) -> list[datetime.datetime]:
+    """The « échéancier »: one date every ``cadence_days`` from ``first_at``
+    up to ``until`` (included), at the same local time of day, even across a
+    daylight-saving change."""
+    local = timezone.localtime(first_at)
+    naive = local.replace(tzinfo=None)
+    tz = timezone.get_current_timezone()
+    dates = []
+    step = datetime.timedelta(days=cadence_days)
+    while naive.date() <= until:
+        dates.append(timezone.make_aware(naive, tz))
+        naive += step
+    return dates
+
+
+def default_end(pair: Pair, first_at: datetime.datetime) -> datetime.date:
+    end = pair.programme.end_date
+    if end is None or end < timezone.localdate(first_at):
+        end = timezone.localdate(first_at) + datetime.timedelta(days=182)
+    return end
+
+
+@transaction.atomic
+def plan_meetings(
+    *, pair: Pair, first_at: datetime.datetime, until: datetime.date | None = None
+) -> list[Meeting]:
+    """Plan the sessions from the charter's cadence. Planning again replaces
+    the planned sessions from ``first_at`` on that nobody has prepared yet."""
+    charter = get_or_create_charter(pair=pair)
+    until = until or default_end(pair, first_at)
+    later = pair.meetings.planned().filter(starts_at__gte=first_at)
+    later.filter(agenda_items__isnull=True).delete()
+    kept = {m.starts_at for m in later}
+    meetings = [
+        Meeting(pair=pair, starts_at=at, duration_minutes=charter.session_minutes)
+        for at in schedule(
+            first_at=first_at, cadence_days=charter.cadence_days, until=until
+        )
+        if at not in kept
+    ]
+    return Meeting.objects.bulk_create(meetings)
+
+
+def _check_open(meeting: Meeting) -> None:
+    if not meeting.is_open:
+        raise ValidationError(_("This session is no longer planned."))
+
+
+def _tell_others(name: str, meeting: Meeting, by: User) -> None:
+    """Tell the pair (and the assistant) about a change someone else made."""
+    pair = meeting.pair
+    users = [pair.mentor.person.user, pair.mentee.person.user]
+    assistant = Assistant.objects.filter(pair=pair).first()
+    if assistant:
+        users.append(assistant.user)
+    others = [u for u in users if u is not None and u.pk != by.pk]
+    notify(
+        name,
+        others,
+        {
+            "by": by.get_full_name() or by.email,
+            "starts_at": meeting.starts_at.isoformat(),
+            "url": absolute_url(reverse("pairs:schedule", args=[pair.pk])),
+        },
+    )
+
+
+@transaction.atomic
+def move_meeting(*, meeting: Meeting, starts_at: datetime.datetime, by: User) -> None:
+    _check_open(meeting)
+    if meeting.moved_from is None:
+        meeting.moved_from = meeting.starts_at
+    meeting.starts_at = starts_at
+    meeting.sequence += 1
+    meeting.save()
+    transaction.on_commit(lambda: _tell_others("pair_meeting_moved", meeting, by))
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, by: User) -> None:
+    _check_open(meeting)
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save()
+    transaction.on_commit(lambda: _tell_others("pair_meeting_cancelled", meeting, by))
+
+
+def log_meeting(*, meeting: Meeting, held: bool, minutes: int | None = None) -> None:
+    """Mark a session held (with its length) or missed."""
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.HELD):
+        raise ValidationError(_("A cancelled or missed session cannot be logged."))
+    if held:
+        meeting.status = Meeting.Status.HELD
+        meeting.held_minutes = minutes or meeting.duration_minutes
+    else:
+        meeting.status = Meeting.Status.MISSED
+        meeting.held_minutes = None
+    meeting.save()
+
+
+def add_agenda_item(
+    *, meeting: Meeting, by: User, text: str, kind: str, skill: Skill | None = None
+) -> AgendaItem:
+    return AgendaItem.objects.create(
+        meeting=meeting, author=by, text=text, kind=kind, skill=skill
+    )
+
+
+def add_action_item(
+    *,
+    meeting: Meeting,
+    text: str,
+    owner: Enrolment,
+    due_date: datetime.date | None = None,
+) -> ActionItem:
+    if owner.pk not in (meeting.pair.mentor_id, meeting.pair.mentee_id):
+        raise ValidationError(_("The owner must be one of the pair."))
+    return ActionItem.objects.create(
+        meeting=meeting, text=text, owner=owner, due_date=due_date
+    )
+
+
+def toggle_action_item(*, item: ActionItem) -> None:
+    item.done_at = None if item.done_at else timezone.now()
+    item.save(update_fields=["done_at"])
+
+
+def save_notes(*, meeting: Meeting, data: dict[str, Any]) -> None:
+    for name in ("icebreaker", "notes", "mentor_learned", "mentee_learned"):
+        if name in data:
+            setattr(meeting, name, data[name])
+    meeting.save()
+
+
+def suggested_resources(meeting: Meeting) -> list[Resource]:
+    """Resources for the skills the agenda names: chosen, or written out."""
+    items = list(meeting.agenda_items.all())
+    skill_ids = {item.skill_id for item in items if item.skill_id}
+    text = " ".join(item.text for item in items).lower()
+    if text:
+        for skill in Skill.objects.active().only("name_fr", "name_en", "code"):
+            names = {skill.name_fr.lower(), (skill.name_en or "").lower()}
+            if any(name and len(name) > 3 and name in text for name in names):
+                skill_ids.add(skill.pk)
+    if not skill_ids:
+        return []
+    return list(
+        Resource.objects.filter(is_active=True, skills__in=skill_ids)
+        .distinct()
+        .annotate(average=Avg("ratings__rating"))
+        .order_by("-average", "title")[:5]
+    )
+
+
+# --- Feedback --------------------------------------------------------------
+
+
+def give_feedback(
+    *,
+    meeting: Meeting,
+    enrolment: Enrolment,
+    rating: int,
+    useful: bool,
+    comment: str = "",
+) -> Feedback:
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("Feedback comes after a held session."))
+    feedback, _created = Feedback.objects.update_or_create(
+        meeting=meeting,
+        author=enrolment,
+        defaults={"rating": rating, "useful": useful, "comment": comment},
+    )
+    return feedback
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    people: int
+    answers: int
+    average: float
+    useful_percent: int
+
+
+def feedback_summary(feedback: Any) -> FeedbackSummary | None:
+    """Aggregates of these feedback rows, or None under 5 distinct people."""
+    stats = feedback.aggregate(
+        people=Count("author__person", distinct=True),
+        answers=Count("id"),
+        average=Avg("rating"),
+        useful=Count("id", filter=Q(useful=True)),
+    )
+    if stats["people"] < MIN_AGGREGATE:
+        return None
+    return FeedbackSummary(
+        people=stats["people"],
+        answers=stats["answers"],
+        average=round(float(stats["average"]), 1),
+        useful_percent=round(100 * stats["useful"] / stats["answers"]),
+    )
+
+
+def programme_feedback(programme: Programme) -> FeedbackSummary | None:
+    return feedback_summary(
+        Feedback.objects.filter(meeting__pair__mentee__programme=programme)
+    )
+
+
+# --- Programme activity (what HR sees: no content) -------------------------
+
+
+@dataclass(frozen=True)
+class PairActivity:
+    pair: Pair
+    charter_accepted: bool
+    held: int
+    missed: int
+    cancelled: int
+    planned: int
+    last_held: datetime.datetime | None
+    next_planned: datetime.datetime | None
+    at_risk: bool
+
+
+def programme_activity(
+    programme: Programme, now: datetime.datetime | None = None
+) -> list[PairActivity]:
+    now = now or timezone.now()
+    pairs = (
+        Pair.objects.in_programme(programme)
+        .active()
+        .select_related("mentor__person", "mentee__person", "charter")
+        .prefetch_related("meetings")
+    )
+    rows = []
+    for pair in pairs:
+        meetings = list(pair.meetings.all())
+        by_status = {s: [m for m in meetings if m.status == s] for s in Meeting.Status}
+        held = by_status[Meeting.Status.HELD]
+        last_held = max((m.starts_at for m in held), default=None)
+        upcoming = [m.starts_at for m in by_status["planned"] if m.starts_at >= now]
+        charter = getattr(pair, "charter", None)
+        since = last_held.date() if last_held else pair.started_on
+        rows.append(
+            PairActivity(
+                pair=pair,
+                charter_accepted=bool(charter and charter.is_accepted),
+                held=len(held),
+                missed=len(by_status[Meeting.Status.MISSED]),
+                cancelled=len(by_status[Meeting.Status.CANCELLED]),
+                planned=len(by_status[Meeting.Status.PLANNED]),
+                last_held=last_held,
+                next_planned=min(upcoming, default=None),
+                at_risk=(timezone.localdate(now) - since).days >= INACTIVITY_DAYS,
+            )
+        )
+    return rows
+
+
+# --- Assistant -------------------------------------------------------------
+
+
+@transaction.atomic
+def set_assistant(*, pair: Pair, email: str) -> Assistant:
+    """The mentee delegates scheduling to a colleague of the organisation."""
+    person = (
+        Person.objects.filter(
+            organisation_id=pair.programme.organisation_id,
+            user__email__iexact=email.strip(),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if person is None or person.user is None:
+        raise ValidationError(_("Nobody in your organisation has this address."))
+    if person.pk in (pair.mentor.person_id, pair.mentee.person_id):
+        raise ValidationError(_("Your assistant cannot be one of the pair."))
+    assistant, _created = Assistant.objects.update_or_create(
+        pair=pair, defaults={"user": person.user}
+    )
+    return assistant
+
+
+def remove_assistant(*, pair: Pair) -> None:
+    Assistant.objects.filter(pair=pair).delete()
+
+
+# --- Progress --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillProgress:
+    skill: Skill
+    baseline: int | None
+    midway: int | None
+    final: int | None
+
+    @property
+    def change(self) -> int | None:
+        latest = self.final if self.final is not None else self.midway
+        if latest is None or self.baseline is None:
+            return None
+        return latest - self.baseline
+
+
+def _latest(person: Person, phase: str) -> Assessment | None:
+    return (
+        Assessment.objects.for_person(person)
+        .self_assessed()
+        .filter(phase=phase)
+        .order_by("-assessed_on", "-id")
+        .first()
+    )
+
+
+def assessment_grid(person: Person) -> list[Skill]:
+    """The skills of the baseline grid, so that later answers compare."""
+    baseline = _latest(person, Assessment.Phase.BASELINE)
+    if baseline is None:
+        return []
+    return list(
+        Skill.objects.filter(pk__in=baseline.items.values("skill"))
+        .select_related("area")
+        .order_by("area__kind", "area__position", "position", "code")
+    )
+
+
+def skills_progress(person: Person) -> list[SkillProgress]:
+    phases = {
+        phase: _latest(person, phase)
+        for phase in (
+            Assessment.Phase.BASELINE,
+            Assessment.Phase.MIDWAY,
+            Assessment.Phase.FINAL,
+        )
+    }
+    levels = {
+        phase: (
+            {i.skill_id: i.level for i in assessment.items.all()} if assessment else {}
+        )
+        for phase, assessment in phases.items()
+    }
+    return [
+        SkillProgress(
+            skill=skill,
+            baseline=levels["baseline"].get(skill.pk),
+            midway=levels["midway"].get(skill.pk),
+            final=levels["final"].get(skill.pk),
+        )
+        for skill in assessment_grid(person)
+    ]
+
+
+def reciprocity(pair: Pair) -> dict[str, list[tuple[Meeting, str]]]:
+    """What each side learned, session by session."""
+    held = pair.meetings.filter(status=Meeting.Status.HELD)
+    return {
+        "mentor": [(m, m.mentor_learned) for m in held if m.mentor_learned],
+        "mentee": [(m, m.mentee_learned) for m in held if m.mentee_learned],
+    }
+
+
+# --- Glossary and resources ------------------------------------------------
+
+
+def suggest_term(
+    *, by: User, programme: Programme | None, **fields: Any
+) -> GlossaryTerm:
+    return GlossaryTerm.objects.create(
+        suggested_by=by,
+        programme=programme,
+        status=GlossaryTerm.Status.SUGGESTED,
+        **fields,
+    )
+
+
+def approve_term(*, term: GlossaryTerm) -> None:
+    term.status = GlossaryTerm.Status.APPROVED
+    term.save(update_fields=["status"])
+
+
+def rate_resource(*, resource: Resource, user: User, rating: int) -> ResourceRating:
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("A rating goes from 1 to 5."))
+    result, _created = ResourceRating.objects.update_or_create(
+        resource=resource, user=user, defaults={"rating": rating}
+    )
+    return result
+
+
+@transaction.atomic
+def add_kpi(*, charter: Charter, direction: str, by: User, **fields: Any) -> Kpi:
+    """A new KPI changes the charter: it is logged and needs both acceptances."""
+    kpi = Kpi.objects.create(charter=charter, direction=direction, **fields)
+    charter.mentor_accepted_at = charter.mentee_accepted_at = None
+    charter.save()
+    CharterChange.objects.create(
+        charter=charter, changed_by=by, changes={"kpi": [kpi.title], "kpi:added": [1]}
+    )
+    return kpi

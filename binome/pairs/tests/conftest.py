@@ -1,0 +1,37 @@
+"""Fixtures of the pair workspace: Camille mentors Bernard in the pilot."""
+
+import datetime
+import zoneinfo
+
+import pytest
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def paris(*args: int) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=PARIS)
+
+
+@pytest.fixture
+def charter(pair):
+    from binome.pairs import services
+
+    return services.get_or_create_charter(pair=pair)
+
+
+@pytest.fixture
+def meetings(pair, charter):
+    """Sessions every 14 days from Monday 14 September 2026, 10:00."""
+    from binome.pairs import services
+
+    return services.plan_meetings(pair=pair, first_at=paris(2026, 9, 14, 10, 0))
+
+
+@pytest.fixture
+def meeting(meetings):
+    return meetings[0]
+
+
+@pytest.fixture
+def camille(login, people):
+    return login(people["camille"])

@@ -1,0 +1,70 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pairs"
+
+urlpatterns = [
+    path("", views.pair_list, name="list"),
+    path("rappels/", views.preferences, name="preferences"),
+    path("calendrier/<str:token>.ics", views.feed, name="feed"),
+    path("lexique/", views.glossary, name="glossary"),
+    path(
+        "lexique/<int:term_pk>/approuver/",
+        views.glossary_approve,
+        name="glossary_approve",
+    ),
+    path("ressources/", views.resources, name="resources"),
+    path(
+        "ressources/<int:resource_pk>/note/", views.resource_rate, name="resource_rate"
+    ),
+    path("suivi/<slug:slug>/", views.activity, name="activity"),
+    path("<int:pk>/", views.workspace, name="workspace"),
+    path("<int:pk>/charte/", views.charter, name="charter"),
+    path("<int:pk>/charte/accepter/", views.charter_accept, name="charter_accept"),
+    path("<int:pk>/charte/kpi/", views.kpi_add, name="kpi_add"),
+    path("<int:pk>/kpi/<int:kpi_pk>/", views.kpi_progress, name="kpi_progress"),
+    path("<int:pk>/assistant/", views.assistant, name="assistant"),
+    path("<int:pk>/progres/", views.progress, name="progress"),
+    path(
+        "<int:pk>/progres/evaluation/<slug:phase>/",
+        views.reassessment,
+        name="reassessment",
+    ),
+    path("<int:pk>/seances/", views.schedule, name="schedule"),
+    path("<int:pk>/seances/planifier/", views.plan, name="plan"),
+    path("<int:pk>/seances/<int:meeting_pk>/", views.meeting, name="meeting"),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/deplacer/",
+        views.meeting_move,
+        name="meeting_move",
+    ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/annuler/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/seance.ics",
+        views.meeting_ics,
+        name="meeting_ics",
+    ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/ordre-du-jour/",
+        views.agenda_add,
+        name="agenda_add",
+    ),
+    path("<int:pk>/seances/<int:meeting_pk>/notes/", views.notes, name="notes"),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/actions/",
+        views.action_add,
+        name="action_add",
+    ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/actions/<int:item_pk>/fait/",
+        views.action_toggle,
+        name="action_toggle",
+    ),
+    path("<int:pk>/seances/<int:meeting_pk>/bilan/", views.meeting_log, name="log"),
+    path("<int:pk>/seances/<int:meeting_pk>/avis/", views.feedback, name="feedback"),
+]

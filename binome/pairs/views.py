@@ -1,0 +1,671 @@
+"""The pair workspace. Only the pair's two people see its content; an
+assistant sees and moves dates; programme managers see activity, never
+content. Everyone else gets a 404, so nobody can probe for ids."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from binome.programs.models import Enrolment, Programme
+from binome.skills.forms import SelfAssessmentForm
+from binome.skills.models import Assessment, Resource, ResourceRating, Skill
+
+from . import calendar, services
+from .forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    AssistantForm,
+    CharterForm,
+    FeedbackForm,
+    GlossaryTermForm,
+    KpiForm,
+    KpiProgressForm,
+    LogForm,
+    MoveForm,
+    NotesForm,
+    PlanForm,
+    PreferenceForm,
+    RatingForm,
+    WebhookForm,
+)
+from .models import (
+    Assistant,
+    Feedback,
+    GlossaryTerm,
+    Meeting,
+    Pair,
+    ProgrammeWebhook,
+    ReminderPreference,
+)
+
+
+def _pairs_of(request: HttpRequest):
+    return Pair.objects.for_user(request.user).select_related(
+        "mentor__person__user", "mentee__person__user", "mentee__programme"
+    )
+
+
+def _get_pair_for_user(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
+    """The pair and the user's own enrolment in it; 404 for anyone else,
+    HR and superusers included."""
+    pair = get_object_or_404(_pairs_of(request), pk=pk)
+    me = pair.mentor if pair.mentor.person.user_id == request.user.pk else pair.mentee
+    return pair, me
+
+
+def _get_pair_for_scheduler(request: HttpRequest, pk: int) -> tuple[Pair, bool]:
+    """The pair for its members or the mentee's assistant (who sees dates only)."""
+    user = request.user
+    pair = get_object_or_404(
+        Pair.objects.filter(
+            Q(mentor__person__user=user)
+            | Q(mentee__person__user=user)
+            | Q(assistant__user=user)
+        ).select_related("mentor__person", "mentee__person", "mentee__programme"),
+        pk=pk,
+    )
+    is_member = user.pk in (pair.mentor.person.user_id, pair.mentee.person.user_id)
+    return pair, not is_member
+
+
+def _get_meeting(pair: Pair, meeting_pk: int) -> Meeting:
+    return get_object_or_404(pair.meetings.all(), pk=meeting_pk)
+
+
+def _form_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Workspace and charter -------------------------------------------------
+
+
+@login_required
+def pair_list(request: HttpRequest) -> HttpResponse:
+    assisted = Pair.objects.filter(assistant__user=request.user).select_related(
+        "mentor__person", "mentee__person", "mentee__programme"
+    )
+    return render(
+        request,
+        "pairs/list.html",
+        {"pairs": _pairs_of(request), "assisted": assisted},
+    )
+
+
+@login_required
+def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    charter = services.get_or_create_charter(pair=pair)
+    now = timezone.now()
+    meetings = list(pair.meetings.all())
+    return render(
+        request,
+        "pairs/workspace.html",
+        {
+            "pair": pair,
+            "me": me,
+            "charter": charter,
+            "upcoming": [m for m in meetings if m.is_open and m.ends_at >= now],
+            "to_log": [m for m in meetings if m.is_open and m.ends_at < now],
+            "past": [m for m in reversed(meetings) if not m.is_open],
+            "plan_form": PlanForm(),
+            "assistant": Assistant.objects.filter(pair=pair).first(),
+            "assistant_form": AssistantForm(),
+            "is_mentee": me.pk == pair.mentee_id,
+        },
+    )
+
+
+@login_required
+def charter(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    charter = services.get_or_create_charter(pair=pair)
+    form = CharterForm(
+        request.POST if request.method == "POST" else None, instance=charter
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        charter.refresh_from_db()  # the form mutated the instance
+        if services.update_charter(charter=charter, data=data, by=request.user):
+            messages.success(
+                request,
+                _("The charter is saved. You both need to accept it again."),
+            )
+        return redirect("pairs:charter", pk=pk)
+    return render(
+        request,
+        "pairs/charter.html",
+        {
+            "pair": pair,
+            "me": me,
+            "charter": charter,
+            "form": form,
+            "kpis": charter.kpis.all(),
+            "kpi_form": KpiForm(),
+            "changes": charter.changes.select_related("changed_by")[:30],
+            "schedule": pair.meetings.exclude(status=Meeting.Status.CANCELLED),
+            "my_acceptance": charter.accepted_at(me),
+        },
+    )
+
+
+@login_required
+@require_POST
+def charter_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    charter = services.get_or_create_charter(pair=pair)
+    services.accept_charter(charter=charter, enrolment=me)
+    messages.success(request, _("You accepted the charter."))
+    return redirect("pairs:charter", pk=pk)
+
+
+@login_required
+@require_POST
+def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    charter = services.get_or_create_charter(pair=pair)
+    form = KpiForm(request.POST)
+    if form.is_valid():
+        services.add_kpi(
+            charter=charter,
+            direction="mentor" if me.pk == pair.mentor_id else "mentee",
+            by=request.user,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("The KPI is added."))
+    else:
+        messages.error(request, _("The KPI could not be added: check the fields."))
+    return redirect("pairs:charter", pk=pk)
+
+
+@login_required
+@require_POST
+def kpi_progress(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
+    pair, _me = _get_pair_for_user(request, pk)
+    kpi = get_object_or_404(
+        services.get_or_create_charter(pair=pair).kpis.all(), pk=kpi_pk
+    )
+    form = KpiProgressForm(request.POST, instance=kpi)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        kpi.refresh_from_db()
+        services.update_kpi(kpi=kpi, data=data, by=request.user)
+        if request.htmx:
+            return render(
+                request, "pairs/progress.html#kpi-row", {"pair": pair, "kpi": kpi}
+            )
+        messages.success(request, _("Progress saved."))
+    return redirect("pairs:progress", pk=pk)
+
+
+# --- Sessions --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, _me = _get_pair_for_user(request, pk)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        created = services.plan_meetings(
+            pair=pair, first_at=form.cleaned_data["first_at"]
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d session is planned.",
+                "%(count)d sessions are planned.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+    else:
+        messages.error(request, _("Give the date and time of the first session."))
+    return redirect("pairs:workspace", pk=pk)
+
+
+@login_required
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dates only: what the assistant sees (the pair sees it too)."""
+    pair, is_assistant = _get_pair_for_scheduler(request, pk)
+    return render(
+        request,
+        "pairs/schedule.html",
+        {
+            "pair": pair,
+            "is_assistant": is_assistant,
+            "meetings": pair.meetings.all(),
+        },
+    )
+
+
+@login_required
+def meeting_move(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, is_assistant = _get_pair_for_scheduler(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    if not meeting.is_open:
+        raise Http404
+    form = MoveForm(
+        request.POST if request.method == "POST" else None,
+        initial={"starts_at": timezone.localtime(meeting.starts_at)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.move_meeting(
+            meeting=meeting, starts_at=form.cleaned_data["starts_at"], by=request.user
+        )
+        messages.success(request, _("The session is moved."))
+        return redirect("pairs:schedule", pk=pk)
+    return render(
+        request,
+        "pairs/move.html",
+        {"pair": pair, "meeting": meeting, "form": form, "is_assistant": is_assistant},
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, _is_assistant = _get_pair_for_scheduler(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    try:
+        services.cancel_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        _form_errors(request, error)
+    else:
+        messages.success(request, _("The session is cancelled."))
+    return redirect("pairs:schedule", pk=pk)
+
+
+@login_required
+def meeting_ics(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, _is_assistant = _get_pair_for_scheduler(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    response = HttpResponse(
+        calendar.meeting_ics(meeting), content_type="text/calendar; charset=utf-8"
+    )
+    name = f"seance-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _meeting_context(request: HttpRequest, pair: Pair, me: Enrolment, meeting: Meeting):
+    feedback = Feedback.objects.filter(meeting=meeting, author=me).first()
+    return {
+        "pair": pair,
+        "me": me,
+        "meeting": meeting,
+        "agenda": meeting.agenda_items.select_related("skill", "author"),
+        "actions": meeting.action_items.select_related("owner__person"),
+        "agenda_form": AgendaItemForm(),
+        "notes_form": NotesForm(instance=meeting),
+        "action_form": ActionItemForm(pair=pair),
+        "log_form": LogForm(initial={"minutes": meeting.duration_minutes}),
+        "feedback": feedback,
+        "feedback_form": FeedbackForm(instance=feedback),
+        "resources": services.suggested_resources(meeting),
+        "is_mentor": me.pk == pair.mentor_id,
+    }
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    return render(
+        request, "pairs/meeting.html", _meeting_context(request, pair, me, meeting)
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        services.add_agenda_item(meeting=meeting, by=request.user, **form.cleaned_data)
+    elif not request.htmx:
+        messages.error(request, _("Write a topic or a question."))
+    if request.htmx:
+        context = _meeting_context(request, pair, me, meeting)
+        if not form.is_valid():
+            context["agenda_form"] = form
+        return render(request, "pairs/meeting.html#agenda", context)
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#agenda")
+
+
+@login_required
+@require_POST
+def notes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, _me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    form = NotesForm(request.POST, instance=meeting)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        meeting.refresh_from_db()
+        services.save_notes(meeting=meeting, data=data)
+        messages.success(request, _("Notes saved."))
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#notes")
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    form = ActionItemForm(request.POST, pair=pair)
+    if form.is_valid():
+        services.add_action_item(meeting=meeting, **form.cleaned_data)
+    elif not request.htmx:
+        messages.error(request, _("Write the action and choose who owns it."))
+    if request.htmx:
+        context = _meeting_context(request, pair, me, meeting)
+        if not form.is_valid():
+            context["action_form"] = form
+        return render(request, "pairs/meeting.html#actions", context)
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#actions")
+
+
+@login_required
+@require_POST
+def action_toggle(
+    request: HttpRequest, pk: int, meeting_pk: int, item_pk: int
+) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    services.toggle_action_item(
+        item=get_object_or_404(meeting.action_items, pk=item_pk)
+    )
+    if request.htmx:
+        return render(
+            request,
+            "pairs/meeting.html#actions",
+            _meeting_context(request, pair, me, meeting),
+        )
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#actions")
+
+
+@login_required
+@require_POST
+def meeting_log(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, _me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    form = LogForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_meeting(
+                meeting=meeting,
+                held=form.cleaned_data["held"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except ValidationError as error:
+            _form_errors(request, error)
+        else:
+            messages.success(request, _("The session is logged."))
+    else:
+        messages.error(request, _("Say whether the session was held or missed."))
+    return redirect("pairs:meeting", pk=pk, meeting_pk=meeting_pk)
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.give_feedback(meeting=meeting, enrolment=me, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(request, error)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+    else:
+        messages.error(request, _("Give a rating and say if it was useful."))
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#feedback")
+
+
+# --- Assistant -------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def assistant(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    if me.pk != pair.mentee_id:
+        raise Http404
+    if request.POST.get("remove"):
+        services.remove_assistant(pair=pair)
+        messages.success(request, _("Your assistant no longer has access."))
+        return redirect("pairs:workspace", pk=pk)
+    form = AssistantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_assistant(pair=pair, email=form.cleaned_data["email"])
+        except ValidationError as error:
+            _form_errors(request, error)
+        else:
+            messages.success(
+                request, _("Your assistant can now see and move the session dates.")
+            )
+    else:
+        messages.error(request, _("Enter a valid email address."))
+    return redirect("pairs:workspace", pk=pk)
+
+
+# --- Progress --------------------------------------------------------------
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    charter = services.get_or_create_charter(pair=pair)
+    return render(
+        request,
+        "pairs/progress.html",
+        {
+            "pair": pair,
+            "me": me,
+            "kpis": charter.kpis.all(),
+            "skills": services.skills_progress(me.person),
+            "learned": services.reciprocity(pair),
+        },
+    )
+
+
+@login_required
+def reassessment(request: HttpRequest, pk: int, phase: str) -> HttpResponse:
+    """The same grid as the baseline, mid-way or at the end."""
+    pair, me = _get_pair_for_user(request, pk)
+    if phase not in (Assessment.Phase.MIDWAY, Assessment.Phase.FINAL):
+        raise Http404
+    skills = services.assessment_grid(me.person)
+    form = SelfAssessmentForm(
+        request.POST if request.method == "POST" else None, skills=skills
+    )
+    if request.method == "POST" and form.skills and form.is_valid():
+        from binome.programs.services import save_self_assessment
+
+        save_self_assessment(person=me.person, levels=form.levels(), phase=phase)
+        messages.success(request, _("Your self-assessment is saved."))
+        return redirect("pairs:progress", pk=pk)
+    return render(
+        request,
+        "pairs/reassessment.html",
+        {
+            "pair": pair,
+            "form": form,
+            "phase_label": Assessment.Phase(phase).label,
+        },
+    )
+
+
+# --- Reminders and calendar feed -------------------------------------------
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    preference = ReminderPreference.for_user(request.user)
+    if request.method == "POST" and request.POST.get("revoke"):
+        preference.revoke_feed()
+        messages.success(
+            request, _("A new feed address is ready; the old one no longer works.")
+        )
+        return redirect("pairs:preferences")
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None, instance=preference
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your reminder choices are saved."))
+        return redirect("pairs:preferences")
+    feed_url = request.build_absolute_uri(
+        reverse("pairs:feed", args=[preference.feed_token])
+    )
+    return render(
+        request, "pairs/preferences.html", {"form": form, "feed_url": feed_url}
+    )
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private iCalendar feed: the unguessable token is the credential."""
+    preference = get_object_or_404(
+        ReminderPreference.objects.select_related("user"),
+        feed_token=token,
+        user__is_active=True,
+    )
+    response = HttpResponse(
+        calendar.feed_ics(preference.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --- Glossary and resources ------------------------------------------------
+
+
+def _managed(request: HttpRequest):
+    return Programme.objects.managed_by(request.user)
+
+
+@login_required
+def glossary(request: HttpRequest) -> HttpResponse:
+    form = GlossaryTermForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        pair = _pairs_of(request).first()
+        services.suggest_term(
+            by=request.user,
+            programme=pair.programme if pair else None,
+            **form.cleaned_data,
+        )
+        messages.success(
+            request, _("Thank you: a programme manager will review your suggestion.")
+        )
+        return redirect("pairs:glossary")
+    terms = GlossaryTerm.objects.approved()
+    kind = request.GET.get("type")
+    if kind in GlossaryTerm.Kind.values:
+        terms = terms.filter(kind=kind)
+    pending = GlossaryTerm.objects.filter(
+        status=GlossaryTerm.Status.SUGGESTED,
+        programme__in=_managed(request),
+    )
+    return render(
+        request,
+        "pairs/glossary.html",
+        {"terms": terms, "form": form, "pending": pending, "kind": kind},
+    )
+
+
+@login_required
+@require_POST
+def glossary_approve(request: HttpRequest, term_pk: int) -> HttpResponse:
+    term = get_object_or_404(
+        GlossaryTerm,
+        pk=term_pk,
+        status=GlossaryTerm.Status.SUGGESTED,
+        programme__in=_managed(request),
+    )
+    services.approve_term(term=term)
+    messages.success(request, _("The term is published in the glossary."))
+    return redirect("pairs:glossary")
+
+
+@login_required
+def resources(request: HttpRequest) -> HttpResponse:
+    items = (
+        Resource.objects.filter(is_active=True)
+        .annotate(average=Avg("ratings__rating"), votes=Count("ratings"))
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.only("name_fr")))
+    )
+    skill = request.GET.get("competence", "")
+    if skill.isdigit():
+        items = items.filter(skills=int(skill))
+    mine = dict(
+        ResourceRating.objects.filter(user=request.user).values_list(
+            "resource", "rating"
+        )
+    )
+    return render(
+        request,
+        "pairs/resources.html",
+        {
+            "resources": items.order_by("title"),
+            "mine": mine,
+            "rating_form": RatingForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resource_rate(request: HttpRequest, resource_pk: int) -> HttpResponse:
+    # Participants rate: anyone in a pair of the organisation.
+    if not _pairs_of(request).exists():
+        raise Http404
+    resource = get_object_or_404(Resource, pk=resource_pk, is_active=True)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        services.rate_resource(
+            resource=resource, user=request.user, rating=form.cleaned_data["rating"]
+        )
+        messages.success(request, _("Thank you for rating this resource."))
+    return redirect("pairs:resources")
+
+
+# --- What programme managers see: activity, never content ------------------
+
+
+@login_required
+def activity(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(_managed(request), slug=slug)
+    webhook = ProgrammeWebhook.objects.filter(programme=programme).first()
+    form = WebhookForm(
+        request.POST if request.method == "POST" else None, instance=webhook
+    )
+    if request.method == "POST" and form.is_valid():
+        hook = form.save(commit=False)
+        hook.programme = programme
+        hook.save()
+        messages.success(request, _("The channel is saved."))
+        return redirect("pairs:activity", slug=slug)
+    return render(
+        request,
+        "pairs/activity.html",
+        {
+            "programme": programme,
+            "rows": services.programme_activity(programme),
+            "feedback": services.programme_feedback(programme),
+            "form": form,
+        },
+    )

@@ -1,0 +1,371 @@
+"""Matching rounds: run the engine in the background, then let the manager
+review, lock, forbid, swap and remove pairs before publishing."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import Counter
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import pairmaker
+
+from . import matching
+from .models import Enrolment, MatchingRound, PairDecision, Programme, preparation_done
+from .services import coffee_verdicts
+
+logger = logging.getLogger(__name__)
+
+
+def cohort(programme: Programme) -> list[Enrolment]:
+    """Who takes part in matching: accepted enrolments, and mentors who did
+    the preparation when the programme requires it."""
+    enrolments = list(
+        programme.enrolments.filter(status=Enrolment.Status.ACCEPTED).select_related(
+            "person"
+        )
+    )
+    if programme.require_preparation:
+        enrolments = [
+            e
+            for e in enrolments
+            if e.role == Enrolment.Role.MENTEE or preparation_done(e.person)
+        ]
+    return enrolments
+
+
+@transaction.atomic
+def start_round(*, programme: Programme, by: Any) -> MatchingRound:
+    """Queue a new round; the worker runs it (see run_matching_round)."""
+    if programme.status not in (Programme.Status.RECRUITING, Programme.Status.MATCHING):
+        raise ValidationError(
+            _("Matching runs while the programme recruits or matches volunteers.")
+        )
+    if programme.matching_rounds.published().exists():
+        raise ValidationError(_("The pairs of this programme are already published."))
+    if programme.status == Programme.Status.RECRUITING:
+        programme.move_to(Programme.Status.MATCHING)
+    last = programme.matching_rounds.aggregate(n=Max("number"))["n"] or 0
+    round_ = MatchingRound.objects.create(
+        programme=programme,
+        number=last + 1,
+        started_by=by if getattr(by, "is_authenticated", False) else None,
+        settings_snapshot={"rules": programme.rules(), "weights": programme.weights()},
+    )
+    transaction.on_commit(lambda: run_matching_round.enqueue(round_.pk))
+    return round_
+
+
+def _progress(round_: MatchingRound, value: int, **fields: Any) -> None:
+    MatchingRound.objects.filter(pk=round_.pk).update(progress=value, **fields)
+
+
+@task()
+def run_matching_round(round_id: int) -> dict[str, Any]:
+    """Build the cohort, run pairmaker, store the explained result."""
+    round_ = MatchingRound.objects.select_related("programme").get(pk=round_id)
+    programme = round_.programme
+    _progress(round_, 5, status=MatchingRound.Status.RUNNING)
+    try:
+        enrolments = cohort(programme)
+        people = matching.candidates(programme, enrolments)
+        _progress(round_, 30)
+        decisions = list(programme.pair_decisions.all())
+        present = {str(e.pk) for e in enrolments}
+        locks = {
+            str(d.mentee_id): str(d.mentor_id)
+            for d in decisions
+            if d.kind == PairDecision.Kind.LOCK
+            and {str(d.mentee_id), str(d.mentor_id)} <= present
+        }
+        forbidden = [
+            (str(d.mentor_id), str(d.mentee_id))
+            for d in decisions
+            if d.kind == PairDecision.Kind.FORBID
+        ]
+        people = [
+            dataclasses.replace(c, lock=locks[c.id]) if c.id in locks else c
+            for c in people
+        ]
+        feedback = {
+            (str(m), str(e)): v for (m, e), v in coffee_verdicts(programme).items()
+        }
+        result = pairmaker.match(
+            people,
+            matching.engine_rules(programme),
+            forbidden=forbidden,
+            feedback=feedback,  # type: ignore[arg-type]
+        )
+        _progress(round_, 80)
+        payload = serialise(result, enrolments)
+    except pairmaker.EngineInputError as error:
+        logger.warning("matching round %s refused: %s", round_id, error)
+        _progress(
+            round_,
+            100,
+            status=MatchingRound.Status.FAILED,
+            error=_("The locked pairs contradict each other: %(problems)s")
+            % {"problems": _lock_problems(error.problems)},
+            finished_at=timezone.now(),
+        )
+        return {"status": "failed"}
+    except Exception as error:  # the manager must see the failure, not a spinner
+        logger.exception("matching round %s failed", round_id)
+        _progress(
+            round_,
+            100,
+            status=MatchingRound.Status.FAILED,
+            error=str(error),
+            finished_at=timezone.now(),
+        )
+        raise
+    _progress(
+        round_,
+        100,
+        status=MatchingRound.Status.DONE,
+        result=payload,
+        finished_at=timezone.now(),
+    )
+    return {"status": "done", "pairs": len(payload["pairs"])}
+
+
+def _lock_problems(problems: list[tuple[str, str]]) -> str:
+    names = {
+        str(e.pk): e.person.full_name
+        for e in Enrolment.objects.filter(
+            pk__in=[int(i) for i, _code in problems if i.isdigit()]
+        ).select_related("person")
+    }
+    texts = {
+        "lock_over_capacity": _("more locked mentees than this mentor can take"),
+        "lock_conflict": _("locked to two different people"),
+    }
+    default = _("locked to someone who is not in this round")
+    return "; ".join(
+        f"{names.get(pid, pid)} ({texts.get(code, default)})" for pid, code in problems
+    )
+
+
+def serialise(result: pairmaker.Result, enrolments: list[Enrolment]) -> dict[str, Any]:
+    by_id = {str(e.pk): e for e in enrolments}
+    pairs = [
+        {
+            "mentor": int(p.mentor_id),
+            "mentee": int(p.mentee_id),
+            "score": round(p.score, 4),
+            "components": {k: round(v, 4) for k, v in p.components.items()},
+            "reasons": list(p.reasons),
+            "locked": p.locked,
+        }
+        for p in result.pairs
+    ]
+    unmatched = [
+        {"mentee": int(u.mentee_id), "reason": u.reason} for u in result.unmatched
+    ]
+    mentors_without_mentee = sorted(
+        e.pk
+        for e in enrolments
+        if e.role == Enrolment.Role.MENTOR and e.pk not in {p["mentor"] for p in pairs}
+    )
+    return {
+        "pairs": pairs,
+        "unmatched": unmatched,
+        "idle_mentors": mentors_without_mentee,
+        "warnings": [list(w) for w in result.warnings],
+        "engine": {
+            "total_score": round(result.total_score, 4),
+            "upper_bound": round(result.upper_bound, 4),
+            "gap": round(result.gap, 6),
+            "exact": result.exact,
+            "mentees": result.mentees,
+            "mentors": result.mentors,
+        },
+        "totals": totals(pairs, result.mentees, by_id),
+    }
+
+
+def totals(
+    pairs: list[dict[str, Any]], mentees: int, by_id: dict[str, Enrolment]
+) -> dict[str, Any]:
+    """Match rate, mean score, and the share of pairs across departments and
+    across levels, for the review page."""
+    n = len(pairs)
+    cross_department = cross_level = 0
+    for pair in pairs:
+        mentor = by_id[str(pair["mentor"])].person
+        mentee = by_id[str(pair["mentee"])].person
+        cross_department += mentor.department_id != mentee.department_id
+        cross_level += mentor.level != mentee.level
+    return {
+        "pairs": n,
+        "mentees": mentees,
+        "match_rate": round(n / mentees, 4) if mentees else 0.0,
+        "mean_score": round(sum(p["score"] for p in pairs) / n, 4) if n else 0.0,
+        "cross_department": round(cross_department / n, 4) if n else 0.0,
+        "cross_level": round(cross_level / n, 4) if n else 0.0,
+    }
+
+
+# Manager's edits -------------------------------------------------------------
+
+
+def _editable(round_: MatchingRound) -> None:
+    if round_.status != MatchingRound.Status.DONE:
+        raise ValidationError(_("Wait until the round has finished."))
+    if round_.published_at:
+        raise ValidationError(_("A published round can no longer change."))
+
+
+def _save_pairs(
+    round_: MatchingRound, pairs: list[dict[str, Any]], unmatched: list[dict[str, Any]]
+) -> None:
+    enrolments = {str(e.pk): e for e in cohort(round_.programme)}
+    enrolments |= {
+        str(e.pk): e
+        for e in Enrolment.objects.filter(
+            pk__in=[p["mentor"] for p in pairs] + [p["mentee"] for p in pairs]
+        ).select_related("person")
+    }
+    result = dict(round_.result)
+    result["pairs"] = sorted(pairs, key=lambda p: (p["mentor"], p["mentee"]))
+    result["unmatched"] = unmatched
+    result["totals"] = totals(
+        result["pairs"], result.get("engine", {}).get("mentees", 0), enrolments
+    )
+    result["edited"] = True
+    round_.result = result
+    round_.save(update_fields=["result"])
+
+
+@transaction.atomic
+def decide_pair(
+    *, round_: MatchingRound, mentor_id: int, mentee_id: int, kind: str, by: Any
+) -> None:
+    """Lock or forbid a pair for every later round. Forbidding also takes the
+    pair out of this round's proposal."""
+    round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
+    _editable(round_)
+    programme = round_.programme
+    mentor = programme.enrolments.mentors().get(pk=mentor_id)
+    mentee = programme.enrolments.mentees().get(pk=mentee_id)
+    if kind == PairDecision.Kind.LOCK:
+        PairDecision.objects.filter(
+            programme=programme, mentee=mentee, kind=PairDecision.Kind.LOCK
+        ).exclude(mentor=mentor).delete()
+    PairDecision.objects.update_or_create(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        defaults={"kind": kind, "decided_by": by},
+    )
+    pairs = round_.pairs
+    unmatched = round_.unmatched
+    for pair in pairs:
+        if (pair["mentor"], pair["mentee"]) == (mentor.pk, mentee.pk):
+            pair["locked"] = kind == PairDecision.Kind.LOCK
+    if kind == PairDecision.Kind.FORBID:
+        before = len(pairs)
+        pairs = [
+            p for p in pairs if (p["mentor"], p["mentee"]) != (mentor.pk, mentee.pk)
+        ]
+        if len(pairs) < before:
+            unmatched.append({"mentee": mentee.pk, "reason": "forbidden_by_manager"})
+    _save_pairs(round_, pairs, unmatched)
+
+
+@transaction.atomic
+def undo_decision(*, programme: Programme, mentor_id: int, mentee_id: int) -> None:
+    PairDecision.objects.filter(
+        programme=programme, mentor_id=mentor_id, mentee_id=mentee_id
+    ).delete()
+
+
+@transaction.atomic
+def remove_pair(*, round_: MatchingRound, mentee_id: int) -> None:
+    round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
+    _editable(round_)
+    pairs = [p for p in round_.pairs if p["mentee"] != mentee_id]
+    if len(pairs) == len(round_.pairs):
+        raise ValidationError(_("This pair is not in the round."))
+    unmatched = [
+        *round_.unmatched,
+        {"mentee": mentee_id, "reason": "removed_by_manager"},
+    ]
+    _save_pairs(round_, pairs, unmatched)
+
+
+@transaction.atomic
+def swap_mentees(*, round_: MatchingRound, mentee_a: int, mentee_b: int) -> list[str]:
+    """Give each of two mentees the other's mentor. The new pairs are scored
+    again; the hard rules they break are returned as warnings, not refused:
+    the manager decides."""
+    round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
+    _editable(round_)
+    pairs = round_.pairs
+    try:
+        a = next(p for p in pairs if p["mentee"] == mentee_a)
+        b = next(p for p in pairs if p["mentee"] == mentee_b)
+    except StopIteration:
+        raise ValidationError(
+            _("Both mentees must have a pair in this round.")
+        ) from None
+    if a is b:
+        raise ValidationError(_("Choose two different mentees."))
+    programme = round_.programme
+    enrolments = list(
+        Enrolment.objects.filter(
+            pk__in={a["mentor"], a["mentee"], b["mentor"], b["mentee"]}
+        ).select_related("person")
+    )
+    people = {c.id: c for c in matching.candidates(programme, enrolments)}
+    rules = matching.engine_rules(programme)
+    chains = _reporting_pairs(people)
+    warnings: list[str] = []
+    for pair, new_mentor in ((a, b["mentor"]), (b, a["mentor"])):
+        mentor, mentee = people[str(new_mentor)], people[str(pair["mentee"])]
+        warnings += pairmaker.rule_violations(
+            mentor, mentee, rules, reporting_line=(mentor.id, mentee.id) in chains
+        )
+        scored = pairmaker.score_pair(mentor, mentee, rules)
+        pair.update(
+            mentor=new_mentor,
+            score=round(scored.score, 4),
+            components={k: round(v, 4) for k, v in scored.components.items()},
+            reasons=list(scored.reasons),
+            locked=False,
+        )
+    _save_pairs(round_, pairs, round_.unmatched)
+    return sorted(set(warnings))
+
+
+def _reporting_pairs(people: dict[str, pairmaker.Candidate]) -> set[tuple[str, str]]:
+    """(mentor id, mentee id) pairs in one reporting line, among these people."""
+    out = set()
+    for person in people.values():
+        node, seen = person.manager_id, {person.id}
+        while node is not None and node in people and node not in seen:
+            seen.add(node)
+            out.add((node, person.id))
+            out.add((person.id, node))
+            node = people[node].manager_id
+    return out
+
+
+def compare(a: MatchingRound, b: MatchingRound) -> dict[str, Any]:
+    """What changed between two rounds of a programme."""
+    pairs_a = {(p["mentor"], p["mentee"]) for p in a.pairs}
+    pairs_b = {(p["mentor"], p["mentee"]) for p in b.pairs}
+    return {
+        "kept": sorted(pairs_a & pairs_b),
+        "only_a": sorted(pairs_a - pairs_b),
+        "only_b": sorted(pairs_b - pairs_a),
+        "reasons_a": Counter(u["reason"] for u in a.unmatched),
+        "reasons_b": Counter(u["reason"] for u in b.unmatched),
+    }

@@ -1,0 +1,175 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from binome.people.models import Person
+from binome.programs import matching, services
+from binome.programs.models import CoffeeChat, Enrolment
+from binome.skills.models import Skill
+
+
+@pytest.fixture
+def cohort(recruiting, people, org):
+    """Bernard (Finance) is a mentee; Camille and Inès (Data) and Xavier
+    (Finance, who reports to Bernard through a non-participant) are mentors."""
+    recruiting.coffee_enabled = True
+    recruiting.save()
+    middle = Person.objects.create(
+        organisation=org,
+        first_name="Marc",
+        last_name="Milieu",
+        level=3,
+        manager=people["bernard"],
+    )
+    people["xavier"].manager = middle
+    people["xavier"].save()
+    skill = {s.code: s.pk for s in Skill.objects.all()}
+    out = {}
+    for name, role in [
+        ("bernard", "mentee"),
+        ("camille", "mentor"),
+        ("ines", "mentor"),
+        ("xavier", "mentor"),
+    ]:
+        enrolment = services.volunteer(
+            programme=recruiting, person=people[name], role=role, consent=True
+        )
+        enrolment.status = Enrolment.Status.ACCEPTED
+        enrolment.save()
+        out[name] = enrolment
+    services.save_wishes(
+        enrolment=out["bernard"],
+        learn={skill["linkedin"]: 3},
+        teach=[skill["leadership"]],
+    )
+    services.save_self_assessment(
+        person=people["camille"], levels={skill["linkedin"]: 4}
+    )
+    services.save_self_assessment(person=people["ines"], levels={skill["linkedin"]: 1})
+    services.save_self_assessment(
+        person=people["xavier"], levels={skill["linkedin"]: 4}
+    )
+    services.save_self_assessment(
+        person=people["bernard"], levels={skill["linkedin"]: 0}
+    )
+    return out
+
+
+def test_shortlist_respects_the_rules_and_ranks_by_score(cohort, recruiting):
+    picks = matching.shortlist(cohort["bernard"])
+    assert [p.mentor for p in picks] == [cohort["camille"], cohort["ines"]]
+    assert picks[0].score > picks[1].score
+    assert "complementarity_high" in picks[0].reasons
+
+
+def test_reporting_line_through_a_non_participant_is_still_forbidden(
+    cohort, recruiting
+):
+    recruiting.matching_rules = {"same_department": "allow"}
+    recruiting.save()
+    mentors = [p.mentor for p in matching.shortlist(cohort["bernard"])]
+    assert cohort["xavier"] not in mentors
+    # Without the chain rule, Xavier (strong on LinkedIn) comes back.
+    recruiting.matching_rules = {
+        "same_department": "allow",
+        "forbid_reporting_line": False,
+    }
+    recruiting.save()
+    mentors = [p.mentor for p in matching.shortlist(cohort["bernard"])]
+    assert cohort["xavier"] in mentors
+
+
+def test_mentee_sees_the_shortlist_with_reasons_in_french(login, cohort, people):
+    response = login(people["bernard"]).get(
+        reverse("programs:coffee", args=[cohort["bernard"].pk])
+    )
+    assert response.status_code == 200
+    html = response.text
+    assert "Camille Rivière" in html and "Xavier" not in html
+    assert "le mentor maîtrise ce que le mentoré veut apprendre" in html
+
+
+def test_coffee_request_answer_and_verdicts(login, cohort, people, recruiting):
+    bernard, camille = cohort["bernard"], cohort["camille"]
+    mail.outbox.clear()
+    client = login(people["bernard"])
+    client.post(
+        reverse("programs:coffee_request", args=[bernard.pk]),
+        {"mentor": camille.pk, "message": "Un café jeudi ?"},
+    )
+    chat = CoffeeChat.objects.get()
+    assert (chat.mentee, chat.mentor, chat.status) == (bernard, camille, "requested")
+    assert mail.outbox[-1].to == ["camille@test.example"]
+    assert "Un café jeudi ?" in mail.outbox[-1].body
+
+    mentor_client = login(people["camille"])
+    page = mentor_client.get(reverse("programs:coffee", args=[camille.pk]))
+    assert "Bernard Lemoine" in page.text
+    mentor_client.post(
+        reverse("programs:coffee_answer", args=[camille.pk, chat.pk]),
+        {"answer": "accept"},
+    )
+    chat.refresh_from_db()
+    assert chat.status == "accepted"
+    assert mail.outbox[-1].to == ["bernard@test.example"]
+
+    mentor_client.post(
+        reverse("programs:coffee_verdict", args=[camille.pk, chat.pk]),
+        {"verdict": "prefer"},
+    )
+    login(people["bernard"]).post(
+        reverse("programs:coffee_verdict", args=[bernard.pk, chat.pk]),
+        {"verdict": "prefer"},
+    )
+    chat.refresh_from_db()
+    assert (chat.mentee_verdict, chat.mentor_verdict) == ("prefer", "prefer")
+    assert services.coffee_verdicts(recruiting) == {(camille.pk, bernard.pk): "prefer"}
+    assert "feedback_prefer" in matching.shortlist(bernard)[0].reasons
+
+
+def test_avoid_verdict_lowers_the_score(cohort, recruiting):
+    def camille_score():
+        picks = matching.shortlist(cohort["bernard"])
+        return next(p for p in picks if p.mentor == cohort["camille"])
+
+    before = camille_score()
+    chat = CoffeeChat.objects.create(
+        mentee=cohort["bernard"],
+        mentor=cohort["camille"],
+        status="accepted",
+        mentee_verdict="avoid",
+    )
+    assert chat.verdict_for_matching() == "avoid"
+    after = camille_score()
+    assert after.score < before.score
+    assert "feedback_avoid" in after.reasons
+
+
+def test_only_shortlisted_mentors_can_be_asked(login, cohort, people):
+    response = login(people["bernard"]).post(
+        reverse("programs:coffee_request", args=[cohort["bernard"].pk]),
+        {"mentor": cohort["xavier"].pk},
+        follow=True,
+    )
+    assert "présélection" in response.text
+    assert not CoffeeChat.objects.exists()
+
+
+def test_outsiders_cannot_see_or_answer_coffees(login, cohort, people):
+    chat = CoffeeChat.objects.create(mentee=cohort["bernard"], mentor=cohort["camille"])
+    ines = login(people["ines"])
+    assert (
+        ines.get(reverse("programs:coffee", args=[cohort["bernard"].pk])).status_code
+        == 404
+    )
+    url = reverse("programs:coffee_answer", args=[cohort["ines"].pk, chat.pk])
+    assert ines.post(url, {"answer": "accept"}).status_code == 404
+    chat.refresh_from_db()
+    assert chat.status == "requested"
+
+
+def test_no_coffee_page_when_the_programme_has_none(login, cohort, people, recruiting):
+    recruiting.coffee_enabled = False
+    recruiting.save()
+    url = reverse("programs:coffee", args=[cohort["bernard"].pk])
+    assert login(people["bernard"]).get(url).status_code == 404

@@ -1,0 +1,65 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from binome.programs import services
+from binome.programs.models import Enrolment
+
+
+@pytest.fixture
+def volunteers(recruiting, people):
+    return {
+        name: services.volunteer(
+            programme=recruiting, person=people[name], role=role, consent=True
+        )
+        for name, role in [
+            ("camille", "mentor"),
+            ("bernard", "mentee"),
+            ("ines", "mentor"),
+        ]
+    }
+
+
+def test_filters_by_role_status_department_and_name(
+    login, volunteers, people, departments
+):
+    client = login(people["odile"])
+    url = reverse("programs:enrolments", args=["vague"])
+
+    def names(**params):
+        response = client.get(url, params)
+        return sorted(
+            r["enrolment"].person.first_name for r in response.context["table"]
+        )
+
+    assert names() == ["Bernard", "Camille", "Inès"]
+    assert names(role="mentee") == ["Bernard"]
+    assert names(department=departments["finance"].pk) == ["Bernard"]
+    assert names(q="cam") == ["Camille"]
+    assert names(complete="yes") == []
+    assert names(complete="no") == ["Bernard", "Camille", "Inès"]
+    services.decide_candidate(enrolment=volunteers["ines"], accept=True, by=None)
+    assert names(status="accepted") == ["Inès"]
+
+
+def test_accept_decline_and_remind(login, volunteers, people):
+    client = login(people["odile"])
+    url = reverse("programs:enrolment_action", args=["vague", volunteers["camille"].pk])
+    client.post(url, {"action": "accept"})
+    assert Enrolment.objects.get(pk=volunteers["camille"].pk).status == "accepted"
+    client.post(url, {"action": "decline"})
+    assert Enrolment.objects.get(pk=volunteers["camille"].pk).status == "declined"
+    mail.outbox.clear()
+    client.post(url, {"action": "remind"})
+    assert len(mail.outbox) == 1 and "étapes" in mail.outbox[0].subject
+
+
+@pytest.mark.parametrize("who", ["camille", "victor"])
+def test_only_managers_manage_volunteers(
+    login, volunteers, people, other_programme, who
+):
+    client = login(people[who])
+    assert client.get(reverse("programs:enrolments", args=["vague"])).status_code == 404
+    url = reverse("programs:enrolment_action", args=["vague", volunteers["bernard"].pk])
+    assert client.post(url, {"action": "decline"}).status_code == 404
+    assert Enrolment.objects.get(pk=volunteers["bernard"].pk).status == "volunteered"
