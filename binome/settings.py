@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "binome.skills",
     "binome.programs",
     "binome.pairs",
+    "binome.insights",
     "binome.demo",
 ]
 

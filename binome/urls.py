@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from binome import views
+from binome.insights import views as insights_views
 
 admin.site.site_header = _("Binôme administration")
 admin.site.site_title = _("Binôme")
@@ -15,6 +16,11 @@ urlpatterns = [
         "programmes/<slug:slug>/appariement/<int:number>/publier/",
         views.publish_round,
         name="publish_round",
+    ),
+    path(
+        "programmes/<slug:slug>/sante/",
+        insights_views.programme_health,
+        name="programme_health",
     ),
     path("programmes/", include("binome.programs.urls")),
     path("binomes/", include("binome.pairs.urls")),
