@@ -727,8 +727,10 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
             "coffee_enabled": True,
         },
     )
+    sponsor = _user(ctx, f"sponsor@{DEMO_DOMAIN}", "Sophie", "Garnier")
     for programme in (pilot, wave):
         programme.managers.add(rh_user)
+        programme.sponsors.add(sponsor)
 
     consent_pilot = datetime.datetime(2026, 9, 2, 9, 30, tzinfo=datetime.UTC)
     consent_wave = datetime.datetime(2026, 11, 3, 10, 0, tzinfo=datetime.UTC)
@@ -847,6 +849,7 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
                 "Bernard Lemoine — mentoré, directeur financier",
             ),
             (f"ines@{DEMO_DOMAIN}", "Inès Benhamou — volontaire de la vague 2027"),
+            (sponsor.email, "Sophie Garnier — sponsor (résultats agrégés)"),
             (admin.email, "administrateur technique (/admin/)"),
         ],
     )

@@ -120,6 +120,11 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
             return self.all()
         return self.filter(managers=user)
 
+    def sponsored_by(self, user: Any) -> ProgrammeQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(sponsors=user)
+
     def with_participant(self, user: Any) -> ProgrammeQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -267,6 +272,13 @@ class Programme(models.Model):
         related_name="casting_panels",
         verbose_name=_("casting panel"),
         help_text=_("People who assess mentor candidates, besides the managers."),
+    )
+    sponsors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sponsored_programmes",
+        verbose_name=_("sponsors"),
+        help_text=_("They see the programme's aggregate results, never names."),
     )
     cloned_from = models.ForeignKey(
         "self",
