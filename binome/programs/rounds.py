@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 import pairmaker
 
 from . import matching
-from .models import Enrolment, MatchingRound, PairDecision, Programme, preparation_done
+from .models import (
+    Enrolment,
+    MatchingRound,
+    PairDecision,
+    PreparationCompletion,
+    PreparationStep,
+    Programme,
+)
 from .services import coffee_verdicts
 
 logger = logging.getLogger(__name__)
@@ -33,12 +40,28 @@ def cohort(programme: Programme) -> list[Enrolment]:
         )
     )
     if programme.require_preparation:
+        prepared = prepared_people([e.person_id for e in enrolments])
         enrolments = [
             e
             for e in enrolments
-            if e.role == Enrolment.Role.MENTEE or preparation_done(e.person)
+            if e.role == Enrolment.Role.MENTEE or e.person_id in prepared
         ]
     return enrolments
+
+
+def prepared_people(person_ids: list[int]) -> set[int]:
+    """Who among these people completed every active preparation step (one query)."""
+    steps = PreparationStep.objects.filter(is_active=True).count()
+    done = (
+        PreparationCompletion.objects.filter(
+            person_id__in=person_ids, step__is_active=True
+        )
+        .values("person_id")
+        .annotate(n=Count("step", distinct=True))
+        .filter(n__gte=steps)
+        .values_list("person_id", flat=True)
+    )
+    return set(done) if steps else set(person_ids)
 
 
 @transaction.atomic
@@ -226,8 +249,7 @@ def _editable(round_: MatchingRound) -> None:
 def _save_pairs(
     round_: MatchingRound, pairs: list[dict[str, Any]], unmatched: list[dict[str, Any]]
 ) -> None:
-    enrolments = {str(e.pk): e for e in cohort(round_.programme)}
-    enrolments |= {
+    enrolments = {
         str(e.pk): e
         for e in Enrolment.objects.filter(
             pk__in=[p["mentor"] for p in pairs] + [p["mentee"] for p in pairs]

@@ -293,3 +293,19 @@ def test_contradictory_locks_fail_with_a_clear_message(cohort, recruiting, peopl
     assert "contredisent" in round_.error
     assert "Camille Rivière (plus de mentorés verrouillés" in round_.error
     assert Person.objects.exists()
+
+
+def test_prepared_people_needs_every_active_step(cohort, recruiting, people):
+    from binome.programs.models import PreparationStep
+
+    camille = people["camille"]
+    steps = list(PreparationStep.objects.filter(is_active=True))
+    for step in steps[:-1]:
+        services.answer_preparation_step(
+            person=camille, step=step, choice=step.correct_choice
+        )
+    assert rounds.prepared_people([camille.pk]) == set()
+    services.answer_preparation_step(
+        person=camille, step=steps[-1], choice=steps[-1].correct_choice
+    )
+    assert rounds.prepared_people([camille.pk, people["ines"].pk]) == {camille.pk}
