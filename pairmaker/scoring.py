@@ -561,20 +561,61 @@ class Encoded:
         Reproducible bit for bit (fixed-point products, element-wise rest). Cost:
         about 5 ns per pair on one core; memory O(rows * CHUNK).
         """
-        rules = self.rules
         c0, ce = self.chunks[q]
         if c1 is not None:
             ce = min(ce, c1)
-        b, w = r1 - r0, ce - c0
-        cs = slice(c0, ce)
+        w = ce - c0
+        return self._kernel(
+            r0,
+            r1,
+            self.dense_chunks[q][:, :w],
+            self.gain_chunks[q][:, :w],
+            slice(c0, ce),
+            None,
+        )
+
+    def columns(self, r0: int, r1: int, cols: I64) -> F32:
+        """Like :meth:`block` for rows r0:r1 and any sorted mentor columns.
+
+        Same values bit for bit (the products are exact). Used to re-price a few
+        columns across all rows without a full pass.
+        """
+        full: tuple[F32, F32] | None = getattr(self, "_full", None)
+        if full is None:
+            # One assignment, so that another thread sees both arrays or none.
+            full = (
+                np.concatenate(self.dense_chunks, axis=1),
+                np.concatenate(self.gain_chunks, axis=1),
+            )
+            self._full = full
+        return self._kernel(
+            r0,
+            r1,
+            np.ascontiguousarray(full[0][:, cols]),
+            np.ascontiguousarray(full[1][:, cols]),
+            cols,
+            cols,
+        )
+
+    def _kernel(
+        self,
+        r0: int,
+        r1: int,
+        dense_m: F32,
+        gain_m: F32,
+        cs: slice | I64,
+        cols: I64 | None,
+    ) -> F32:
+        rules = self.rules
+        b, w = r1 - r0, dense_m.shape[1]
         wk = self._buffers(b * w)
         f = wk.f[: b * w].reshape(b, w)
         cnt = wk.cnt[: b * w].reshape(b, w)
         ok = wk.ok[: b * w].reshape(b, w)
         tmp = wk.tmp[: b * w].reshape(b, w)
 
-        s: F32 = np.matmul(self.dense_e[r0:r1], self.dense_chunks[q][:, :w])
-        s += self.comp_e[r0:r1] @ self.gain_chunks[q][:, :w]
+        s: F32 = np.matmul(self.dense_e[r0:r1], dense_m)
+        s += self.comp_e[r0:r1] @ gain_m
         common = self.e_slots[r0:r1, None] & self.m_slots[None, cs]
         np.bitwise_count(common, out=cnt)
         np.greater_equal(cnt, np.uint8(rules.min_common_slots), out=ok)
@@ -584,7 +625,7 @@ class Encoded:
             f *= self.w_av
             s += f
         if self.fb_keys.size:
-            self._scatter(self.fb_keys, s, r0, r1, c0, ce, self.fb_delta)
+            self._scatter(self.fb_keys, s, r0, r1, cs, cols, self.fb_delta)
         if rules.same_department != "allow":
             np.equal(self.e_dept[r0:r1, None], self.m_dept[None, cs], out=tmp)
             if rules.same_department == "penalise":
@@ -618,7 +659,7 @@ class Encoded:
             np.divide(tmp, ok, out=f, dtype=np.float32)
         s -= f
         if self.forbidden_keys.size:
-            self._scatter(self.forbidden_keys, s, r0, r1, c0, ce, None)
+            self._scatter(self.forbidden_keys, s, r0, r1, cs, cols, None)
         return s
 
     def _scatter(
@@ -627,8 +668,8 @@ class Encoded:
         s: F32,
         r0: int,
         r1: int,
-        c0: int,
-        c1: int,
+        cs: slice | I64,
+        cols: I64 | None,
         vals: F32 | None,
     ) -> None:
         lo, hi = np.searchsorted(keys, [r0 * self.m, r1 * self.m])
@@ -636,11 +677,19 @@ class Encoded:
             return
         sub = keys[lo:hi]
         ii, jj = np.divmod(sub, self.m)
-        sel = (jj >= c0) & (jj < c1)
-        if vals is None:
-            s[ii[sel] - r0, jj[sel] - c0] = -np.inf
+        if cols is None:
+            assert isinstance(cs, slice)
+            c0, c1 = int(cs.start), int(cs.stop)
+            sel = (jj >= c0) & (jj < c1)
+            pos = jj - c0
         else:
-            s[ii[sel] - r0, jj[sel] - c0] += vals[lo:hi][sel]
+            pos = np.searchsorted(cols, jj)
+            pos = np.minimum(pos, max(cols.size - 1, 0))
+            sel = cols[pos] == jj if cols.size else np.zeros(jj.size, dtype=bool)
+        if vals is None:
+            s[ii[sel] - r0, pos[sel]] = -np.inf
+        else:
+            s[ii[sel] - r0, pos[sel]] += vals[lo:hi][sel]
 
     def row(self, i: int) -> F32:
         """Integer weights of mentee row ``i`` against every mentor (-inf forbidden)."""

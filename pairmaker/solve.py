@@ -403,6 +403,21 @@ class _Scanner:
         _, idx = np.unique(ai * max(enc.m, 1) + aj, return_index=True)
         return ai[idx], aj[idx], aw[idx]
 
+    def columns_max(self, cols: I64, voff: F64) -> F64:
+        """max_j (w_ij - voff_j) over the given mentor columns, for every row."""
+        enc = self.enc
+
+        def task(r0: int, r1: int) -> F64:
+            w = enc.columns(r0, r1, cols).astype(np.float64)
+            w -= voff[None, :]
+            out: F64 = w.max(axis=1)
+            return out
+
+        best = np.full(enc.n, -np.inf)
+        for (r0, r1), res in zip(self.blocks, self._map(task), strict=True):
+            best[r0:r1] = res
+        return best
+
     def certify(
         self, vshift: F64, ushift: F64, add: int, pool_k: int, slack: float
     ) -> tuple[F64, Arcs, Arcs, F64]:
@@ -430,8 +445,13 @@ class _Scanner:
                 nothing = np.full(b, -np.inf)
                 return nothing, e, e, e, e, nothing
             easy = us > -SCALE
-            d = w - v32[None, :width]
             hard = np.flatnonzero(~easy)
+            if hard.size:
+                dh = w[hard].astype(np.float64) - vpad[None, :width]
+            # In place: d = w - v (exact, both are integers below 2**24), and the
+            # weights come back as d + v for the few pairs collected.
+            d = w
+            d -= v32[None, :width]
             # Collection threshold per row: pairs within ``slack`` of tight, but
             # no more than about pool_k of them (the pool_k-th largest maximum
             # over groups of 64 is a lower bound of the pool_k-th largest value,
@@ -448,7 +468,6 @@ class _Scanner:
             t_easy = np.where(easy, thr, np.inf)
             ii, jj = self._above(d, gmax, t_easy)
             if hard.size:
-                dh = w[hard].astype(np.float64) - vpad[None, :width]
                 hm = dh.reshape(hard.size, groups, g).max(axis=2)
                 best[hard] = hm.max(axis=1)
                 tkh = np.full(hard.size, -np.inf)
@@ -463,7 +482,7 @@ class _Scanner:
             if ii.size == 0:
                 return best, e, e, e, e, rest
             gi, gj = ii.astype(np.int64), jj.astype(np.int64)
-            gw = w[gi, gj].astype(np.int64)
+            gw = (d[gi, gj] + v32[gj]).astype(np.int64)
             red = (gw - vshift[gj] - us[gi]).round().astype(np.int64)
             order = np.lexsort((gj, -red, gi))
             gi, gj, gw, red = gi[order], gj[order], gw[order], red[order]
@@ -503,41 +522,41 @@ def _close_enough(ub: int, primal: int, shift: int, opt: SolveOptions) -> bool:
 class _PassMemory:
     """What a full pass leaves behind, to bound the optimum again without one.
 
-    For new prices v', every allowed pair is either in the pool (priced
-    exactly) or had w_ij - v_j <= rest_i at the pass; then
-    w_ij - v'_j <= rest_i + (v_j - v'_j) <= rest_i + D_i, where D_i is the
-    largest price drop among mentors outside row i's pool. So
-    u_i = max(0, pool maximum, rest_i + D_i) is again dual-feasible.
+    For new prices v', every allowed pair is in the pool (priced exactly), or
+    its mentor is among the few whose price dropped most (those columns are
+    re-scored for every row, a small fraction of a pass), or else
+    w_ij - v'_j <= rest_i + (v_j - v'_j) <= rest_i + tau, with tau the largest
+    drop among the other mentors. So u_i = max(0, pool, columns, rest_i + tau)
+    is dual-feasible again, and sum(u) + sum(capacity * v') bounds the optimum.
     """
 
-    def __init__(self, pool: Arcs, rest: F64, v_pass: I64, pool_k: int) -> None:
+    def __init__(self, pool: Arcs, rest: F64, v_pass: I64, scanner: _Scanner) -> None:
         self.pool = pool
         self.rest = rest
         self.v_pass = v_pass
-        self.k = pool_k + 1
+        self.scanner = scanner
 
     def bound(self, v: I64, big: int, clip: int) -> int:
         pi, pj, pw = self.pool
-        n, m = self.rest.size, self.v_pass.size
-        drop = self.v_pass - np.minimum(v, clip)
-        k = min(self.k, m)
-        top = np.argsort(-drop, kind="stable")[:k]
-        keys = np.sort(pi * m + pj)
-        cand = np.arange(n, dtype=np.int64)[:, None] * m + top[None, :]
-        pos = np.searchsorted(keys, cand)
-        inside = (
-            keys[np.minimum(pos, max(keys.size - 1, 0))] == cand
-            if keys.size
-            else (np.zeros_like(cand, dtype=bool))
-        )
-        has_out = ~inside.all(axis=1)
-        first_out = np.argmax(~inside, axis=1)
-        d_row = np.where(has_out, drop[top[first_out]], np.iinfo(np.int64).min // 4)
+        m = self.v_pass.size
+        vc = np.minimum(v, clip)
+        drop = self.v_pass - vc
+        budget = max(256, m // 32)
+        order = np.argsort(-drop, kind="stable")
+        cols = np.sort(order[:budget][drop[order[:budget]] > 0])
+        rest_of = order[budget:] if cols.size == budget else order[cols.size :]
+        tau = int(drop[rest_of].max()) if rest_of.size else np.iinfo(np.int64).min // 4
         finite = np.isfinite(self.rest)
         rest = np.where(finite, self.rest, 0).astype(np.int64)
-        u = np.where(finite & has_out, rest + big + d_row, 0)
+        u = np.where(finite, rest + big + tau, 0)
         u = np.maximum(u, 0)
         np.maximum.at(u, pi, pw + big - v[pj])
+        if cols.size:
+            col_best = self.scanner.columns_max(
+                cols, (vc[cols] - big).astype(np.float64)
+            )
+            ok = np.isfinite(col_best)
+            u[ok] = np.maximum(u[ok], col_best[ok].astype(np.int64))
         return int(u.sum())
 
 
@@ -686,7 +705,7 @@ def match(
             rounds += 1
             u_full = np.maximum(best + big, 0)
             best_ub = min(best_ub, int(u_full.astype(np.int64).sum()) + dual_cost)
-            store = _PassMemory(pool, rest, vshift.astype(np.int64), opt.pool_per_row)
+            store = _PassMemory(pool, rest, vshift.astype(np.int64), scanner)
             if (
                 _close_enough(best_ub, primal, big * matched_rows.size, opt)
                 or violators[0].size == 0
@@ -785,8 +804,6 @@ def _why(enc: Encoded, i: int, cap: I64) -> str:
             return code
     if not (cap[alive] > 0).any():
         return "capacity_full"
-    if enc.rules.objective == "score":
-        return "lost_to_better"
     return "lost_to_better"
 
 

@@ -122,6 +122,9 @@ REASONS: Mapping[str, str] = {
     "avoided": gettext_noop("every compatible mentor is on an avoid list"),
     "score_below_min": gettext_noop("no compatible pair reaches the minimum score"),
     "capacity_full": gettext_noop("every compatible mentor is taken by locked pairs"),
+    # codes the web app adds when a manager edits a round
+    "forbidden_by_manager": gettext_noop("the manager forbade the proposed pair"),
+    "removed_by_manager": gettext_noop("the manager removed the proposed pair"),
     "lost_to_better": gettext_noop(
         "every compatible mentor is taken by pairs that make a better overall result"
     ),

@@ -69,11 +69,17 @@ def test_blocks_are_reproducible_whatever_their_shape() -> None:
     rules = Rules(seniority="off", same_department="allow")
     mentees = [p for p in people if p.role == "mentee"]
     mentors = [p for p in people if p.role == "mentor"]
-    enc = Encoded(mentees, mentors, rules)
+    fb: dict[tuple[str, str], Feedback] = {
+        (mentors[j].id, mentees[i].id): "prefer" for i, j in [(1, 3), (20, 50), (12, 0)]
+    }
+    enc = Encoded(mentees, mentors, rules, feedback=fb)
+    assert enc.forbidden_keys.size > 0 and enc.fb_keys.size == 3
     full = enc.dense()
     for r0, r1 in [(0, 1), (5, 77), (100, 300)]:
         assert np.array_equal(enc.block(r0, r1, 0), full[r0:r1], equal_nan=True)
     assert np.array_equal(enc.row(42), full[42])
+    cols = np.array([0, 3, 4, 50, 199], dtype=np.int64)
+    assert np.array_equal(enc.columns(10, 300, cols), full[10:300][:, cols])
 
 
 def test_complementarity_definition() -> None:

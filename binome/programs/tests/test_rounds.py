@@ -144,6 +144,9 @@ def test_swap_and_remove(cohort, recruiting, people):
         {"mentee": cohort["victor"].pk, "reason": "removed_by_manager"}
     ]
     assert round_.totals["match_rate"] == 0.5
+    from binome.programs.matchcsv import describe
+
+    assert describe("removed_by_manager") == "le responsable a retiré le binôme proposé"
 
 
 def test_swap_reports_broken_rules(cohort, recruiting, people, departments):
