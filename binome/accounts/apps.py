@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "binome.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth import signals
+
+        from . import audit
+
+        signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit_login")
+        signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit_logout")
+        signals.user_login_failed.connect(
+            audit.on_login_failed, dispatch_uid="audit_login_failed"
+        )
+        user_locked_out.connect(audit.on_locked_out, dispatch_uid="audit_locked_out")

@@ -1,6 +1,9 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -34,3 +37,57 @@ class FrenchFirstLocaleMiddleware:
         if "Cookie" not in patch:
             response.headers["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         return response
+
+
+class SessionExpiryMiddleware:
+    """Log people out after SESSION_IDLE_TIMEOUT seconds without a request, and
+    SESSION_ABSOLUTE_TIMEOUT seconds after they logged in, whatever happens."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("binome_started", now)
+            last = session.get("binome_seen", now)
+            idle = now - last > settings.SESSION_IDLE_TIMEOUT
+            too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or too_old:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            session["binome_seen"] = now
+        return self.get_response(request)
+
+
+class AuditDenialsMiddleware:
+    """Record refusals met by logged-in people (403, and the 404 that our
+    access helpers return to outsiders) in the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from .audit import record
+        from .models import AuditEvent
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and isinstance(exception, Http404 | PermissionDenied)
+        ):
+            record(
+                AuditEvent.Action.DENIED,
+                request=request,
+                target=request.path[:200],
+                method=request.method,
+            )

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from binome.accounts import audit
+from binome.accounts.models import AuditEvent
 from binome.accounts.notifications import absolute_url, notify
 from binome.programs.models import Enrolment, MatchingRound, Programme
 
@@ -82,6 +84,13 @@ def publish_round(*, round_: MatchingRound, by: Any) -> list[Pair]:
         programme.move_to(Programme.Status.RUNNING)
     for pair in pairs:
         _tell_the_pair(pair, programme)
+    audit.record(
+        AuditEvent.Action.PUBLISH,
+        actor=by,
+        target=f"programme:{programme.slug}",
+        round=round_.number,
+        pairs=len(pairs),
+    )
     return pairs
 
 

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from binome.accounts import audit
+from binome.accounts.models import AuditEvent
 from binome.people.models import LANGUAGE_CODES, Department, Person, Site
 
 from .models import Enrolment, PeopleImport, Programme
@@ -413,6 +415,13 @@ def apply_import(*, upload: PeopleImport) -> ImportPlan:
         "reject": plan.count("reject"),
     }
     upload.save(update_fields=["applied_at", "report"])
+    audit.record(
+        AuditEvent.Action.IMPORT,
+        actor=upload.uploaded_by,
+        target=f"programme:{programme.slug}",
+        file=upload.file_name,
+        **upload.report,
+    )
     return plan
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from binome.accounts import audit
+from binome.accounts.models import AuditEvent
 from binome.accounts.notifications import absolute_url
 from binome.skills.models import Assessment
 
@@ -487,6 +489,13 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             programme = form.save()
             programme.managers.add(request.user)
+            audit.record(
+                AuditEvent.Action.ROLE_CHANGE,
+                request=request,
+                target=f"programme:{programme.slug}",
+                role="manager",
+                user=request.user.pk,
+            )
             messages.success(request, _("The programme is created, as a draft."))
             return redirect("programs:detail", slug=programme.slug)
     else:

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.db import IntegrityError
+from django.test import RequestFactory
 
 from binome.accounts.models import User
 
@@ -11,7 +12,9 @@ def test_email_is_stored_lower_case_and_used_to_log_in():
         email="Camille.Riviere@Test.Example", password="un-long-secret"
     )
     user = authenticate(
-        username="camille.riviere@test.example", password="un-long-secret"
+        RequestFactory().post("/"),
+        username="camille.riviere@test.example",
+        password="un-long-secret",
     )
     assert user is not None
     assert user.email == "camille.riviere@test.example"
@@ -20,7 +23,11 @@ def test_email_is_stored_lower_case_and_used_to_log_in():
 @pytest.mark.django_db
 def test_login_ignores_the_case_of_the_email():
     User.objects.create_user(email="odile@test.example", password="un-long-secret")
-    assert authenticate(username="ODILE@test.example", password="un-long-secret")
+    assert authenticate(
+        RequestFactory().post("/"),
+        username="ODILE@test.example",
+        password="un-long-secret",
+    )
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from binome.accounts.models import User
 from binome.demo.services import DEMO_PASSWORD, load_demo
@@ -79,7 +80,11 @@ def test_demo_company_has_the_promised_shape(demo):
 
 def test_demo_accounts_log_in_with_the_shared_password(demo, settings):
     for email in ("rh", "camille", "bernard", "ines"):
-        assert authenticate(username=f"{email}@binome.example", password=DEMO_PASSWORD)
+        assert authenticate(
+            RequestFactory().post("/"),
+            username=f"{email}@binome.example",
+            password=DEMO_PASSWORD,
+        )
 
 
 def test_demo_pilot_runs_with_eight_pairs_including_camille_and_bernard(demo):

@@ -184,3 +184,18 @@ def test_only_the_programmes_managers_import(
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert not Person.objects.filter(employee_id="A1").exists()
+
+
+def test_an_import_is_audited(recruiting, people):
+    from binome.accounts.models import AuditEvent
+
+    upload = imports.store_upload(
+        programme=recruiting,
+        content=CSV.encode(),
+        file_name="rh.csv",
+        by=people["odile"].user,
+    )
+    imports.apply_import(upload=upload)
+    event = AuditEvent.objects.get(action="import")
+    assert event.actor == people["odile"].user
+    assert event.details["create"] == 3 and event.details["file"] == "rh.csv"

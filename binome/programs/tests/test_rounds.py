@@ -312,3 +312,14 @@ def test_prepared_people_needs_every_active_step(cohort, recruiting, people):
         person=camille, step=steps[-1], choice=steps[-1].correct_choice
     )
     assert rounds.prepared_people([camille.pk, people["ines"].pk]) == {camille.pk}
+
+
+def test_publication_is_audited(cohort, recruiting, people):
+    from binome.accounts.models import AuditEvent
+
+    round_ = _run(recruiting, people["odile"].user)
+    publish_round(round_=round_, by=people["odile"].user)
+    event = AuditEvent.objects.get(action="publish")
+    assert event.actor == people["odile"].user
+    assert event.target == "programme:vague"
+    assert event.details == {"round": 1, "pairs": 2}
