@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("programmes/", include("binome.programs.urls")),
     path("binomes/", include("binome.pairs.urls")),
+    path("indicateurs/", include("binome.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

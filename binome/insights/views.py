@@ -1,10 +1,17 @@
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from binome.programs.models import Programme
 
-from . import health
+from . import compare as comparison
+from . import exports, health, indicators
+from .charts import charts
 
 
 @login_required
@@ -24,4 +31,113 @@ def programme_health(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "healthy": sum(1 for row in rows if not row.risks),
         },
+    )
+
+
+# --- Dashboards: managers and sponsors ---------------------------------------
+
+
+def _visible(request: HttpRequest):  # -> QuerySet[Programme]
+    user = request.user
+    return Programme.objects.filter(
+        Q(pk__in=Programme.objects.managed_by(user).values("pk"))
+        | Q(pk__in=Programme.objects.sponsored_by(user).values("pk"))
+    )
+
+
+def _get_programme(request: HttpRequest, slug: str) -> tuple[Programme, bool]:
+    """The programme for its managers (True: they may see names) and its
+    sponsors (False: aggregates only); 404 for anyone else."""
+    managed = Programme.objects.managed_by(request.user).filter(slug=slug).first()
+    if managed is not None:
+        return managed, True
+    sponsored = Programme.objects.sponsored_by(request.user).filter(slug=slug).first()
+    if sponsored is None:
+        raise Http404
+    return sponsored, False
+
+
+def _board(request: HttpRequest, slug: str) -> tuple[indicators.Dashboard, bool]:
+    programme, is_manager = _get_programme(request, slug)
+    board = indicators.dashboard(
+        programme, today=timezone.localdate(), with_names=is_manager
+    )
+    return board, is_manager
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The programmes whose results the user may see, and the comparison form."""
+    programmes = list(_visible(request).order_by("-start_date", "name"))
+    if not programmes:
+        raise Http404
+    return render(request, "insights/index.html", {"programmes": programmes})
+
+
+@login_required
+@never_cache
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    board, is_manager = _board(request, slug)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "board": board,
+            "programme": board.programme,
+            "charts": charts(board),
+            "is_manager": is_manager,
+            "tables": [(key, title) for key, (title, _f) in exports.TABLES.items()],
+        },
+    )
+
+
+@login_required
+@never_cache
+def export_csv(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    if name not in exports.TABLES:
+        raise Http404
+    board, _is_manager = _board(request, slug)
+    response = HttpResponse(
+        exports.csv_bytes(board, name), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{name}.csv"'
+    return response
+
+
+@login_required
+@never_cache
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The printable report; never any name, whoever asks for it."""
+    programme, _is_manager = _get_programme(request, slug)
+    board = indicators.dashboard(programme, today=timezone.localdate())
+    pdf = exports.pdf_bytes(board, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bilan-{slug}.pdf"'
+    return response
+
+
+@login_required
+@never_cache
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two programmes side by side (default: a programme and its clone)."""
+    visible = _visible(request)
+    programmes = list(visible.order_by("-start_date", "name"))
+    first_slug = request.GET.get("a")
+    second_slug = request.GET.get("b")
+    if not first_slug or not second_slug:
+        clone = visible.filter(cloned_from__in=visible).order_by("-start_date").first()
+        if clone is None:
+            raise Http404
+        first_slug, second_slug = clone.cloned_from.slug, clone.slug
+    first = get_object_or_404(visible, slug=first_slug)
+    second = get_object_or_404(visible, slug=second_slug)
+    today = timezone.localdate()
+    result = comparison.compare(
+        indicators.dashboard(first, today=today),
+        indicators.dashboard(second, today=today),
+    )
+    return render(
+        request,
+        "insights/compare.html",
+        {"result": result, "programmes": programmes},
     )

@@ -708,3 +708,135 @@ class GlossaryTerm(models.Model):
     @property
     def example(self) -> str:
         return self._localised("example")
+
+
+# ---------------------------------------------------------------------------
+# Closing a programme: the end-of-programme survey, mentors' certificates of
+# participation and their opt-in to be flagged to HR as future talents.
+# ---------------------------------------------------------------------------
+
+
+class ClosingSurvey(models.Model):
+    """One participant's end-of-programme survey. Private to its author: the
+    comment is never shown to anyone else, and the scores leave this table
+    only as aggregates over 5 people or more."""
+
+    pair = models.ForeignKey(
+        Pair,
+        on_delete=models.CASCADE,
+        related_name="closing_surveys",
+        verbose_name=_("pair"),
+    )
+    author = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="closing_surveys",
+        verbose_name=_("author"),
+    )
+    confidence_before = models.PositiveSmallIntegerField(
+        _("confidence before the programme"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    confidence_after = models.PositiveSmallIntegerField(
+        _("confidence after the programme"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    would_recommend = models.BooleanField(_("would recommend the programme"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("closing survey")
+        verbose_name_plural = _("closing surveys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "author"], name="closing_survey_once_per_person"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": 5}),
+                    name=f"closing_survey_{name}_range",
+                )
+                for name in ("confidence_before", "confidence_after", "satisfaction")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair} – {self.author.person}"
+
+
+def _certificate_number() -> str:
+    return secrets.token_hex(8).upper()
+
+
+class Certificate(models.Model):
+    """A mentor's certificate of participation. What it states is frozen when
+    it is issued, so that it stays true after the programme is archived."""
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="certificate",
+        verbose_name=_("mentor"),
+    )
+    number = models.CharField(
+        _("number"), max_length=32, unique=True, default=_certificate_number
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    sessions_held = models.PositiveIntegerField(_("sessions held"))
+    minutes_held = models.PositiveIntegerField(_("minutes of mentoring"))
+    # [{"code": ..., "name_fr": ..., "name_en": ...}], as named on the day.
+    skills = models.JSONField(_("skills shared"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate of participation")
+        verbose_name_plural = _("certificates of participation")
+        ordering = ["-issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} – {self.enrolment.person}"
+
+    def skill_names(self) -> list[str]:
+        english = (get_language() or "fr").startswith("en")
+        return [
+            str((s.get("name_en") if english else "") or s.get("name_fr", ""))
+            for s in self.skills
+        ]
+
+
+class TalentFlag(models.Model):
+    """« Découverte de futurs talents »: a mentor's explicit opt-in to be
+    flagged to HR, and the managers' flag. Without the opt-in, no flag can
+    exist; withdrawing the opt-in deletes the row, flag included."""
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="talent_flag",
+        verbose_name=_("mentor"),
+    )
+    opted_in_at = models.DateTimeField(_("opted in at"), default=timezone.now)
+    flagged_at = models.DateTimeField(_("flagged to HR at"), null=True, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+
+    class Meta:
+        verbose_name = _("talent opt-in")
+        verbose_name_plural = _("talent opt-ins")
+        ordering = ["-opted_in_at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.enrolment.person)
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.flagged_at is not None

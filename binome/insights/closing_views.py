@@ -1,0 +1,206 @@
+"""Closing a programme: the managers' closing page, the participants' final
+survey and the mentors' certificates. Views only shape HTTP; the workflow is
+in ``binome.pairs.closing``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from binome.pairs import closing as service
+from binome.pairs.models import Certificate, ClosingSurvey, Pair, TalentFlag
+from binome.programs.models import Enrolment, Programme
+
+SCALE = [(i, str(i)) for i in range(1, 6)]
+
+
+class SurveyForm(forms.Form):
+    confidence_before = forms.TypedChoiceField(
+        label=gettext_lazy(
+            "Before the programme, how confident did you feel on these topics? "
+            "(1 = not at all, 5 = fully)"
+        ),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    confidence_after = forms.TypedChoiceField(
+        label=gettext_lazy("And now? (1 = not at all, 5 = fully)"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=gettext_lazy(
+            "How satisfied are you with the programme? (1 = not at all, 5 = very)"
+        ),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    would_recommend = forms.TypedChoiceField(
+        label=gettext_lazy("Would you recommend the programme to a colleague?"),
+        choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (only you will ever read it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    talent_opt_in = forms.BooleanField(
+        label=gettext_lazy(
+            "I agree that the programme's managers may tell HR that I stood out "
+            "as a mentor (« découverte de futurs talents »). I can withdraw "
+            "this at any time."
+        ),
+        required=False,
+    )
+
+
+def _get_pair_for_member(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
+    """The pair and the user's enrolment in it; 404 for anyone else."""
+    pair = get_object_or_404(
+        Pair.objects.for_user(request.user).select_related(
+            "mentor__person", "mentee__person", "mentee__programme"
+        ),
+        pk=pk,
+    )
+    me = pair.mentor if pair.mentor.person.user_id == request.user.pk else pair.mentee
+    return pair, me
+
+
+@login_required
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    pair, me = _get_pair_for_member(request, pk)
+    is_mentor = me.pk == pair.mentor_id
+    existing = ClosingSurvey.objects.filter(pair=pair, author=me).first()
+    initial = {}
+    if existing is not None:
+        initial = {
+            "confidence_before": existing.confidence_before,
+            "confidence_after": existing.confidence_after,
+            "satisfaction": existing.satisfaction,
+            "would_recommend": "yes" if existing.would_recommend else "no",
+            "comment": existing.comment,
+            "talent_opt_in": TalentFlag.objects.filter(enrolment=me).exists(),
+        }
+    form = SurveyForm(request.POST or None, initial=initial)
+    if not is_mentor:
+        del form.fields["talent_opt_in"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("talent_opt_in", False)
+        service.submit_survey(pair=pair, enrolment=me, **data)
+        messages.success(request, _("Thank you: your answers are saved."))
+        return redirect("insights:survey", pk=pair.pk)
+    certificate = Certificate.objects.filter(enrolment=me).first()
+    return render(
+        request,
+        "pairs/closing_survey.html",
+        {
+            "pair": pair,
+            "form": form,
+            "certificate": certificate,
+            "is_mentor": is_mentor,
+        },
+    )
+
+
+@login_required
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentor's own certificate, or any certificate of a programme the
+    user manages; 404 for anyone else."""
+    user = request.user
+    found = get_object_or_404(
+        Certificate.objects.filter(
+            Q(enrolment__person__user=user)
+            | Q(enrolment__programme__in=Programme.objects.managed_by(user))
+        ).select_related("enrolment__person__user", "enrolment__programme"),
+        pk=pk,
+    )
+    response = HttpResponse(
+        service.certificate_pdf(found), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificat-{found.number}.pdf"'
+    )
+    return response
+
+
+def _managed(request: HttpRequest, slug: str) -> Programme:
+    return get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+
+
+@login_required
+def closing(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _managed(request, slug)
+    if request.method == "POST":
+        try:
+            summary = service.close_programme(programme=programme, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The programme is closed and archived: %(pairs)s pair closed, "
+                    "%(certificates)s certificates issued.",
+                    "The programme is closed and archived: %(pairs)s pairs closed, "
+                    "%(certificates)s certificates issued.",
+                    summary.pairs_closed,
+                )
+                % {
+                    "pairs": summary.pairs_closed,
+                    "certificates": summary.certificates,
+                },
+            )
+        return redirect("insights:closing", slug=slug)
+    pairs = Pair.objects.in_programme(programme)
+    answered = ClosingSurvey.objects.filter(pair__in=pairs).count()
+    return render(
+        request,
+        "pairs/closing.html",
+        {
+            "programme": programme,
+            "pairs": pairs.count(),
+            "active": pairs.active().count(),
+            "answered": answered,
+            # Only mentors who opted in are listed: nobody else can be flagged.
+            "talents": TalentFlag.objects.filter(enrolment__programme=programme)
+            .select_related("enrolment__person")
+            .order_by("enrolment__person__last_name"),
+            "certificates": Certificate.objects.filter(
+                enrolment__programme=programme
+            ).select_related("enrolment__person"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def flag_talent(request: HttpRequest, slug: str, enrolment_pk: int) -> HttpResponse:
+    programme = _managed(request, slug)
+    enrolment = programme.enrolments.filter(pk=enrolment_pk).first()
+    if enrolment is None:
+        raise Http404
+    try:
+        service.flag_talent(enrolment=enrolment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is flagged to HR.") % {"name": enrolment.person.full_name},
+        )
+    return redirect("insights:closing", slug=slug)

@@ -1,0 +1,166 @@
+"""CSV exports of the aggregate tables and the PDF report. They show the very
+figures of the dashboard, after the same privacy rules: a hidden figure is
+written « < 5 », never its value."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .charts import charts
+from .indicators import Dashboard
+from .privacy import Table
+
+CSS = Path(__file__).parent / "static" / "insights" / "report.css"
+
+Row = list[object]
+
+
+def _cell(value: object) -> str:
+    # A Figure prints as the reader sees it: localised, or « < 5 ».
+    return str(value)
+
+
+def _table_rows(table: Table, first: str) -> Iterable[Row]:
+    header: Row = [first, *[label for _k, label in table.cols]]
+    if table.row_totals is not None:
+        header.append(_("Total"))
+    yield header
+    for label, cells, total in table.body():
+        yield [label, *cells, *([total] if total is not None else [])]
+    footer = table.footer()
+    if footer is not None:
+        yield [_("Total"), *footer, *([table.total] if table.total else [])]
+
+
+def _funnel(board: Dashboard) -> Iterable[Row]:
+    return _table_rows(board.funnel, _("Step"))
+
+
+def _active(board: Dashboard) -> Iterable[Row]:
+    yield [_("Fortnight"), _("Active pairs")]
+    for period, figure in board.active_pairs:
+        yield [period.start.isoformat(), figure]
+
+
+def _cadence(board: Dashboard) -> Iterable[Row]:
+    yield [_("Fortnight"), *[label for _k, label in board.cadence.cols]]
+    periods = {p.index: p for p in board.periods}
+    for key, _label in board.cadence.rows:
+        yield [
+            periods[key].start.isoformat(),
+            *[board.cadence.cell(key, c) for c, _l in board.cadence.cols],
+        ]
+    footer = board.cadence.footer()
+    if footer is not None:
+        yield [_("Total"), *footer]
+    yield [_("Pairs keeping the rhythm"), board.rhythm]
+
+
+def _progress(board: Dashboard) -> Iterable[Row]:
+    yield [
+        _("Direction"),
+        _("Area or skill"),
+        _("Baseline"),
+        _("Mid-way"),
+        _("End of programme"),
+        _("Average change"),
+        _("Standard deviation"),
+        _("Improved"),
+    ]
+    for direction, rows in board.progress.items():
+        for row in rows:
+            yield [
+                board.direction_labels[direction],
+                row.label,
+                row.baseline,
+                row.midway,
+                row.final,
+                row.change,
+                row.spread,
+                row.improved,
+            ]
+
+
+def _kpis(board: Dashboard) -> Iterable[Row]:
+    yield [_("Skill"), _("Goals"), _("Goals reached")]
+    for row in board.kpis:
+        yield [row.label, row.goals, row.reached]
+
+
+def _satisfaction(board: Dashboard) -> Iterable[Row]:
+    yield [_("Session rating"), _("Answers")]
+    for label, cells, _total in board.ratings.distribution.body():
+        yield [label, *cells]
+    yield [_("Average rating"), board.ratings.average]
+    yield [_("Sessions found useful"), board.ratings.useful]
+    yield []
+    yield [
+        _("End-of-programme survey"),
+        _("People"),
+        _("Confidence before"),
+        _("Confidence after"),
+        _("Satisfaction"),
+        _("Would recommend"),
+    ]
+    for row in board.survey:
+        yield [
+            row.label,
+            row.people,
+            row.confidence_before,
+            row.confidence_after,
+            row.satisfaction,
+            row.recommend,
+        ]
+
+
+def _silos(board: Dashboard) -> Iterable[Row]:
+    yield from _table_rows(
+        board.silos.departments, _("Mentor's department → mentee's department")
+    )
+    yield []
+    yield from _table_rows(board.silos.levels, _("Mentor's level → mentee's level"))
+    yield []
+    yield [_("Pairs across departments"), board.silos.crossing]
+
+
+TABLES: dict[str, tuple[object, Callable[[Dashboard], Iterable[Row]]]] = {
+    "participation": (gettext_lazy("Participation"), _funnel),
+    "paires-actives": (gettext_lazy("Active pairs"), _active),
+    "rythme": (gettext_lazy("Cadence"), _cadence),
+    "progres": (gettext_lazy("Progress"), _progress),
+    "objectifs": (gettext_lazy("Goals"), _kpis),
+    "satisfaction": (gettext_lazy("Satisfaction"), _satisfaction),
+    "silos": (gettext_lazy("Silo-crossing"), _silos),
+}
+
+
+def csv_bytes(board: Dashboard, name: str) -> bytes:
+    """One aggregate table as CSV: UTF-8 with a BOM and semicolons, as
+    French spreadsheets expect."""
+    _title, rows = TABLES[name]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows(board):
+        writer.writerow([_cell(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
+    """The printable A4 report, charts embedded."""
+    from weasyprint import CSS as WeasyCSS
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "insights/report.html",
+        {"board": board, "charts": charts(board), "programme": board.programme},
+    )
+    return HTML(string=html, base_url=base_url).write_pdf(
+        stylesheets=[WeasyCSS(filename=str(CSS))]
+    )

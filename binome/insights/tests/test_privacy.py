@@ -1,0 +1,75 @@
+"""The small-group rule and its complement, on hand-made tables."""
+
+from binome.insights import privacy
+
+
+def test_a_group_under_five_is_hidden_and_zero_is_shown():
+    assert privacy.hidden_keys({"a": 4, "b": 5, "c": 0}) == {"a"}
+    assert str(privacy.count(3)) == "< 5"
+    assert str(privacy.count(0)) == "0"
+    assert str(privacy.count(12)) == "12"
+
+
+def test_a_lone_hidden_part_takes_the_smallest_other_part_with_it():
+    # t = a + b + c: with only a hidden, t - b - c would give it away.
+    hidden = privacy.hidden_keys({"a": 3, "b": 9, "c": 12, "t": 24}, [("t", "abc")])
+    assert hidden == {"a", "b"}
+
+
+def test_hidden_parts_that_add_up_to_under_five_are_protected_too():
+    # a and b are hidden, but t - c = 4 would tell that a + b is a group of 4.
+    hidden = privacy.hidden_keys(
+        {"a": 1, "b": 3, "c": 8, "d": 9, "t": 21}, [("t", "abcd")]
+    )
+    assert hidden == {"a", "b", "c"}
+
+
+def test_a_hidden_total_protects_its_parts():
+    hidden = privacy.hidden_keys({"a": 2, "b": 1, "t": 3}, [("t", "ab")])
+    assert hidden == {"a", "b", "t"}
+
+
+def test_when_no_part_can_be_hidden_the_total_is():
+    # a is hidden and the only other part is empty: hide the total.
+    hidden = privacy.hidden_keys({"a": 2, "b": 0, "t": 2}, [("t", "ab")])
+    assert hidden == {"a", "t"}
+
+
+def test_suppression_spreads_across_rows_and_columns():
+    #            x    y  | total
+    #   r1       5    0  |   5
+    #   r2       1    1  |   2
+    #   total    6    1  |   7
+    table = privacy.table(
+        [("r1", "r1"), ("r2", "r2")],
+        [("x", "x"), ("y", "y")],
+        {("r1", "x"): 5, ("r2", "x"): 1, ("r2", "y"): 1},
+    )
+    assert [str(f) for f in table.cells.values()] == ["< 5", "0", "< 5", "< 5"]
+    assert [str(f) for f in table.row_totals.values()] == ["< 5", "< 5"]
+    assert [str(f) for f in table.col_totals.values()] == ["< 5", "< 5"]
+    assert str(table.total) == "7"
+    # No published figure lets anyone solve for a hidden one: every relation
+    # keeps at least two hidden members.
+    assert all(
+        sum(f.hidden for f in group) != 1
+        for group in (
+            [
+                table.cells[("r1", "x")],
+                table.cells[("r1", "y")],
+                table.row_totals["r1"],
+            ],
+            [table.cells[("r1", "x")], table.cells[("r2", "x")], table.col_totals["x"]],
+            [*table.row_totals.values(), table.total],
+            [*table.col_totals.values(), table.total],
+        )
+    )
+
+
+def test_means_and_shares_need_five_people():
+    assert str(privacy.mean(3.14, 4)) == "< 5"
+    assert privacy.mean(3.14, 5).value == 3.1
+    assert str(privacy.mean(None, 0)) == "—"
+    assert str(privacy.share(2, 4)) == "< 5"
+    assert privacy.share(2, 8).value == 25
+    assert privacy.share(1, 3, n=8, hidden=True).number is None

@@ -1,0 +1,177 @@
+"""Closing a programme: the final survey, mentors' certificates of
+participation, the opt-in « découverte de futurs talents », and the archive.
+
+Views call these keyword-only functions; who may call them is checked by the
+views' access helpers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from binome.accounts.models import User
+from binome.programs.models import Enrolment, Programme, SkillWish
+from binome.skills.models import Skill
+
+from .models import AgendaItem, Certificate, ClosingSurvey, Meeting, Pair, TalentFlag
+
+
+@transaction.atomic
+def submit_survey(
+    *,
+    pair: Pair,
+    enrolment: Enrolment,
+    confidence_before: int,
+    confidence_after: int,
+    satisfaction: int,
+    would_recommend: bool,
+    comment: str = "",
+    talent_opt_in: bool = False,
+) -> ClosingSurvey:
+    """Record (or update) one participant's final survey. A mentor may opt in
+    to be flagged to HR; leaving the box unticked withdraws an earlier opt-in."""
+    if enrolment.pk not in (pair.mentor_id, pair.mentee_id):
+        raise ValidationError(_("Only the pair's members answer its survey."))
+    answers = {
+        "confidence_before": confidence_before,
+        "confidence_after": confidence_after,
+        "satisfaction": satisfaction,
+    }
+    for value in answers.values():
+        if not 1 <= value <= 5:
+            raise ValidationError(_("Answers go from 1 to 5."))
+    survey, _created = ClosingSurvey.objects.update_or_create(
+        pair=pair,
+        author=enrolment,
+        defaults=answers
+        | {
+            "would_recommend": would_recommend,
+            "comment": comment,
+            "answered_at": timezone.now(),
+        },
+    )
+    if enrolment.role == Enrolment.Role.MENTOR:
+        set_talent_opt_in(enrolment=enrolment, opted_in=talent_opt_in)
+    return survey
+
+
+def set_talent_opt_in(*, enrolment: Enrolment, opted_in: bool) -> None:
+    """Only a mentor's own, explicit choice creates the opt-in; withdrawing it
+    deletes any flag with it."""
+    if enrolment.role != Enrolment.Role.MENTOR:
+        raise ValidationError(_("Only mentors can be flagged as future talents."))
+    if opted_in:
+        TalentFlag.objects.get_or_create(enrolment=enrolment)
+    else:
+        TalentFlag.objects.filter(enrolment=enrolment).delete()
+
+
+def flag_talent(*, enrolment: Enrolment, by: User) -> TalentFlag:
+    flag = TalentFlag.objects.filter(enrolment=enrolment).first()
+    if flag is None:
+        raise ValidationError(_("This mentor has not agreed to be flagged to HR."))
+    flag.flagged_at = timezone.now()
+    flag.flagged_by = by
+    flag.save(update_fields=["flagged_at", "flagged_by"])
+    return flag
+
+
+def _skills_shared(enrolment: Enrolment) -> list[Skill]:
+    """The skills on the agenda of the mentor's held sessions, else the skills
+    they offered to teach."""
+    on_agenda = Skill.objects.filter(
+        pk__in=AgendaItem.objects.filter(
+            meeting__pair__mentor=enrolment,
+            meeting__status=Meeting.Status.HELD,
+            skill__isnull=False,
+        ).values("skill")
+    )
+    if not on_agenda.exists():
+        on_agenda = Skill.objects.filter(
+            pk__in=SkillWish.objects.filter(
+                enrolment=enrolment, intent=SkillWish.Intent.TEACH
+            ).values("skill")
+        )
+    return list(on_agenda.order_by("area__kind", "area__position", "position"))
+
+
+def issue_certificate(*, enrolment: Enrolment) -> Certificate:
+    """Issue, or bring up to date, a mentor's certificate of participation."""
+    if enrolment.role != Enrolment.Role.MENTOR:
+        raise ValidationError(_("Certificates of participation go to mentors."))
+    held = Meeting.objects.filter(
+        pair__mentor=enrolment, status=Meeting.Status.HELD
+    ).aggregate(
+        n=Count("pk"),
+        minutes=Sum(Coalesce("held_minutes", "duration_minutes")),
+    )
+    certificate, _created = Certificate.objects.update_or_create(
+        enrolment=enrolment,
+        defaults={
+            "sessions_held": held["n"],
+            "minutes_held": held["minutes"] or 0,
+            "skills": [
+                {"code": s.code, "name_fr": s.name_fr, "name_en": s.name_en}
+                for s in _skills_shared(enrolment)
+            ],
+            "issued_at": timezone.now(),
+        },
+    )
+    return certificate
+
+
+@dataclass(frozen=True)
+class ClosingSummary:
+    pairs_closed: int
+    certificates: int
+
+
+@transaction.atomic
+def close_programme(*, programme: Programme, by: User) -> ClosingSummary:
+    """Close every active pair, issue each mentor's certificate, then archive
+    the programme (status « closed »). Surveys can still be answered."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status != Programme.Status.RUNNING:
+        raise ValidationError(_("Only a running programme can be closed."))
+    today = timezone.localdate()
+    closed = (
+        Pair.objects.in_programme(programme)
+        .active()
+        .update(status=Pair.Status.CLOSED, closed_on=today)
+    )
+    mentors = Enrolment.objects.filter(
+        Q(pairs_as_mentor__mentee__programme=programme)
+    ).distinct()
+    certificates = [issue_certificate(enrolment=m) for m in mentors]
+    programme.move_to(Programme.Status.CLOSED)
+    return ClosingSummary(pairs_closed=closed, certificates=len(certificates))
+
+
+def certificate_pdf(certificate: Certificate, *, language: str | None = None) -> bytes:
+    """The certificate as an A4 PDF, in the mentor's language."""
+    from weasyprint import HTML
+
+    enrolment = certificate.enrolment
+    user: Any = enrolment.person.user
+    language = language or getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(
+            "pairs/closing_certificate.html",
+            {
+                "certificate": certificate,
+                "person": enrolment.person,
+                "programme": enrolment.programme,
+                "hours": round(certificate.minutes_held / 60, 1),
+            },
+        )
+    return HTML(string=html).write_pdf()
