@@ -59,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "managed_programmes": managed,
             "enrolments": enrolments,
             "pairs": pairs,
+            "sponsored_programmes": Programme.objects.sponsored_by(request.user),
         },
     )
 

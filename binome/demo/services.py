@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from binome.accounts.models import User
+from binome.demo.insights import load_insights_demo
 from binome.demo.workspace import load_workspace_demo
 from binome.pairs.models import Pair
 from binome.people.models import SLOT_CODES, Department, Organisation, Person, Site
@@ -831,6 +832,8 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     _coffees(wave, wave_mentees[:3])
     # The pilot's pairs have lived two months: charters, sessions, feedback.
     load_workspace_demo(pilot, today=today)
+    # Mid-way assessments, KPI progress and end-of-programme answers for the charts.
+    load_insights_demo(pilot, wave, today=today)
 
     return DemoSummary(
         people=Person.objects.filter(organisation=org).count(),

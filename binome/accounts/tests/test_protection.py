@@ -125,8 +125,12 @@ def test_password_policy_needs_twelve_characters_and_refuses_common_ones(db):
     validate_password("mentorat inversé au quotidien")  # no composition rule
 
 
-def test_lockout_is_per_account_not_for_everyone_on_the_address(client, people, settings):
+def test_lockout_is_per_account_not_for_everyone_on_the_address(
+    client, people, settings
+):
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         _try(client, "camille@test.example", "mauvais")
-    assert _try(client, "bernard@test.example", "mot-de-passe-solide").status_code == 302
+    assert (
+        _try(client, "bernard@test.example", "mot-de-passe-solide").status_code == 302
+    )
