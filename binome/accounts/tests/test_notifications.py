@@ -7,7 +7,7 @@ from django.core.management import call_command
 from binome.accounts.notifications import notify
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_notification_is_queued_then_sent_by_the_database_worker(settings, people):
     from django_tasks_db.models import DBTaskResult
 
