@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from binome.pairs import publishing
 from binome.pairs.models import Pair
+from binome.programs.access import managed_programme_or_404
 from binome.programs.models import Enrolment, MatchingRound, Programme
 
 
@@ -69,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def publish_round(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Publish a round's pairs. A project-level view: it spans programs (the
     round) and pairs (what it creates)."""
-    programme = get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+    programme = managed_programme_or_404(request, slug)
     round_ = get_object_or_404(MatchingRound, programme=programme, number=number)
     try:
         pairs = publishing.publish_round(round_=round_, by=request.user)

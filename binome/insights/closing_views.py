@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from binome.pairs import closing as service
 from binome.pairs.models import Certificate, ClosingSurvey, Pair, TalentFlag
+from binome.programs.access import managed_programme_or_404
 from binome.programs.models import Enrolment, Programme
 
 SCALE = [(i, str(i)) for i in range(1, 6)]
@@ -138,13 +139,9 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _managed(request: HttpRequest, slug: str) -> Programme:
-    return get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
-
-
 @login_required
 def closing(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _managed(request, slug)
+    programme = managed_programme_or_404(request, slug)
     if request.method == "POST":
         try:
             summary = service.close_programme(programme=programme, by=request.user)
@@ -190,7 +187,7 @@ def closing(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def flag_talent(request: HttpRequest, slug: str, enrolment_pk: int) -> HttpResponse:
-    programme = _managed(request, slug)
+    programme = managed_programme_or_404(request, slug)
     enrolment = programme.enrolments.filter(pk=enrolment_pk).first()
     if enrolment is None:
         raise Http404

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from binome.programs.access import managed_programme_or_404
 from binome.programs.models import Programme
 
 from . import compare as comparison
@@ -17,7 +18,7 @@ from .charts import charts
 @login_required
 def programme_health(request: HttpRequest, slug: str) -> HttpResponse:
     """Managers only (404 for anyone else): funnel, pairs, pairs at risk."""
-    programme = get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+    programme = managed_programme_or_404(request, slug)
     rows = health.pair_health(programme)
     return render(
         request,

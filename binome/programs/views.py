@@ -17,6 +17,7 @@ from binome.accounts.notifications import absolute_url
 from binome.skills.models import Assessment
 
 from . import imports, rounds, services
+from .access import managed_programme_or_404
 from .forms import (
     CastingReviewForm,
     EnrolmentFilterForm,
@@ -47,9 +48,7 @@ RULE_LABELS = {
 }
 
 
-def _get_programme_for_manager(request: HttpRequest, slug: str) -> Programme:
-    """The programme if the user manages it; 404 otherwise, so ids can't be probed."""
-    return get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+_get_programme_for_manager = managed_programme_or_404
 
 
 @login_required
