@@ -10,6 +10,7 @@ per-pair Python loops over each pair's sessions and feedback.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/binome_bench \\
         SECRET_KEY=bench .venv/bin/python bench/dashboard.py [--pairs 5000]
+        [--runs 7] [--skip-baseline]
 
 It never touches the real database. It is a benchmark, not a timed test.
 """
@@ -221,6 +222,11 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5000)
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--skip-baseline",
+        action="store_true",
+        help="skip the naive baseline (90 s at 5,000 pairs), e.g. while iterating",
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -254,6 +260,15 @@ def main() -> None:
             assert response.status_code == 200, response.status_code
 
         page()  # warm-up: caches, connections
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        # Not CaptureQueriesContext: each request resets connection.queries.
+        with connection.execute_wrapper(count):
+            page()
         median, times = median_ms(page, args.runs)
         verdict = "OK" if median <= TARGET_MS else "OVER TARGET"
         print(f"database: {connection.vendor}")
@@ -262,6 +277,9 @@ def main() -> None:
             f"   (target {TARGET_MS:.0f} ms: {verdict}); runs: "
             + ", ".join(f"{t:.0f}" for t in times)
         )
+        print(f"SQL queries per page: {len(queries)}")
+        if args.skip_baseline:
+            return
         base, _times = median_ms(lambda: naive(programme, today), 1)
         print(
             f"baseline, 3 indicators with per-pair loops:   {base:8.1f} ms"

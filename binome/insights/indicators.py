@@ -14,18 +14,19 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    StdDev,
-    Subquery,
     Sum,
     Value,
     When,
@@ -45,6 +46,8 @@ from .privacy import Figure, Table
 
 FORTNIGHT = 14
 MAX_PERIODS = 60
+RATINGS = range(1, 6)  # a session's rating, 1 to 5
+AT_RISK_SHOWN = 20  # on the dashboard; the health page lists every pair
 ROLES = [
     (Enrolment.Role.MENTOR.value, Enrolment.Role.MENTOR.label),
     (Enrolment.Role.MENTEE.value, Enrolment.Role.MENTEE.label),
@@ -140,7 +143,11 @@ def funnel(programme: Programme) -> Table:
         person=OuterRef("person"), assessor__isnull=True
     )
     wishes = SkillWish.objects.filter(enrolment=OuterRef("pk"))
-    paired = Pair.objects.filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")))
+    # Two uncorrelated lists rather than a lookup per enrolment with an OR,
+    # which costs a bitmap scan per enrolment.
+    paired = Q(pk__in=Pair.objects.values("mentor")) | Q(
+        pk__in=Pair.objects.values("mentee")
+    )
     complete = (
         Q(status__in=enrolled)
         & Q(person__department__isnull=False)
@@ -155,7 +162,7 @@ def funnel(programme: Programme) -> Table:
         programme.enrolments.annotate(
             has_assessment=Exists(assessed),
             has_wishes=Exists(wishes),
-            has_pair=Exists(paired),
+            has_pair=ExpressionWrapper(paired, output_field=BooleanField()),
         )
         .values("role")
         .annotate(
@@ -198,17 +205,74 @@ def active_pairs(
     return [(p, privacy.count(counts[f"p{p.index}"])) for p in past]
 
 
+# --- Sessions, pair by pair ---------------------------------------------------
+
+
+def meeting_totals(
+    programme: Programme,
+    periods: list[Period],
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The session figures that the headline, the cadence table's margins and
+    the rhythm share need, in one pass over the sessions: each pair's counts
+    first, then their totals (one grouped query, wrapped by ``aggregate``).
+
+    ``held``, ``minutes`` and ``held_pairs``: sessions held, their minutes and
+    the pairs that held any. ``pairs_<status>``: pairs with a session of that
+    status within the fortnights. With ``today``, ``rhythm_pairs`` and
+    ``rhythm_keeping``: the pairs started by today (or the end date) and those
+    keeping the rhythm."""
+    pairs = programme_pairs(programme)
+    held = Q(meetings__status=Meeting.Status.HELD)
+    per_pair: dict[str, Any] = {
+        "pair_held": Count("meetings", filter=held),
+        "pair_minutes": Sum(
+            Coalesce("meetings__held_minutes", "meetings__duration_minutes"),
+            filter=held,
+        ),
+    }
+    if periods:
+        within = Q(
+            meetings__starts_at__gte=_aware(periods[0].start),
+            meetings__starts_at__lt=_aware(periods[-1].end),
+        )
+        for status in Meeting.Status.values:
+            per_pair[f"pair_within_{status}"] = Count(
+                "meetings", filter=within & Q(meetings__status=status)
+            )
+    totals: dict[str, Any] = {
+        "held": Coalesce(Sum("pair_held"), 0),
+        "minutes": Sum("pair_minutes"),
+        "held_pairs": Count("pk", filter=Q(pair_held__gt=0)),
+    }
+    if periods:
+        for status in Meeting.Status.values:
+            totals[f"pairs_{status}"] = Count(
+                "pk", filter=Q(**{f"pair_within_{status}__gt": 0})
+            )
+    if today is not None:
+        started, keeping = _rhythm(programme, today)
+        totals["rhythm_pairs"] = Count("pk", filter=started)
+        totals["rhythm_keeping"] = Count("pk", filter=started & keeping)
+    return pairs.annotate(**per_pair).aggregate(**totals)
+
+
 # --- Cadence -----------------------------------------------------------------
 
 
-def cadence(programme: Programme, periods: list[Period]) -> Table:
+def cadence(
+    programme: Programme,
+    periods: list[Period],
+    totals: dict[str, Any] | None = None,
+) -> Table:
     """Sessions held, planned and missed per fortnight. A cell stands for the
-    pairs behind it, so it is hidden when fewer than 5 pairs made it."""
+    pairs behind it, so it is hidden when fewer than 5 pairs made it.
+    ``totals``: ``meeting_totals`` when already computed (for the margins)."""
     if not periods:
         return privacy.table([], [], {})
     rows = (
         Meeting.objects.filter(
-            pair__mentee__programme=programme,
+            pair__in=programme_pairs(programme),
             starts_at__gte=_aware(periods[0].start),
             starts_at__lt=_aware(periods[-1].end),
             status__in=[s for s, _l in CADENCE_STATUSES],
@@ -222,17 +286,14 @@ def cadence(programme: Programme, periods: list[Period]) -> Table:
     for row in rows:
         values[(row["period"], row["status"])] = row["n"]
         sizes[(row["period"], row["status"])] = row["pairs"]
-    margins = (
-        Meeting.objects.filter(
-            pair__mentee__programme=programme,
-            starts_at__gte=_aware(periods[0].start),
-            starts_at__lt=_aware(periods[-1].end),
-        )
-        .values("status")
-        .annotate(pairs=Count("pair", distinct=True))
-    )
+    if totals is None:
+        totals = meeting_totals(programme, periods)
+    # The pairs behind each status over all the fortnights (statuses with
+    # no session there have no margin).
     margin_sizes: dict[Hashable, int] = {
-        ("col", row["status"]): row["pairs"] for row in margins
+        ("col", status): totals[f"pairs_{status}"]
+        for status in Meeting.Status.values
+        if totals[f"pairs_{status}"]
     }
     margin_sizes["total"] = sum(margin_sizes.values())
     return privacy.table(
@@ -246,12 +307,12 @@ def cadence(programme: Programme, periods: list[Period]) -> Table:
     )
 
 
-def rhythm(programme: Programme, today: datetime.date) -> Figure:
-    """The share of pairs that keep the rhythm: at most one session short of
-    what the cadence plans since the pair started (the health page's rule).
+def _rhythm(programme: Programme, today: datetime.date) -> tuple[Q, Q]:
+    """The pairs started by today (or the end date), and among them those
+    that keep the rhythm, as conditions on pairs annotated with ``pair_held``.
 
     Pairs share a few start and end dates, so the expected number of sessions
-    is computed per date, and the pairs are counted in one query."""
+    is computed per date, not per pair."""
     cadence_days = programme.cadence_days
     stop = min(today, programme.end_date) if programme.end_date else today
     pairs = programme_pairs(programme).filter(started_on__lte=stop)
@@ -261,11 +322,21 @@ def rhythm(programme: Programme, today: datetime.date) -> Figure:
     for started, closed in spans:
         end = min(closed, stop) if closed else stop
         expected = max(0, (end - started).days // cadence_days)
-        keeping |= Q(started_on=started, closed_on=closed, held__gte=expected - 1)
-    stats = pairs.annotate(
-        held=Count("meetings", filter=Q(meetings__status=Meeting.Status.HELD))
-    ).aggregate(total=Count("pk"), keeping=Count("pk", filter=keeping))
-    return privacy.share(stats["keeping"], stats["total"])
+        keeping |= Q(started_on=started, closed_on=closed, pair_held__gte=expected - 1)
+    return Q(started_on__lte=stop), keeping
+
+
+def rhythm(
+    programme: Programme,
+    today: datetime.date,
+    totals: dict[str, Any] | None = None,
+) -> Figure:
+    """The share of pairs that keep the rhythm: at most one session short of
+    what the cadence plans since the pair started (the health page's rule).
+    ``totals``: ``meeting_totals`` when already computed."""
+    if totals is None:
+        totals = meeting_totals(programme, [], today)
+    return privacy.share(totals["rhythm_keeping"], totals["rhythm_pairs"])
 
 
 # --- Progress ----------------------------------------------------------------
@@ -284,45 +355,169 @@ class ProgressRow:
     is_area: bool = False
 
 
-def _chosen(people: QuerySet[Any], phases: list[str]) -> QuerySet[Assessment]:
-    """Each person's latest self-assessment of each phase."""
-    latest = (
-        Assessment.objects.filter(
-            person=OuterRef("person"), phase=OuterRef("phase"), assessor__isnull=True
+# The facts behind the progress table of a direction, in one statement. Each
+# person's latest self-assessment of each phase is picked with a window
+# function, not looked up again for every assessment and every item. Then one
+# row per (person, skill) holds the levels of each phase and the change from
+# the baseline to the follow-up: no self-join and no DISTINCT (a person has
+# one chosen assessment per phase and answers a skill once in it), so the
+# plan is a few hash joins and hash aggregates. An area's people are counted
+# per (area, person). Plain SQL because the ORM cannot group over a window
+# function; it runs on PostgreSQL and SQLite alike (Django gives SQLite
+# STDDEV_POP).
+_PROGRESS_SQL = """
+WITH ranked AS (
+    SELECT a.id, a.person_id, a.phase,
+           ROW_NUMBER() OVER (
+               PARTITION BY a.person_id, a.phase
+               ORDER BY a.assessed_on DESC, a.id DESC
+           ) AS latest,
+           MAX(CASE WHEN a.phase = '{final}' THEN 1 ELSE 0 END)
+               OVER (PARTITION BY a.person_id) AS has_final
+    FROM {assessment} a
+    WHERE a.assessor_id IS NULL
+      AND a.phase IN ('{baseline}', '{midway}', '{final}')
+      AND a.person_id IN ({people})
+),
+levels AS MATERIALIZED (
+    SELECT r.person_id, i.skill_id, s.area_id,
+           MAX(CASE WHEN r.phase = '{baseline}' THEN i.level END) AS baseline,
+           MAX(CASE WHEN r.phase = '{midway}' THEN i.level END) AS midway,
+           MAX(CASE WHEN r.phase = '{final}' THEN i.level END) AS final,
+           -- The follow-up: the final self-assessment, else the mid-way one.
+           MAX(CASE WHEN r.phase = '{final}'
+                      OR (r.phase = '{midway}' AND r.has_final = 0)
+                    THEN i.level END) AS followup
+    FROM ranked r
+    JOIN {item} i ON i.assessment_id = r.id
+    JOIN {skill} s ON s.id = i.skill_id
+    JOIN {area} ar ON ar.id = s.area_id
+    -- "<= 1", not "= 1": the planner's estimate for it keeps hash joins.
+    WHERE r.latest <= 1 AND ar.kind = '{kind}'
+    GROUP BY r.person_id, i.skill_id, s.area_id
+),
+-- Only the changes that exist (SQLite's STDDEV_POP takes no NULL).
+changes AS (
+    SELECT person_id, skill_id, area_id, followup - baseline AS delta
+    FROM levels WHERE followup IS NOT NULL AND baseline IS NOT NULL
+),
+skill_levels AS (
+    SELECT skill_id AS id, AVG(baseline) AS baseline_avg, AVG(midway) AS midway_avg,
+           AVG(final) AS final_avg, COUNT(baseline) AS baseline_n,
+           COUNT(midway) AS midway_n, COUNT(final) AS final_n
+    FROM levels GROUP BY skill_id
+),
+skill_changes AS (
+    SELECT skill_id AS id, AVG(delta) AS change, STDDEV_POP(delta) AS spread,
+           COUNT(CASE WHEN delta > 0 THEN 1 END) AS improved, COUNT(*) AS items
+    FROM changes GROUP BY skill_id
+),
+area_levels AS (
+    SELECT area_id AS id, AVG(baseline) AS baseline_avg, AVG(midway) AS midway_avg,
+           AVG(final) AS final_avg
+    FROM levels GROUP BY area_id
+),
+area_people AS (
+    SELECT area_id AS id, SUM(baseline) AS baseline_n, SUM(midway) AS midway_n,
+           SUM(final) AS final_n
+    FROM (
+        SELECT area_id, person_id,
+               MAX(CASE WHEN baseline IS NULL THEN 0 ELSE 1 END) AS baseline,
+               MAX(CASE WHEN midway IS NULL THEN 0 ELSE 1 END) AS midway,
+               MAX(CASE WHEN final IS NULL THEN 0 ELSE 1 END) AS final
+        FROM levels GROUP BY area_id, person_id
+    ) per_person
+    GROUP BY area_id
+),
+area_changes AS (
+    SELECT area_id AS id, AVG(delta) AS change, STDDEV_POP(delta) AS spread,
+           COUNT(CASE WHEN delta > 0 THEN 1 END) AS improved, COUNT(*) AS items
+    FROM changes GROUP BY area_id
+),
+area_change_people AS (
+    SELECT area_id AS id, COUNT(*) AS n
+    FROM (SELECT DISTINCT area_id, person_id FROM changes) per_person
+    GROUP BY area_id
+)
+SELECT 'skill', l.id, l.baseline_avg, l.midway_avg, l.final_avg,
+       c.change, c.spread, COALESCE(c.improved, 0), COALESCE(c.items, 0),
+       l.baseline_n, l.midway_n, l.final_n, COALESCE(c.items, 0)
+FROM skill_levels l LEFT JOIN skill_changes c ON c.id = l.id
+UNION ALL
+SELECT 'area', l.id, l.baseline_avg, l.midway_avg, l.final_avg,
+       c.change, c.spread, COALESCE(c.improved, 0), COALESCE(c.items, 0),
+       p.baseline_n, p.midway_n, p.final_n, COALESCE(cp.n, 0)
+FROM area_levels l
+JOIN area_people p ON p.id = l.id
+LEFT JOIN area_changes c ON c.id = l.id
+LEFT JOIN area_change_people cp ON cp.id = l.id
+"""
+PHASES = [
+    Assessment.Phase.BASELINE.value,
+    Assessment.Phase.MIDWAY.value,
+    Assessment.Phase.FINAL.value,
+]
+# The columns of a group: means, change, then how many people stand behind
+# each phase's mean and behind the change (a skill's changes count its people).
+_PROGRESS_COLUMNS = [
+    *(f"{phase}_avg" for phase in PHASES),
+    "change",
+    "spread",
+    "improved",
+    "items",
+    *(f"{phase}_n" for phase in PHASES),
+    "n",
+]
+# Decimal on PostgreSQL, float on SQLite: floats, as the ORM's Avg gives.
+_FLOATS = {"change", "spread", *(f"{phase}_avg" for phase in PHASES)}
+
+
+def progress_facts(programme: Programme) -> dict[str, dict[tuple[str, int], Any]]:
+    """direction → (« skill » or « area », pk) → that group's figures: one
+    statement per direction.
+
+    Per phase: the mean level and how many people, from each person's latest
+    self-assessment of the phase. The change: each person's latest follow-up
+    against their latest baseline, skill by skill, for those who answered
+    the skill in both; its mean, standard deviation, improved items, items
+    and people."""
+    out: dict[str, dict[tuple[str, int], Any]] = {}
+    for direction, (kind, role) in DIRECTIONS.items():
+        people, params = (
+            programme_pairs(programme)
+            .order_by()
+            .values(f"{role}__person")
+            .query.sql_with_params()
         )
-        .order_by("-assessed_on", "-pk")
-        .values("pk")[:1]
-    )
-    return Assessment.objects.filter(
-        person__in=people, phase__in=phases, assessor__isnull=True
-    ).filter(pk=Subquery(latest))
-
-
-def _followup(people: QuerySet[Any]) -> QuerySet[Assessment]:
-    """Each person's latest follow-up: the final self-assessment, else the
-    mid-way one."""
-    order = Case(
-        When(phase=Assessment.Phase.FINAL, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    latest = (
-        Assessment.objects.filter(
-            person=OuterRef("person"),
-            phase__in=[Assessment.Phase.MIDWAY, Assessment.Phase.FINAL],
-            assessor__isnull=True,
+        sql = _PROGRESS_SQL.format(
+            people=people,
+            kind=kind.value,
+            assessment=Assessment._meta.db_table,
+            item=AssessmentItem._meta.db_table,
+            skill=Skill._meta.db_table,
+            area=SkillArea._meta.db_table,
+            baseline=Assessment.Phase.BASELINE.value,
+            midway=Assessment.Phase.MIDWAY.value,
+            final=Assessment.Phase.FINAL.value,
         )
-        .order_by(order, "-assessed_on", "-pk")
-        .values("pk")[:1]
-    )
-    return Assessment.objects.filter(
-        person__in=people,
-        phase__in=[Assessment.Phase.MIDWAY, Assessment.Phase.FINAL],
-        assessor__isnull=True,
-    ).filter(pk=Subquery(latest))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        out[direction] = {}
+        for grain, pk, *values in rows:
+            figures = dict(zip(_PROGRESS_COLUMNS, values, strict=True))
+            for name in _FLOATS:
+                if figures[name] is not None:
+                    figures[name] = float(figures[name])
+            out[direction][(grain, pk)] = figures
+    return out
 
 
-def progress(programme: Programme, direction: str) -> list[ProgressRow]:
+def progress(
+    programme: Programme,
+    direction: str,
+    facts: dict[str, dict[tuple[str, int], Any]] | None = None,
+) -> list[ProgressRow]:
     """Self-assessed levels (0–4) at the start, mid-way and at the end, per
     skill and per area, and the change of each person from their baseline to
     their latest follow-up (mean, standard deviation, share who improved).
@@ -330,116 +525,41 @@ def progress(programme: Programme, direction: str) -> list[ProgressRow]:
     Each person answers each skill once per phase, so an area's count is
     the sum of its skills' counts: hiding a skill hides enough of the area's
     other skills that it cannot be recovered from the area."""
-    kind, role = DIRECTIONS[direction]
-    pairs = programme_pairs(programme)
-    people = Person.objects.filter(pk__in=pairs.values(f"{role}__person")).values("pk")
-    phases = [
-        Assessment.Phase.BASELINE,
-        Assessment.Phase.MIDWAY,
-        Assessment.Phase.FINAL,
-    ]
-    items = AssessmentItem.objects.filter(
-        assessment__in=_chosen(people, phases), skill__area__kind=kind
-    )
-    level_aggs: dict[str, Any] = {}
-    for phase in phases:
-        in_phase = Q(assessment__phase=phase)
-        level_aggs[f"{phase}_avg"] = Avg("level", filter=in_phase)
-        level_aggs[f"{phase}_n"] = Count(
-            "assessment__person", filter=in_phase, distinct=True
-        )
-    # The person's latest baseline, looked up per item through the indexes
-    # on (person, assessed_on) and (assessment, skill).
-    latest_baseline = (
-        Assessment.objects.filter(
-            person=OuterRef(OuterRef("assessment__person")),
-            phase=Assessment.Phase.BASELINE,
-            assessor__isnull=True,
-        )
-        .order_by("-assessed_on", "-pk")
-        .values("pk")[:1]
-    )
-    baseline = AssessmentItem.objects.filter(
-        assessment=Subquery(latest_baseline), skill=OuterRef("skill")
-    ).values("level")[:1]
-    changes = (
-        AssessmentItem.objects.filter(
-            assessment__in=_followup(people), skill__area__kind=kind
-        )
-        .annotate(base=Subquery(baseline, output_field=IntegerField()))
-        .filter(base__isnull=False)
-        .annotate(delta=F("level") - F("base"))
-    )
-    change_aggs = {
-        "change": Avg("delta"),
-        "spread": StdDev("delta"),
-        "n": Count("assessment__person", distinct=True),
-        "improved": Count("pk", filter=Q(delta__gt=0)),
-        "items": Count("pk"),
-    }
-    by_skill_levels = {
-        row["skill"]: row for row in items.values("skill").annotate(**level_aggs)
-    }
-    by_skill_change = {
-        row["skill"]: row for row in changes.values("skill").annotate(**change_aggs)
-    }
-    by_area_levels = {
-        row["skill__area"]: row
-        for row in items.values("skill__area").annotate(**level_aggs)
-    }
-    by_area_change = {
-        row["skill__area"]: row
-        for row in changes.values("skill__area").annotate(**change_aggs)
-    }
+    if facts is None:
+        facts = progress_facts(programme)
+    groups = facts[direction]
     skills = list(
-        Skill.objects.filter(pk__in=set(by_skill_levels)).select_related("area")
+        Skill.objects.filter(
+            pk__in=[pk for grain, pk in groups if grain == "skill"]
+        ).select_related("area")
     )
     areas = sorted({s.area for s in skills}, key=lambda a: (a.position, a.code))
 
     # Suppression: per phase and for the change, the counts of skills add up
     # to their area's count.
-    measures = [*(str(p) for p in phases), "change"]
-    hidden: dict[str, set[Hashable]] = {}
-    for measure in measures:
-        sizes: dict[Hashable, int] = {}
-        for skill in skills:
-            row = (
-                by_skill_change.get(skill.pk, {})
-                if measure == "change"
-                else by_skill_levels[skill.pk]
-            )
-            sizes[("skill", skill.pk)] = row.get(
-                "n" if measure == "change" else f"{measure}_n", 0
-            )
-        for area in areas:
-            row = (
-                by_area_change.get(area.pk, {})
-                if measure == "change"
-                else by_area_levels.get(area.pk, {})
-            )
-            sizes[("area", area.pk)] = row.get(
-                "n" if measure == "change" else f"{measure}_n", 0
-            )
-        relations = [
-            (
-                ("area", area.pk),
-                [("skill", s.pk) for s in skills if s.area_id == area.pk],
-            )
-            for area in areas
+    relations = [
+        (("area", area.pk), [("skill", s.pk) for s in skills if s.area_id == area.pk])
+        for area in areas
+    ]
+    hidden = {
+        measure: privacy.hidden_keys(
+            {key: row[size] for key, row in groups.items()}, relations
+        )
+        for measure, size in [
+            *((phase, f"{phase}_n") for phase in PHASES),
+            ("change", "n"),
         ]
-        hidden[measure] = privacy.hidden_keys(sizes, relations)
+    }
 
-    def row_for(
-        key: tuple[str, int], label: str, levels: dict, change: dict
-    ) -> ProgressRow:
+    def row_for(key: tuple[str, int], label: str) -> ProgressRow:
+        row = groups[key]
+
         def level(phase: str) -> Figure:
             return privacy.mean(
-                levels.get(f"{phase}_avg"),
-                levels.get(f"{phase}_n", 0),
-                hidden=key in hidden[phase],
+                row[f"{phase}_avg"], row[f"{phase}_n"], hidden=key in hidden[phase]
             )
 
-        n = change.get("n", 0)
+        n = row["n"]
         secret = key in hidden["change"]
         return ProgressRow(
             key=key,
@@ -447,34 +567,20 @@ def progress(programme: Programme, direction: str) -> list[ProgressRow]:
             baseline=level(Assessment.Phase.BASELINE),
             midway=level(Assessment.Phase.MIDWAY),
             final=level(Assessment.Phase.FINAL),
-            change=privacy.mean(change.get("change"), n, hidden=secret),
-            spread=privacy.mean(change.get("spread"), n, hidden=secret),
-            improved=privacy.share(
-                change.get("improved", 0), change.get("items", 0), n, hidden=secret
-            ),
+            change=privacy.mean(row["change"], n, hidden=secret),
+            spread=privacy.mean(row["spread"], n, hidden=secret),
+            improved=privacy.share(row["improved"], row["items"], n, hidden=secret),
             is_area=key[0] == "area",
         )
 
     out = []
     for area in areas:
-        out.append(
-            row_for(
-                ("area", area.pk),
-                area.name,
-                by_area_levels.get(area.pk, {}),
-                by_area_change.get(area.pk, {}),
-            )
+        out.append(row_for(("area", area.pk), area.name))
+        out.extend(
+            row_for(("skill", skill.pk), skill.name)
+            for skill in skills
+            if skill.area_id == area.pk
         )
-        for skill in skills:
-            if skill.area_id == area.pk:
-                out.append(
-                    row_for(
-                        ("skill", skill.pk),
-                        skill.name,
-                        by_skill_levels[skill.pk],
-                        by_skill_change.get(skill.pk, {}),
-                    )
-                )
     return out
 
 
@@ -561,31 +667,47 @@ class Ratings:
 def ratings(programme: Programme) -> Ratings:
     """Session ratings (1–5): how many answers gave each rating, the mean and
     the share of sessions found useful. A rating's count stands for the
-    people who gave it."""
-    feedback = Feedback.objects.filter(meeting__pair__mentee__programme=programme)
-    rows = feedback.values("rating").annotate(
-        n=Count("pk"), people=Count("author__person", distinct=True)
+    people who gave it.
+
+    One pass over the answers: each person's counts first, then their totals
+    (a grouped query wrapped by ``aggregate``), so that the people behind
+    each rating and behind all of them are counted without DISTINCT."""
+    per_person = (
+        Feedback.objects.filter(meeting__pair__in=programme_pairs(programme))
+        .values(person=F("author__person"))
+        .annotate(
+            person_answers=Count("pk"),
+            person_useful=Count("pk", filter=Q(useful=True)),
+            person_total=Sum("rating"),
+            **{f"person_{r}": Count("pk", filter=Q(rating=r)) for r in RATINGS},
+        )
     )
-    values = {(r["rating"], "n"): r["n"] for r in rows}
-    sizes = {(r["rating"], "n"): r["people"] for r in rows}
-    stats = feedback.aggregate(
-        people=Count("author__person", distinct=True),
-        answers=Count("pk"),
-        average=Avg("rating"),
-        useful=Count("pk", filter=Q(useful=True)),
+    stats = per_person.aggregate(
+        people=Count("person"),
+        answers=Coalesce(Sum("person_answers"), 0),
+        useful=Coalesce(Sum("person_useful"), 0),
+        total=Sum("person_total"),
+        **{f"n_{r}": Coalesce(Sum(f"person_{r}"), 0) for r in RATINGS},
+        **{
+            f"people_{r}": Count("person", filter=Q(**{f"person_{r}__gt": 0}))
+            for r in RATINGS
+        },
     )
+    given = [r for r in RATINGS if stats[f"n_{r}"]]
     distribution = privacy.table(
-        [(r, str(r)) for r in range(1, 6)],
+        [(r, str(r)) for r in RATINGS],
         [("n", _("Answers"))],
-        values,
-        sizes=sizes,
+        {(r, "n"): stats[f"n_{r}"] for r in given},
+        sizes={(r, "n"): stats[f"people_{r}"] for r in given},
         row_totals=False,
         grand_total=False,
         margin_sizes={("col", "n"): stats["people"]},
     )
+    # The mean of whole numbers: their sum over their count, as AVG does.
+    average = stats["total"] / stats["answers"] if stats["answers"] else None
     return Ratings(
         distribution=distribution,
-        average=privacy.mean(stats["average"], stats["people"]),
+        average=privacy.mean(average, stats["people"]),
         useful=privacy.share(stats["useful"], stats["answers"], n=stats["people"]),
     )
 
@@ -721,25 +843,21 @@ class Headline:
     people: Figure
 
 
-def headline(programme: Programme) -> Headline:
+def headline(programme: Programme, totals: dict[str, Any] | None = None) -> Headline:
     """Pairs, people, sessions held and minutes of mentoring. Sessions and
-    minutes stand for the pairs that held them."""
+    minutes stand for the pairs that held them. ``totals``: ``meeting_totals``
+    when already computed."""
     pairs = programme_pairs(programme)
-    held = Meeting.objects.filter(
-        pair__mentee__programme=programme, status=Meeting.Status.HELD
-    ).aggregate(
-        n=Count("pk"),
-        minutes=Sum(Coalesce("held_minutes", "duration_minutes")),
-        pairs=Count("pair", distinct=True),
-    )
+    if totals is None:
+        totals = meeting_totals(programme, [])
     people = Person.objects.filter(
         Q(pk__in=pairs.values("mentor__person"))
         | Q(pk__in=pairs.values("mentee__person"))
     ).count()
     return Headline(
         pairs=privacy.count(pairs.count()),
-        sessions_held=privacy.count(held["n"], n=held["pairs"]),
-        minutes_held=privacy.count(held["minutes"] or 0, n=held["pairs"]),
+        sessions_held=privacy.count(totals["held"], n=totals["held_pairs"]),
+        minutes_held=privacy.count(totals["minutes"] or 0, n=totals["held_pairs"]),
         people=privacy.count(people),
     )
 
@@ -773,25 +891,30 @@ def dashboard(
     today: datetime.date | None = None,
     with_names: bool = False,
 ) -> Dashboard:
-    """Every indicator of a programme. ``with_names`` adds the pairs at risk,
-    for managers only: sponsors never get a name."""
+    """Every indicator of a programme. ``with_names`` adds the pairs at risk
+    (the first ``AT_RISK_SHOWN``, worst first), for managers only: sponsors
+    never get a name. The health page lists them all."""
     from . import health
 
     today = today or timezone.localdate()
     periods = fortnights(programme, today)
+    facts = progress_facts(programme)
+    totals = meeting_totals(programme, periods, today)
     at_risk = None
     if with_names:
-        at_risk = [h for h in health.pair_health(programme, today=today) if h.risks]
+        at_risk = health.pair_health(
+            programme, today=today, at_risk_only=True, limit=AT_RISK_SHOWN
+        )
     return Dashboard(
         programme=programme,
         today=today,
         periods=periods,
-        headline=headline(programme),
+        headline=headline(programme, totals),
         funnel=funnel(programme),
         active_pairs=active_pairs(programme, periods, today),
-        cadence=cadence(programme, periods),
-        rhythm=rhythm(programme, today),
-        progress={d: progress(programme, d) for d in DIRECTIONS},
+        cadence=cadence(programme, periods, totals),
+        rhythm=rhythm(programme, today, totals),
+        progress={d: progress(programme, d, facts) for d in DIRECTIONS},
         kpis=kpis(programme),
         ratings=ratings(programme),
         survey=survey(programme),

@@ -13,6 +13,14 @@ Two rules (PRODUCT.md, « Privacy by design »):
 
 A mean or a share is shown only over 5 people or more, and only when the
 count it is taken over is itself shown.
+
+3. *Shares*: a share and the count it is taken over give away two counts,
+   the part and the rest (« 25 % of 8 » is 2, and 6 who did not). A share is
+   hidden when either of them is from 1 to 4, whatever the size of the
+   group: the same line as for counts, so 0 % and 100 % are shown (an empty
+   part, like an empty group, is shown). The counts are those the share is
+   computed from (pairs, people, answers or goals): a count of answers
+   under 5 comes from fewer than 5 people too.
 """
 
 from __future__ import annotations
@@ -120,14 +128,20 @@ def mean(
 def share(
     part: int, whole: int, n: int | None = None, *, hidden: bool = False
 ) -> Figure:
-    """A percentage of a group of n people (n defaults to the whole)."""
+    """A percentage of a group of n people (n defaults to the whole): hidden
+    under 5 people, or when the part or the rest is from 1 to 4 (rule 3).
+
+    >>> str(share(2, 8)), str(share(6, 8)), str(share(5, 10)), str(share(0, 8))
+    ('< 5', '< 5', '50 %', '0 %')
+    """
     size = whole if n is None else n
     if whole == 0:
         return Figure(None, size, suffix=" %")
+    revealing = any(0 < count < MIN_GROUP for count in (part, whole - part))
     return Figure(
         round(100 * part / whole),
         size,
-        hidden=hidden or size < MIN_GROUP,
+        hidden=hidden or size < MIN_GROUP or revealing,
         suffix=" %",
     )
 

@@ -74,7 +74,10 @@ def test_sessions_per_fortnight_hide_what_fewer_than_five_pairs_did(pilot):
 def test_share_of_pairs_keeping_the_rhythm(pilot):
     # 69 days since 14 September: 4 sessions planned, 3 needed. Pairs 6–7
     # held 2: 5 of 7 pairs keep the rhythm.
-    assert indicators.rhythm(pilot, TODAY).value == 71
+    rhythm = indicators.rhythm(pilot, TODAY)
+    assert rhythm.value == 71
+    # Published, it would tell that 2 pairs fell behind.
+    assert rhythm.hidden
 
 
 def test_progress_per_skill_and_area_for_mentees(pilot):
@@ -102,6 +105,8 @@ def test_progress_per_skill_and_area_for_mentees(pilot):
         0.5,
         60,
     )
+    # 4 of 5 and 3 of 5 improved: 1 and 2 did not, so both shares are hidden.
+    assert first.improved.hidden and second.improved.hidden
     area = rows[("area", s1.area_id)]
     assert (area.baseline.value, area.midway.value) == (1.5, 2.3)
     # The ten deltas: mean 0.8, standard deviation √0.36 = 0.6, 7 of 10.
@@ -134,6 +139,8 @@ def test_goals_reached_by_skill_hide_a_skill_that_subtraction_would_reveal(pilot
     assert rows["Goals not linked to a skill"].reached.hidden
     everything = rows["All goals"]
     assert (everything.goals.value, everything.reached.value) == (6, 67)
+    # 4 of 6 reached: the 2 not reached would be given away.
+    assert not everything.goals.hidden and everything.reached.hidden
 
 
 def test_session_ratings(pilot):
@@ -141,6 +148,7 @@ def test_session_ratings(pilot):
     # 12 answers from 12 people: 46 / 12 ≈ 3.8; 11 of 12 found it useful.
     assert ratings.average.value == 3.8
     assert ratings.useful.value == 92
+    assert ratings.useful.hidden  # the one answer « not useful »
     # 4 was given by 8 people, but 5, 3 and 1 by 4 people in all, which the
     # total would reveal: every rating is hidden, the total stays.
     assert all(f.hidden for f in ratings.distribution.cells.values() if f.value)
@@ -158,6 +166,7 @@ def test_closing_survey_hides_a_small_role_and_its_complement(pilot):
     assert everyone.confidence_after.value == 3.9
     assert everyone.satisfaction.value == 4.8
     assert everyone.recommend.value == 89
+    assert everyone.recommend.hidden  # the one who would not
 
 
 def test_silo_matrix_and_mix_of_levels(pilot, departments):
@@ -173,6 +182,7 @@ def test_silo_matrix_and_mix_of_levels(pilot, departments):
     assert table.total.value == 7 and not table.total.hidden
     # 6 of 7 pairs cross silos.
     assert silos.crossing.value == 86
+    assert silos.crossing.hidden  # the one pair within a silo
     # Levels: 5 juniors with executives, 2 confirmed with senior managers.
     assert silos.levels.cell(1, 5).value == 5
     assert silos.levels.cell(2, 4).hidden

@@ -71,5 +71,22 @@ def test_means_and_shares_need_five_people():
     assert privacy.mean(3.14, 5).value == 3.1
     assert str(privacy.mean(None, 0)) == "—"
     assert str(privacy.share(2, 4)) == "< 5"
-    assert privacy.share(2, 8).value == 25
+    assert privacy.share(5, 10).number == 50
     assert privacy.share(1, 3, n=8, hidden=True).number is None
+
+
+def test_a_share_that_gives_away_a_count_under_five_is_hidden():
+    # « 25 % of 8 » is 2 people, and « 75 % of 8 » says that 2 did not.
+    for part in (2, 6):
+        figure = privacy.share(part, 8)
+        assert figure.hidden and str(figure) == "< 5"
+        assert figure.value == round(100 * part / 8)  # computed, not published
+    # 5 and 5: both counts reach the threshold.
+    assert privacy.share(5, 10).number == 50
+    # Nobody and everybody are shown, as an empty group is.
+    assert privacy.share(0, 8).number == 0
+    assert privacy.share(8, 8).number == 100
+    # Whatever the group: 4 answers out of 40 (given by 20 people) are hidden.
+    assert privacy.share(4, 40, n=20).hidden
+    assert privacy.share(36, 40, n=20).hidden
+    assert privacy.share(5, 40, n=20).number == 12
