@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from binome.pairs import closing as service
 from binome.pairs.models import Certificate, ClosingSurvey, Pair, TalentFlag
-from binome.programs.access import managed_programme_or_404
-from binome.programs.models import Enrolment, Programme
+from binome.programs.access import managed_programme_or_404, require
+from binome.programs.models import Enrolment
 
 SCALE = [(i, str(i)) for i in range(1, 6)]
 
@@ -72,11 +71,12 @@ class SurveyForm(forms.Form):
 def _get_pair_for_member(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
     """The pair and the user's enrolment in it; 404 for anyone else."""
     pair = get_object_or_404(
-        Pair.objects.for_user(request.user).select_related(
+        Pair.objects.select_related(
             "mentor__person", "mentee__person", "mentee__programme"
         ),
         pk=pk,
     )
+    require(request.user, "pairs.use_workspace", pair)
     me = pair.mentor if pair.mentor.person.user_id == request.user.pk else pair.mentee
     return pair, me
 
@@ -122,14 +122,13 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor's own certificate, or any certificate of a programme the
     user manages; 404 for anyone else."""
-    user = request.user
     found = get_object_or_404(
-        Certificate.objects.filter(
-            Q(enrolment__person__user=user)
-            | Q(enrolment__programme__in=Programme.objects.managed_by(user))
-        ).select_related("enrolment__person__user", "enrolment__programme"),
+        Certificate.objects.select_related(
+            "enrolment__person__user", "enrolment__programme"
+        ),
         pk=pk,
     )
+    require(request.user, "pairs.view_certificate", found)
     response = HttpResponse(
         service.certificate_pdf(found), content_type="application/pdf"
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from binome.programs.access import managed_programme_or_404
+from binome.programs.access import managed_programme_or_404, programme_or_404
 from binome.programs.models import Programme
 
 from . import compare as comparison
@@ -49,13 +50,10 @@ def _visible(request: HttpRequest):  # -> QuerySet[Programme]
 def _get_programme(request: HttpRequest, slug: str) -> tuple[Programme, bool]:
     """The programme for its managers (True: they may see names) and its
     sponsors (False: aggregates only); 404 for anyone else."""
-    managed = Programme.objects.managed_by(request.user).filter(slug=slug).first()
-    if managed is not None:
-        return managed, True
-    sponsored = Programme.objects.sponsored_by(request.user).filter(slug=slug).first()
-    if sponsored is None:
-        raise Http404
-    return sponsored, False
+    programme = programme_or_404(request, slug, "programs.view_results")
+    return programme, rules.has_perm(
+        "programs.manage_programme", request.user, programme
+    )
 
 
 def _board(request: HttpRequest, slug: str) -> tuple[indicators.Dashboard, bool]:

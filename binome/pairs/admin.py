@@ -17,6 +17,10 @@ class PairAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     raw_id_fields = ("mentor", "mentee")
 
+    def has_add_permission(self, request: object) -> bool:
+        # Pairs are made by publishing a matching round (with its notices).
+        return False
+
 
 # Notes, agendas, feedback and assessments are private to each pair: the
 # administration shows charters' acceptance and meetings' dates, not content.
@@ -35,6 +39,9 @@ class CharterChangeAdmin(admin.ModelAdmin):
     list_display = ("charter", "changed_by", "changed_at")
     fields = ("charter", "changed_by", "changed_at")
     readonly_fields = fields
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
 
 
 @admin.register(Meeting)
@@ -63,3 +70,6 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user",)
     fields = ("user",)
     readonly_fields = ("user",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

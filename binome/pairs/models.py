@@ -91,6 +91,8 @@ class Pair(models.Model):
         return self.mentee.programme
 
     def clean(self) -> None:
+        if self.mentor_id is None or self.mentee_id is None:
+            return  # the form reports the missing field itself
         errors = []
         if self.mentor.role != Enrolment.Role.MENTOR:
             errors.append(_("The mentor's enrolment is not a mentor enrolment."))

@@ -4,10 +4,11 @@ content. Everyone else gets a 404, so nobody can probe for ids."""
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from binome.programs.access import programme_or_404, require
 from binome.programs.models import Enrolment, Programme
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
@@ -57,8 +59,14 @@ def _pairs_of(request: HttpRequest):
 
 def _get_pair_for_user(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
     """The pair and the user's own enrolment in it; 404 for anyone else,
-    HR and superusers included."""
-    pair = get_object_or_404(_pairs_of(request), pk=pk)
+    HR and superusers included (``pairs.use_workspace``)."""
+    pair = get_object_or_404(
+        Pair.objects.select_related(
+            "mentor__person__user", "mentee__person__user", "mentee__programme"
+        ),
+        pk=pk,
+    )
+    require(request.user, "pairs.use_workspace", pair)
     me = pair.mentor if pair.mentor.person.user_id == request.user.pk else pair.mentee
     return pair, me
 
@@ -67,14 +75,13 @@ def _get_pair_for_scheduler(request: HttpRequest, pk: int) -> tuple[Pair, bool]:
     """The pair for its members or the mentee's assistant (who sees dates only)."""
     user = request.user
     pair = get_object_or_404(
-        Pair.objects.filter(
-            Q(mentor__person__user=user)
-            | Q(mentee__person__user=user)
-            | Q(assistant__user=user)
-        ).select_related("mentor__person", "mentee__person", "mentee__programme"),
+        Pair.objects.select_related(
+            "mentor__person", "mentee__person", "mentee__programme"
+        ),
         pk=pk,
     )
-    is_member = user.pk in (pair.mentor.person.user_id, pair.mentee.person.user_id)
+    require(user, "pairs.view_schedule", pair)
+    is_member = rules.has_perm("pairs.use_workspace", user, pair)
     return pair, not is_member
 
 
@@ -441,9 +448,8 @@ def feedback(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assistant(request: HttpRequest, pk: int) -> HttpResponse:
-    pair, me = _get_pair_for_user(request, pk)
-    if me.pk != pair.mentee_id:
-        raise Http404
+    pair, _me = _get_pair_for_user(request, pk)
+    require(request.user, "pairs.manage_assistant", pair)
     if request.POST.get("remove"):
         services.remove_assistant(pair=pair)
         messages.success(request, _("Your assistant no longer has access."))
@@ -591,11 +597,9 @@ def glossary(request: HttpRequest) -> HttpResponse:
 @require_POST
 def glossary_approve(request: HttpRequest, term_pk: int) -> HttpResponse:
     term = get_object_or_404(
-        GlossaryTerm,
-        pk=term_pk,
-        status=GlossaryTerm.Status.SUGGESTED,
-        programme__in=_managed(request),
+        GlossaryTerm, pk=term_pk, status=GlossaryTerm.Status.SUGGESTED
     )
+    require(request.user, "pairs.approve_term", term)
     services.approve_term(term=term)
     messages.success(request, _("The term is published in the glossary."))
     return redirect("pairs:glossary")
@@ -631,8 +635,7 @@ def resources(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resource_rate(request: HttpRequest, resource_pk: int) -> HttpResponse:
     # Participants rate: anyone in a pair of the organisation.
-    if not _pairs_of(request).exists():
-        raise Http404
+    require(request.user, "pairs.rate_resource")
     resource = get_object_or_404(Resource, pk=resource_pk, is_active=True)
     form = RatingForm(request.POST)
     if form.is_valid():
@@ -648,7 +651,7 @@ def resource_rate(request: HttpRequest, resource_pk: int) -> HttpResponse:
 
 @login_required
 def activity(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = get_object_or_404(_managed(request), slug=slug)
+    programme = programme_or_404(request, slug, "programs.manage_programme")
     webhook = ProgrammeWebhook.objects.filter(programme=programme).first()
     form = WebhookForm(
         request.POST if request.method == "POST" else None, instance=webhook

@@ -21,6 +21,7 @@ from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Skill
 
 from . import services
+from .access import require
 from .forms import (
     GOAL_EXAMPLES,
     CoffeeRequestForm,
@@ -51,12 +52,14 @@ def _person(request: HttpRequest) -> Person:
 
 def _get_enrolment_for_user(request: HttpRequest, pk: int) -> Enrolment:
     """The user's own, still active enrolment; 404 for anyone else's."""
-    return get_object_or_404(
-        Enrolment.objects.for_user(request.user)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("programme", "person"),
+    enrolment = get_object_or_404(
+        Enrolment.objects.exclude(status=Enrolment.Status.WITHDRAWN).select_related(
+            "programme", "person"
+        ),
         pk=pk,
     )
+    require(request.user, "programs.change_enrolment", enrolment)
+    return enrolment
 
 
 def _next_step_url(enrolment: Enrolment) -> str:

@@ -1,12 +1,14 @@
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,7 +19,7 @@ from binome.accounts.notifications import absolute_url
 from binome.skills.models import Assessment
 
 from . import imports, rounds, services
-from .access import managed_programme_or_404
+from .access import managed_programme_or_404, programme_or_404, require
 from .forms import (
     CastingReviewForm,
     EnrolmentFilterForm,
@@ -88,13 +90,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _get_programme_for_panel(request: HttpRequest, slug: str) -> Programme:
     """The programme if the user manages it or sits on its casting panel."""
-    return get_object_or_404(
-        Programme.objects.filter(
-            Q(pk__in=Programme.objects.managed_by(request.user).values("pk"))
-            | Q(panel=request.user)
-        ).distinct(),
-        slug=slug,
-    )
+    return programme_or_404(request, slug, "programs.review_casting")
 
 
 @login_required
@@ -140,7 +136,9 @@ def casting(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "rows": rows,
-            "is_manager": programme.is_manager(request.user),
+            "is_manager": rules.has_perm(
+                "programs.manage_programme", request.user, programme
+            ),
         },
     )
 
@@ -461,6 +459,7 @@ def _organisation_for_creator(request: HttpRequest) -> Any:
     """The organisation a user may create programmes in, or 404: programme
     managers (of any programme), staff and superusers of their organisation."""
     user = request.user
+    require(user, "programs.create_programme")
     managed = Programme.objects.managed_by(user).select_related("organisation").first()
     person = getattr(user, "person", None)
     if managed is not None and not user.is_superuser:
@@ -689,6 +688,9 @@ def enrolment_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             }[action]
             % {"name": enrolment.person.full_name},
         )
-    return redirect(
-        request.POST.get("next") or reverse("programs:enrolments", args=[slug])
-    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("programs:enrolments", args=[slug])
+    return redirect(target)

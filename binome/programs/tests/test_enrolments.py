@@ -63,3 +63,20 @@ def test_only_managers_manage_volunteers(
     url = reverse("programs:enrolment_action", args=["vague", volunteers["bernard"].pk])
     assert client.post(url, {"action": "decline"}).status_code == 404
     assert Enrolment.objects.get(pk=volunteers["bernard"].pk).status == "volunteered"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("https://evil.example/phish", "/programmes/vague/volontaires/"),
+        ("//evil.example/", "/programmes/vague/volontaires/"),
+        ("/programmes/vague/volontaires/?status=accepted", None),
+    ],
+)
+def test_after_an_action_only_local_pages_are_followed(
+    login, volunteers, people, target, expected
+):
+    url = reverse("programs:enrolment_action", args=["vague", volunteers["camille"].pk])
+    response = login(people["odile"]).post(url, {"action": "accept", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == (expected or target)

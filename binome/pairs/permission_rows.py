@@ -1,0 +1,147 @@
+"""Permission-matrix rows of binome.pairs (format: binome/tests/matrix.py).
+
+The workspace is the pair's own: its mentor and mentee, nobody else, not
+even the programme's managers or a superuser (404 for all of them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANON = {"anonymous": "login"}
+ALL = ("outsider", "mentee", "mentor", "panel", "sponsor", "manager", "superuser")
+MEMBERS = ("mentee", "mentor")
+MANAGERS = ("manager", "superuser")
+POST_ONLY = {"*": 405, **ANON}
+
+
+def only(*roles: str, ok: Any = 200, others: Any = 404) -> dict[str, Any]:
+    return {"*": others, **ANON, **dict.fromkeys(roles, ok)}
+
+
+def both(url: str, kwargs: Any, get: Any, post: Any, **extra: Any) -> list[dict]:
+    return [
+        {"url": url, "kwargs": kwargs, "expect": get},
+        {"url": url, "method": "POST", "kwargs": kwargs, "expect": post, **extra},
+    ]
+
+
+PAIR = {"pk": "pair_id"}
+MEETING = {"pk": "pair_id", "meeting_pk": "meeting_id"}
+
+ROWS: list[dict[str, Any]] = [
+    *both("pairs:list", {}, only(*ALL), only(*ALL)),
+    *both(
+        "pairs:preferences",
+        {},
+        only(*ALL),
+        only(*ALL, ok=302),
+        data={},
+        why="everyone sets their own reminders",
+    ),
+    *both(
+        "pairs:feed",
+        {"token": "feed_token"},
+        {"*": 200},
+        {"*": 200},
+        why="the unguessable token is the credential, no login",
+    ),
+    *both("pairs:glossary", {}, only(*ALL), only(*ALL), data={}),
+    *both(
+        "pairs:glossary_approve",
+        {"term_pk": "term_id"},
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+    ),
+    *both("pairs:resources", {}, only(*ALL), only(*ALL)),
+    *both(
+        "pairs:resource_rate",
+        {"resource_pk": "resource_id"},
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+        data={"rating": "5"},
+        why="people in a pair rate resources",
+    ),
+    *both(
+        "pairs:activity",
+        {"slug": "programme_slug"},
+        only(*MANAGERS),
+        only(*MANAGERS),
+        data={"url": "pas-une-adresse"},
+        why="managers see activity, never content",
+    ),
+    *both("pairs:workspace", PAIR, only(*MEMBERS), only(*MEMBERS)),
+    *both(
+        "pairs:charter",
+        PAIR,
+        only(*MEMBERS),
+        only(*MEMBERS),
+        data={"cadence_days": "0"},
+    ),
+    *both("pairs:charter_accept", PAIR, POST_ONLY, only(*MEMBERS, ok=302)),
+    *both("pairs:kpi_add", PAIR, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    *both(
+        "pairs:kpi_progress",
+        {"pk": "pair_id", "kpi_pk": "kpi_id"},
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+        data={"done": "on"},
+    ),
+    *both(
+        "pairs:assistant",
+        PAIR,
+        POST_ONLY,
+        only("mentee", ok=302),
+        data={"email": "pas-une-adresse"},
+        why="the mentee chooses an assistant; the mentor may not",
+    ),
+    *both("pairs:progress", PAIR, only(*MEMBERS), only(*MEMBERS)),
+    *both(
+        "pairs:reassessment",
+        lambda w: {"pk": w["pair_id"], "phase": "midway"},
+        only(*MEMBERS),
+        only(*MEMBERS),
+        data={},
+    ),
+    *both("pairs:schedule", PAIR, only(*MEMBERS), only(*MEMBERS)),
+    *both("pairs:plan", PAIR, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    *both("pairs:meeting", MEETING, only(*MEMBERS), only(*MEMBERS)),
+    *both(
+        "pairs:meeting_move",
+        MEETING,
+        only(*MEMBERS),
+        only(*MEMBERS),
+        data={"starts_at": "pas une date"},
+    ),
+    *both("pairs:meeting_cancel", MEETING, POST_ONLY, only(*MEMBERS, ok=302)),
+    *both("pairs:meeting_ics", MEETING, only(*MEMBERS), only(*MEMBERS)),
+    *both(
+        "pairs:agenda_add",
+        MEETING,
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+        data={"text": "Les prompts", "kind": "topic"},
+    ),
+    *both(
+        "pairs:notes",
+        MEETING,
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+        data={"notes": "pirate"},
+    ),
+    *both(
+        "pairs:action_add",
+        MEETING,
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+        data={"text": ""},
+    ),
+    *both(
+        "pairs:action_toggle",
+        {"pk": "pair_id", "meeting_pk": "meeting_id", "item_pk": "action_item_id"},
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+    ),
+    *both("pairs:log", MEETING, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    *both("pairs:feedback", MEETING, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+]

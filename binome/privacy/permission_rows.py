@@ -1,0 +1,76 @@
+"""Rows of the permission matrix for the GDPR pages (format:
+/work/handoff/matrix-format.md). ``user_id`` is the mentee's account: only
+the mentee themself and a superuser may export or erase it; everyone else
+gets a 404."""
+
+LOGGED_IN = {"*": 200, "anonymous": "login"}
+SELF_OR_SUPERUSER = {"*": 404, "anonymous": "login", "mentee": 200, "superuser": 200}
+SUPERUSER = {"*": 404, "anonymous": "login", "superuser": 200}
+NO_POST = {"*": 405}
+WHOSE = {"user_id": "user_id"}
+
+ROWS = []
+
+for name in ("overview", "report", "json", "pdf"):
+    ROWS += [
+        {
+            "url": f"privacy:{name}",
+            "expect": LOGGED_IN,
+            "why": "everyone sees and exports their own data",
+        },
+        {"url": f"privacy:{name}", "method": "POST", "expect": NO_POST},
+        {
+            "url": f"privacy:admin_{name}",
+            "kwargs": WHOSE,
+            "expect": SELF_OR_SUPERUSER,
+            "why": "the person or a superuser acting for them",
+        },
+        {
+            "url": f"privacy:admin_{name}",
+            "kwargs": WHOSE,
+            "method": "POST",
+            "expect": NO_POST,
+        },
+    ]
+
+ROWS += [
+    {"url": "privacy:erase", "expect": LOGGED_IN, "why": "the confirmation page"},
+    {
+        "url": "privacy:erase",
+        "method": "POST",
+        "data": {"confirm_email": "not-the-address@example.invalid"},
+        "expect": LOGGED_IN,
+        "why": "a wrong confirmation shows the form again and erases nothing",
+    },
+    {"url": "privacy:admin_erase", "kwargs": WHOSE, "expect": SELF_OR_SUPERUSER},
+    {
+        "url": "privacy:admin_erase",
+        "kwargs": WHOSE,
+        "method": "POST",
+        "data": {"confirm_email": "not-the-address@example.invalid"},
+        "expect": SELF_OR_SUPERUSER,
+    },
+    {
+        "url": "privacy:admin_erase",
+        "kwargs": WHOSE,
+        "method": "POST",
+        "data": lambda w: {"confirm_email": w.users["mentee"].email},
+        "expect": {
+            "*": 404,
+            "anonymous": "login",
+            "mentee": 302,
+            "superuser": 302,
+        },
+        "why": "the erasure itself: the person or a superuser only",
+    },
+    {"url": "privacy:erased", "expect": {"*": 200}, "why": "a goodbye page"},
+    {"url": "privacy:erased", "method": "POST", "expect": NO_POST},
+    {"url": "privacy:admin_index", "expect": SUPERUSER},
+    {
+        "url": "privacy:admin_index",
+        "data": {"q": "a"},
+        "expect": SUPERUSER,
+        "why": "searching accounts is for superusers only",
+    },
+    {"url": "privacy:admin_index", "method": "POST", "expect": NO_POST},
+]

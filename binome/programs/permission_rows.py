@@ -1,0 +1,206 @@
+"""Permission-matrix rows of binome.programs (format: binome/tests/matrix.py).
+
+Policy: without the permission, 404 (never 403), so nobody learns that a
+programme or an enrolment exists. Anonymous people are sent to log in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANON = {"anonymous": "login"}
+
+
+def only(*roles: str, ok: Any = 200, others: Any = 404) -> dict[str, Any]:
+    return {"*": others, **ANON, **dict.fromkeys(roles, ok)}
+
+
+MANAGERS = ("manager", "superuser")
+PANEL = ("panel", "manager", "superuser")
+ALL = ("outsider", "mentee", "mentor", "panel", "sponsor", "manager", "superuser")
+POST_ONLY = {"*": 405, **ANON}
+
+PILOT = {"slug": "programme_slug"}
+RECRUITING = {"slug": "recruiting_slug"}
+MENTEE_ENROLMENT = {"pk": "mentee_enrolment_id"}
+MENTOR_ENROLMENT = {"pk": "mentor_enrolment_id"}
+
+
+def both(url: str, kwargs: Any, get: Any, post: Any, **extra: Any) -> list[dict]:
+    """A GET row and a POST row."""
+    return [
+        {"url": url, "kwargs": kwargs, "expect": get},
+        {"url": url, "method": "POST", "kwargs": kwargs, "expect": post, **extra},
+    ]
+
+
+ROWS: list[dict[str, Any]] = [
+    # Participants -------------------------------------------------------------
+    *both("programs:list", {}, only(*ALL), only(*ALL)),
+    *both(
+        "programs:create",
+        {},
+        only(*MANAGERS),
+        only(*MANAGERS),
+        data={},
+        why="without a template the choice page is shown again; nothing is created",
+    ),
+    *both(
+        "programs:join",
+        {"token": "invitation_token"},
+        only(*ALL),
+        only(*ALL),
+        data={},
+        why="anyone of the organisation with the link; an empty form is refused",
+    ),
+    *both("programs:journey", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
+    *both("programs:profile", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
+    *both(
+        "programs:profile_step",
+        lambda w: {"pk": w["mentee_enrolment_id"], "step": "job"},
+        only("mentee"),
+        only("mentee"),
+    ),
+    *both("programs:assessment", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
+    *both("programs:wishes", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
+    *both(
+        "programs:goals",
+        MENTEE_ENROLMENT,
+        only("mentee"),
+        only("mentee"),
+        data={"title": ""},
+    ),
+    *both(
+        "programs:goal_delete",
+        lambda w: {"pk": w["mentee_enrolment_id"], "goal_pk": w["goal_id"]},
+        POST_ONLY,
+        only("mentee", ok=302),
+    ),
+    *both(
+        "programs:preparation",
+        MENTOR_ENROLMENT,
+        only("mentor"),
+        only("mentor"),
+        why="the mentors' module: the mentor's own enrolment only",
+    ),
+    *both(
+        "programs:withdraw",
+        MENTEE_ENROLMENT,
+        only("mentee"),
+        only("mentee"),
+        data={},
+        why="without the confirmation box nothing happens",
+    ),
+    *both("programs:coffee", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
+    *both(
+        "programs:coffee_request",
+        MENTEE_ENROLMENT,
+        POST_ONLY,
+        only("mentee", ok=302),
+        data=lambda w: {"mentor": w["mentor_enrolment_id"], "message": "Bonjour"},
+    ),
+    *both(
+        "programs:coffee_answer",
+        lambda w: {"pk": w["mentor_enrolment_id"], "chat_pk": w["coffee_chat_id"]},
+        POST_ONLY,
+        only("mentor", ok=302),
+        data={"answer": "accept"},
+    ),
+    *both(
+        "programs:coffee_verdict",
+        lambda w: {"pk": w["mentee_enrolment_id"], "chat_pk": w["coffee_chat_id"]},
+        POST_ONLY,
+        only("mentee", ok=302),
+        data={"verdict": "yes"},
+    ),
+    *both(
+        "programs:volunteer",
+        RECRUITING,
+        only(*ALL),
+        only(*ALL),
+        data={},
+        why="an open call: everyone of the organisation",
+    ),
+    # Managers and casting panel -------------------------------------------------
+    *both("programs:detail", PILOT, only(*MANAGERS), only(*MANAGERS)),
+    *both("programs:edit", PILOT, only(*MANAGERS), only(*MANAGERS), data={}),
+    *both("programs:clone", PILOT, POST_ONLY, only(*MANAGERS, ok=302)),
+    *both(
+        "programs:status",
+        PILOT,
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+        data={"status": "closed"},
+    ),
+    *both("programs:import", PILOT, only(*MANAGERS), only(*MANAGERS), data={}),
+    *both(
+        "programs:import_preview",
+        {"slug": "programme_slug", "pk": "import_id"},
+        only(*MANAGERS),
+        only(*MANAGERS, ok=302),
+        why="POST applies the import",
+    ),
+    *both("programs:enrolments", PILOT, only(*MANAGERS), only(*MANAGERS)),
+    *both(
+        "programs:enrolment_action",
+        {"slug": "programme_slug", "pk": "mentee_enrolment_id"},
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+        data={"action": "remind"},
+    ),
+    *both("programs:casting", RECRUITING, only(*PANEL), only(*PANEL)),
+    *both(
+        "programs:casting_review",
+        {"slug": "recruiting_slug", "pk": "candidate_enrolment_id"},
+        only(*PANEL),
+        only(*PANEL),
+        data={},
+        why="the panel fills in grids; an empty grid is refused",
+    ),
+    *both(
+        "programs:casting_decision",
+        {"slug": "recruiting_slug", "pk": "candidate_enrolment_id"},
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+        data={"decision": "accept"},
+        why="the panel assesses, managers decide",
+    ),
+    *both(
+        "programs:invitations",
+        RECRUITING,
+        only(*MANAGERS),
+        only(*MANAGERS),
+        data={},
+    ),
+    *both(
+        "programs:revoke_invitations",
+        RECRUITING,
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+    ),
+    *both("programs:rounds", PILOT, only(*MANAGERS), only(*MANAGERS)),
+    *both("programs:round_start", PILOT, POST_ONLY, only(*MANAGERS, ok=302)),
+    *both(
+        "programs:round",
+        {"slug": "programme_slug", "number": "round_number"},
+        only(*MANAGERS),
+        only(*MANAGERS),
+    ),
+    *both(
+        "programs:round_action",
+        {"slug": "programme_slug", "number": "round_number"},
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+        data={"action": "undo"},
+    ),
+    *both(
+        "programs:round_compare",
+        {
+            "slug": "programme_slug",
+            "number": "round_number",
+            "other": "other_round_number",
+        },
+        only(*MANAGERS),
+        only(*MANAGERS),
+    ),
+]
