@@ -26,6 +26,10 @@ def _fast_tests(request):
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }
+    # Rate limits (allauth) live in the cache: no test inherits another's.
+    from django.core.cache import cache
+
+    cache.clear()
     # No collectstatic manifest in tests.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,3 +1,6 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -5,6 +8,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, User
+
+# allauth's admin pages that have no use here: providers are configured by
+# environment variables (no SocialApp rows), tokens are not stored, and the
+# address is the User's own email field. Kept: second factors (to remove a
+# lost authenticator) and SSO identities.
+for _model in (SocialApp, SocialToken, EmailAddress):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+# The admin's own login form would skip the second factor: send it to ours.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 class UserCreationForm(AdminUserCreationForm):

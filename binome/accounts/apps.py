@@ -18,3 +18,18 @@ class AccountsConfig(AppConfig):
             audit.on_login_failed, dispatch_uid="audit_login_failed"
         )
         user_locked_out.connect(audit.on_locked_out, dispatch_uid="audit_locked_out")
+
+        from allauth.mfa import signals as mfa
+
+        mfa.authentication_failed.connect(
+            audit.on_mfa_failed, dispatch_uid="audit_mfa_failed"
+        )
+        mfa.authenticator_added.connect(
+            audit.on_authenticator_added, dispatch_uid="audit_mfa_added"
+        )
+        mfa.authenticator_removed.connect(
+            audit.on_authenticator_removed, dispatch_uid="audit_mfa_removed"
+        )
+        mfa.authenticator_reset.connect(
+            audit.on_authenticator_reset, dispatch_uid="audit_mfa_reset"
+        )

@@ -40,9 +40,42 @@ def record(
     )
 
 
+def attempted_username(request: HttpRequest | None, credentials: Any = None) -> str:
+    """The address someone tried to log in with (django-axes counts failures
+    per address): allauth passes ``email``, the admin login ``username``."""
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username")
+    if not value and request is not None:
+        data = getattr(request, "POST", {})
+        value = data.get("login") or data.get("username")
+    return str(value or "").strip().lower()[:254]
+
+
+def _login_methods(request: HttpRequest | None) -> dict[str, Any]:
+    """How the person authenticated in this session, as allauth recorded it
+    (password, single sign-on, second factor), without identifiers."""
+    if request is None or not hasattr(request, "session"):
+        return {}
+    methods = request.session.get("account_authentication_methods") or []
+    details: dict[str, Any] = {}
+    for method in methods:
+        if method.get("method") == "socialaccount":
+            details["method"] = "sso"
+            details["provider"] = method.get("provider", "")
+        elif method.get("method") == "password":
+            details.setdefault("method", "password")
+        elif method.get("method") == "mfa":
+            details["mfa"] = method.get("type", "")
+    return details
+
+
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     record(
-        AuditEvent.Action.LOGIN, actor=user, target=f"user:{user.pk}", request=request
+        AuditEvent.Action.LOGIN,
+        actor=user,
+        target=f"user:{user.pk}",
+        request=request,
+        **_login_methods(request),
     )
 
 
@@ -64,10 +97,9 @@ def on_login_failed(
 ) -> None:
     # The attempted address is kept (it is what an administrator investigates),
     # never the password.
+    attempted = credentials.get("email") or credentials.get("username") or ""
     record(
-        AuditEvent.Action.LOGIN_FAILED,
-        request=request,
-        username=str(credentials.get("username", ""))[:254],
+        AuditEvent.Action.LOGIN_FAILED, request=request, username=str(attempted)[:254]
     )
 
 
@@ -80,3 +112,39 @@ def on_locked_out(
     record(
         AuditEvent.Action.LOCKED_OUT, request=request, username=(username or "")[:254]
     )
+
+
+def on_mfa_failed(
+    sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any
+) -> None:
+    record(
+        AuditEvent.Action.LOGIN_FAILED,
+        request=request,
+        username=str(getattr(user, "email", ""))[:254],
+        reason="mfa_reauthentication" if kwargs.get("reauthentication") else "mfa",
+    )
+
+
+def _on_authenticator(change: str) -> Any:
+    def handler(
+        sender: Any,
+        request: HttpRequest | None = None,
+        user: Any = None,
+        authenticator: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        record(
+            AuditEvent.Action.MFA_CHANGE,
+            actor=user,
+            target=f"user:{getattr(user, 'pk', '')}",
+            request=request,
+            type=str(getattr(authenticator, "type", "")),
+            change=change,
+        )
+
+    return handler
+
+
+on_authenticator_added = _on_authenticator("added")
+on_authenticator_removed = _on_authenticator("removed")
+on_authenticator_reset = _on_authenticator("reset")

@@ -1,11 +1,16 @@
 import time
 from collections.abc import Callable
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 
 class FrenchFirstLocaleMiddleware:
@@ -91,3 +96,50 @@ class AuditDenialsMiddleware:
                 target=request.path[:200],
                 method=request.method,
             )
+
+
+class RequireMfaMiddleware:
+    """With MFA_REQUIRED_FOR_STAFF, administrators (is_staff) without an
+    authenticator app are sent to set one up before anything else."""
+
+    # What they may still reach besides the second-factor pages under
+    # mfa_index: reauthentication (asked before activation), logging out,
+    # their account page, the language switch.
+    ALLOWED_VIEWS = {
+        "account_reauthenticate",
+        "account_logout",
+        "accounts:logout",
+        "accounts:profile",
+        "set_language",
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.MFA_REQUIRED_FOR_STAFF and self._must_enrol(request):
+            messages.warning(
+                request,
+                gettext(
+                    "Administrators must protect their account with an "
+                    "authenticator app before going further."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _must_enrol(self, request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return False
+        if request.path.startswith((reverse("mfa_index"), settings.STATIC_URL)):
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        if match.view_name in self.ALLOWED_VIEWS:
+            return False
+        return not Authenticator.objects.filter(
+            user_id=user.pk, type=Authenticator.Type.TOTP
+        ).exists()

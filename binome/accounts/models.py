@@ -96,6 +96,11 @@ class AuditEvent(models.Model):
         PUBLISH = "publish", _("Pairs published")
         IMPORT = "import", _("People imported")
         ROLE_CHANGE = "role_change", _("Role changed")
+        ACCOUNT_CREATED = "account_created", _("Account created by single sign-on")
+        SSO_LINKED = "sso_linked", _("Account linked to single sign-on")
+        MFA_CHANGE = "mfa_change", _("Two-factor authentication changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

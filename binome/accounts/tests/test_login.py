@@ -14,7 +14,7 @@ def test_login_page_is_in_french_by_default(client):
 def test_wrong_password_shows_an_error_in_french(client, people):
     response = client.post(
         reverse("accounts:login"),
-        {"username": "camille@test.example", "password": "mauvais"},
+        {"login": "camille@test.example", "password": "mauvais"},
     )
     assert response.status_code == 200
     assert "mot de passe est incorrect" in response.text
@@ -24,7 +24,7 @@ def test_wrong_password_shows_an_error_in_french(client, people):
 def test_login_then_home_then_logout(client, people):
     response = client.post(
         reverse("accounts:login"),
-        {"username": "Camille@test.example", "password": "mot-de-passe-solide"},
+        {"login": "Camille@test.example", "password": "mot-de-passe-solide"},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("home")

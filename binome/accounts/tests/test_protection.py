@@ -13,7 +13,7 @@ LOGIN = "accounts:login"
 
 
 def _try(client, email, password):
-    return client.post(reverse(LOGIN), {"username": email, "password": password})
+    return client.post(reverse(LOGIN), {"login": email, "password": password})
 
 
 def test_repeated_failures_lock_the_account_even_with_the_right_password(

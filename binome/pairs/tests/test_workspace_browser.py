@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def _log_in(page, email):
     page.goto("/compte/connexion/")
-    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill("mot-de-passe-solide")
     page.locator("form button[type=submit]").last.click()
     expect(page).not_to_have_url("/compte/connexion/")

@@ -1,0 +1,47 @@
+from typing import Any
+
+from allauth.account.views import LoginView as AllauthLoginView
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def sso_providers(request: HttpRequest) -> list[dict[str, str]]:
+    """The single sign-on buttons of the login page: one per configured
+    provider (none without SSO_* variables)."""
+    providers = get_social_adapter().list_providers(request)
+    return [
+        {"name": provider.name, "url": provider.get_login_url(request)}
+        for provider in sorted(providers, key=lambda p: p.name)
+    ]
+
+
+class LoginView(AllauthLoginView):
+    """allauth's login flow (second factor, audit, lockout) on our page."""
+
+    template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_providers"] = sso_providers(self.request)
+        return context
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """« Mon compte »: who I am, how I log in, and the second factor."""
+    user = request.user
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user_id=user.pk)}
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "totp": authenticators.get(Authenticator.Type.TOTP),
+            "recovery_codes": authenticators.get(Authenticator.Type.RECOVERY_CODES),
+            "sso_accounts": SocialAccount.objects.filter(user_id=user.pk),
+            "has_password": user.has_usable_password(),
+        },
+    )
