@@ -21,9 +21,14 @@ from django.utils.translation import gettext as _
 
 from binome.accounts.models import User
 from binome.programs.models import Enrolment, Programme, SkillWish
+from binome.programs.signals import consent_given, consent_withdrawn
 from binome.skills.models import Skill
 
 from .models import AgendaItem, Certificate, ClosingSurvey, Meeting, Pair, TalentFlag
+
+# The version of the opt-in text of the closing survey (« futurs talents »):
+# bump it when the text changes; the consent register keeps the version read.
+TALENT_NOTICE_VERSION = "2026-11"
 
 
 @transaction.atomic
@@ -71,9 +76,17 @@ def set_talent_opt_in(*, enrolment: Enrolment, opted_in: bool) -> None:
     if enrolment.role != Enrolment.Role.MENTOR:
         raise ValidationError(_("Only mentors can be flagged as future talents."))
     if opted_in:
-        TalentFlag.objects.get_or_create(enrolment=enrolment)
-    else:
-        TalentFlag.objects.filter(enrolment=enrolment).delete()
+        flag, created = TalentFlag.objects.get_or_create(enrolment=enrolment)
+        if created:
+            consent_given.send(
+                TalentFlag,
+                enrolment=enrolment,
+                kind="talent_flag",
+                version=TALENT_NOTICE_VERSION,
+                at=flag.opted_in_at,
+            )
+    elif TalentFlag.objects.filter(enrolment=enrolment).delete()[0]:
+        consent_withdrawn.send(TalentFlag, enrolment=enrolment, kind="talent_flag")
 
 
 def flag_talent(*, enrolment: Enrolment, by: User) -> TalentFlag:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from binome.accounts.notifications import absolute_url, notify, notify_address
 from binome.people.models import Person
 from binome.skills.models import Assessment, AssessmentItem, Skill
 
+from . import signals
 from .models import (
     CastingReview,
     CoffeeChat,
@@ -80,6 +82,13 @@ def volunteer(
     enrolment.withdrawn_at = None
     enrolment.motivation = motivation
     enrolment.save()
+    signals.consent_given.send(
+        Enrolment,
+        enrolment=enrolment,
+        kind="enrolment",
+        version=CONSENT_VERSION,
+        at=enrolment.consent_at,
+    )
     if person.user:
         notify(
             "enrolment_received",
@@ -106,8 +115,14 @@ def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
     """
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     enrolment.withdraw()
+    signals.consent_withdrawn.send(
+        Enrolment, enrolment=enrolment, kind="enrolment", at=enrolment.withdrawn_at
+    )
+    # A coffee that was held (a verdict is given) stays as it was: cancelling
+    # it would break the verdict-after-acceptance rule and rewrite history.
     open_coffees = CoffeeChat.objects.filter(
-        status__in=[CoffeeChat.Status.REQUESTED, CoffeeChat.Status.ACCEPTED]
+        Q(status=CoffeeChat.Status.REQUESTED)
+        | Q(status=CoffeeChat.Status.ACCEPTED, mentee_verdict="", mentor_verdict="")
     )
     open_coffees.filter(mentee=enrolment).update(status=CoffeeChat.Status.CANCELLED)
     open_coffees.filter(mentor=enrolment).update(status=CoffeeChat.Status.CANCELLED)

@@ -74,6 +74,33 @@ def test_withdrawal_cancels_open_coffees(enrolments):
     assert chat.status == CoffeeChat.Status.CANCELLED
 
 
+def test_withdrawal_keeps_a_coffee_that_was_held(enrolments):
+    """A held coffee (verdict given) is history: withdrawing must not fail on it."""
+    held = CoffeeChat.objects.create(
+        mentee=enrolments["bernard"],
+        mentor=enrolments["ines"],
+        status=CoffeeChat.Status.ACCEPTED,
+        mentee_verdict=CoffeeChat.Verdict.PREFER,
+    )
+    services.withdraw(enrolment=enrolments["bernard"], erase=False)
+    held.refresh_from_db()
+    assert held.status == CoffeeChat.Status.ACCEPTED
+    assert Enrolment.objects.get(pk=enrolments["bernard"].pk).status == "withdrawn"
+
+
+def test_withdrawal_with_erasure_clears_the_verdict_of_a_held_coffee(enrolments):
+    held = CoffeeChat.objects.create(
+        mentee=enrolments["bernard"],
+        mentor=enrolments["ines"],
+        status=CoffeeChat.Status.ACCEPTED,
+        mentee_verdict=CoffeeChat.Verdict.AVOID,
+        mentor_verdict=CoffeeChat.Verdict.PREFER,
+    )
+    services.withdraw(enrolment=enrolments["bernard"], erase=True)
+    held.refresh_from_db()
+    assert (held.mentee_verdict, held.mentor_verdict) == ("", "prefer")
+
+
 def test_nobody_withdraws_someone_else(login, enrolments, people):
     url = reverse("programs:withdraw", args=[enrolments["camille"].pk])
     for who in ("bernard", "odile"):
