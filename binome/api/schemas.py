@@ -1,0 +1,192 @@
+"""Request and response bodies of the API (shapes only: no logic here)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+SlugPath = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
+# Ids within the database's integer columns: larger ones are 422, not a crash.
+IdPath = Annotated[int, Field(ge=1, le=2**63 - 1)]
+NumberPath = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class MeOut(Schema):
+    email: str
+    first_name: str
+    last_name: str
+    auth: Literal["token", "session"]
+    token_prefix: str | None
+    scopes: list[str]
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    status: str
+    is_pilot: bool
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    format: str
+    your_role: Literal["manager", "sponsor"]
+
+
+class PersonOut(Schema):
+    employee_id: str
+    first_name: str
+    last_name: str
+    email: str
+    department: str | None
+    level: int
+
+
+class EnrolmentOut(Schema):
+    id: int
+    role: Literal["mentor", "mentee"]
+    status: str
+    person: PersonOut
+    consent_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+# --- People import (HRIS sync) --------------------------------------------------
+
+
+def _text(max_length: int, forbidden: str = "") -> Any:
+    """A string without NUL characters (PostgreSQL cannot store them)."""
+    return Annotated[
+        str, StringConstraints(pattern=rf"^[^\x00{forbidden}]*$", max_length=max_length)
+    ]
+
+
+class PersonIn(Schema):
+    employee_id: _text(50)  # type: ignore[valid-type]
+    first_name: _text(150)  # type: ignore[valid-type]
+    last_name: _text(150)  # type: ignore[valid-type]
+    email: _text(254) = ""  # type: ignore[valid-type]
+    job_title: _text(200) = ""  # type: ignore[valid-type]
+    department: _text(200) = ""  # type: ignore[valid-type]
+    site: _text(200) = ""  # type: ignore[valid-type]
+    level: int | None = Field(None, ge=1, le=5)
+    manager_id: _text(50) = ""  # type: ignore[valid-type]
+    hire_year: int | None = Field(None, ge=1950, le=2100)
+    # The import reads a list of languages separated by , ; | or /.
+    languages: list[_text(30, ",;|/")] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=20
+    )
+    role: Literal["mentor", "mentee", ""] = ""
+
+
+class ImportIn(Schema):
+    people: list[PersonIn] = Field(..., min_length=1, max_length=5000)
+    dry_run: bool = Field(
+        True, description="Only report what would change (the default)."
+    )
+
+
+class ImportRowOut(Schema):
+    index: int = Field(..., description="Position of the person in `people`, from 0.")
+    employee_id: str
+    action: Literal["create", "update", "unchanged", "reject"]
+    reasons: list[str]
+    changes: list[str]
+
+
+class ImportCounts(Schema):
+    create: int
+    update: int
+    unchanged: int
+    reject: int
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    applied: bool
+    counts: ImportCounts
+    rows: list[ImportRowOut]
+    new_departments: list[str]
+    new_sites: list[str]
+
+
+# --- Matching rounds ------------------------------------------------------------
+
+
+class ReasonOut(Schema):
+    code: str
+    text: str
+
+
+class ParticipantOut(Schema):
+    enrolment_id: int
+    name: str
+
+
+class ProposedPairOut(Schema):
+    mentor: ParticipantOut
+    mentee: ParticipantOut
+    score: float
+    locked: bool
+    reasons: list[ReasonOut]
+
+
+class UnmatchedOut(Schema):
+    mentee: ParticipantOut
+    reason: ReasonOut
+
+
+class RoundSummaryOut(Schema):
+    number: int
+    status: Literal["queued", "running", "done", "failed"]
+    progress: int
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    published_at: datetime.datetime | None
+
+
+class RoundOut(RoundSummaryOut):
+    error: str
+    totals: dict[str, float | int]
+    pairs: list[ProposedPairOut]
+    unmatched: list[UnmatchedOut]
+
+
+class PublishOut(Schema):
+    round: RoundSummaryOut
+    pairs_created: int
+
+
+# --- Indicators ---------------------------------------------------------------
+
+
+class FigureOut(Schema):
+    value: float | int | None = Field(
+        ..., description="The value, or null when hidden or without data."
+    )
+    hidden: bool = Field(
+        ..., description="True for a group under 5 people (shown « < 5 »)."
+    )
+    display: str = Field(..., description="What the dashboard shows.")
+
+
+class FunnelRowOut(Schema):
+    step: str
+    label: str
+    mentor: FigureOut
+    mentee: FigureOut
+    total: FigureOut
+
+
+class IndicatorsOut(Schema):
+    programme: str
+    pairs: FigureOut
+    people: FigureOut
+    sessions_held: FigureOut
+    minutes_held: FigureOut
+    keeping_rhythm_percent: FigureOut
+    average_rating: FigureOut
+    useful_percent: FigureOut
+    cross_department_percent: FigureOut
+    funnel: list[FunnelRowOut]
