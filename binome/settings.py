@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from binome.accounts.sso import allowed_domains, providers_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -76,12 +78,25 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # Login flows, TOTP second factor, single sign-on (OpenID Connect, SAML).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    # Object permissions; imports every app's rules.py.
+    "rules.apps.AutodiscoverRulesConfig",
     "binome.accounts",
     "binome.people",
     "binome.skills",
     "binome.programs",
     "binome.pairs",
     "binome.insights",
+    "binome.privacy",
+    "binome.api",
+    # django-ninja: its Swagger UI files are served from our static files.
+    "ninja",
     "binome.demo",
 ]
 
@@ -94,9 +109,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "binome.accounts.middleware.SessionExpiryMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "binome.accounts.middleware.FrenchFirstLocaleMiddleware",
     "binome.accounts.middleware.AuditDenialsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "binome.accounts.middleware.RequireMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires.
@@ -153,7 +170,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login while an account or address is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, plus the lookups allauth's login flows need.
+    "allauth.account.auth_backends.AuthenticationBackend",
+    # Object permissions defined in each app's rules.py (django-rules).
+    "rules.permissions.ObjectPermissionBackend",
 ]
 # Lockout after repeated failures, per account and address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -162,8 +182,40 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# The login form posts the email address in the "username" field.
-AXES_USERNAME_FORM_FIELD = "username"
+# allauth's login form posts the email address in the "login" field; the
+# callable also reads it from the credentials of allauth and of the admin login.
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "binome.accounts.audit.attempted_username"
+
+# django-allauth: email login, no self-service signup (accounts come from HR,
+# imports or single sign-on), password reset stays Django's (accounts:password_reset).
+ACCOUNT_ADAPTER = "binome.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "binome.accounts.forms.EmailLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+# Failed passwords are throttled by django-axes (audited, per account and
+# address); allauth's own limit stays as a backstop and guards second-factor
+# codes. No per-address limits: a whole company may share one address.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "10/15m/key"}
+# TOTP second factor with recovery codes; MFA_REQUIRED_FOR_STAFF=1 makes it
+# mandatory for administrators (is_staff).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Binôme")
+# Addresses are set by HR or the identity provider, not typed by the user.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF")
+# Single sign-on: configured by the SSO_* variables only (binome/accounts/sso.py).
+SOCIALACCOUNT_ADAPTER = "binome.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ)
+SSO_ALLOWED_DOMAINS = allowed_domains(os.environ)
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is our adapter's decision
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_REQUESTS_TIMEOUT", 10)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -274,6 +326,27 @@ if not DEBUG:
 if env_bool("BEHIND_PROXY"):
     # Only behind a reverse proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# GDPR (binome.privacy): who to contact, and how long each category of data is
+# kept, in days (0 = never deleted automatically). See « Sécurité et RGPD ».
+PRIVACY_DPO_CONTACT = os.environ.get("PRIVACY_DPO_CONTACT", "")
+PRIVACY_RETENTION_DAYS = {
+    category: env_int(f"RETENTION_{category.upper()}_DAYS", days)
+    for category, days in {
+        "sessions": 1,
+        "login_attempts": 90,
+        "audit_log": 365,
+        "admin_log": 365,
+        "task_results": 30,
+        "import_files": 30,
+        "sent_reminders": 180,
+        "closed_programmes": 730,
+        "inactive_accounts": 1095,
+    }.items()
+}
+# Whether a person's export includes the casting grids about them (scores and
+# comments; never the assessor's name).
+PRIVACY_EXPORT_CASTING_REVIEWS = env_bool("PRIVACY_EXPORT_CASTING_REVIEWS", True)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from binome import views
+from binome.api import views as api_views
+from binome.api.api import api
 from binome.insights import views as insights_views
 
 admin.site.site_header = _("Binôme administration")
@@ -11,7 +13,11 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("compte/jetons-api/", include("binome.api.urls")),
+    # « Mes données » (compte/donnees/…) and the GDPR pages (confidentialite/…).
+    path("", include("binome.privacy.urls")),
     path("compte/", include("binome.accounts.urls")),
+    path("compte/", include("binome.accounts.allauth_urls")),
     path(
         "programmes/<slug:slug>/appariement/<int:number>/publier/",
         views.publish_round,
@@ -25,6 +31,9 @@ urlpatterns = [
     path("programmes/", include("binome.programs.urls")),
     path("binomes/", include("binome.pairs.urls")),
     path("indicateurs/", include("binome.insights.urls")),
+    path("api/v1/", api.urls),
+    # Anything else under /api/v1/ gets the API's JSON 404.
+    re_path(r"^api/v1/", api_views.not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
