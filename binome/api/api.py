@@ -21,6 +21,7 @@ from ninja import NinjaAPI, Path, Query, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from binome.accounts.models import Scope
 from binome.insights import indicators
 from binome.insights.privacy import Figure
 from binome.pairs import publishing
@@ -32,7 +33,6 @@ from . import errors
 from .auth import SessionAuth, TokenAuth, require_scope
 from .docs import LocalSwagger
 from .errors import ApiError, ErrorOut
-from .models import Scope
 from .pagination import CursorPagination, MappedQuerySet
 from .schemas import (
     EnrolmentOut,

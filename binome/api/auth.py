@@ -16,7 +16,7 @@ from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 
-from .models import ApiToken
+from binome.accounts.models import ApiToken
 
 
 class TokenAuth(HttpBearer):

@@ -4,7 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .models import LIFETIMES, Scope
+from binome.accounts.models import Scope
+
+# How long a token stays valid, in days.
+LIFETIMES = [30, 90, 365]
 
 
 class TokenForm(forms.Form):

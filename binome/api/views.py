@@ -17,10 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from binome.accounts import audit
-from binome.accounts.models import AuditEvent
+from binome.accounts.models import ApiToken, AuditEvent
 
 from .forms import TokenForm
-from .models import ApiToken
 
 TOKEN_CREATED = AuditEvent.Action.API_TOKEN_CREATED
 TOKEN_REVOKED = AuditEvent.Action.API_TOKEN_REVOKED

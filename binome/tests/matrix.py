@@ -447,7 +447,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from binome.accounts.models import User
+    from binome.accounts.models import ApiToken, User
     from binome.pairs import services as pair_services
     from binome.pairs.models import (
         ActionItem,
@@ -629,15 +629,10 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         "mentor_user_id": cast["mentor"].user.pk,
         "outsider_user_id": cast["outsider"].user.pk,
     }
-    from django.apps import apps
-
-    if apps.is_installed("binome.api"):
-        from binome.api.models import ApiToken
-
-        token, _secret = ApiToken.issue(
-            owner=cast["manager"].user, name="monde", scopes=["read"], expires_at=None
-        )
-        world.objects["api_token"] = token
+    token, _secret = ApiToken.issue(
+        owner=cast["manager"].user, name="monde", scopes=["read"], expires_at=None
+    )
+    world.objects["api_token"] = token
     for hook in extra or []:
         hook(world)
 

@@ -163,8 +163,8 @@ def _admin_expect(pattern: Any, key: str, method: str) -> Any:
 # Admins that forbid adding, deleting or changing (append-only logs, records
 # made by the app itself).
 NO_ADD = {
+    "accounts.apitoken",
     "accounts.auditevent",
-    "api.apitoken",
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
@@ -175,12 +175,12 @@ NO_ADD = {
     "pairs.reminderpreference",
 }
 NO_DELETE = {
+    "accounts.apitoken",
     "accounts.auditevent",
-    "api.apitoken",
     "django_tasks_database.dbtaskresult",
 }
 READ_ONLY = {
-    "api.apitoken",
+    "accounts.apitoken",
     "axes.accesslog",
     "pairs.charter",
     "pairs.reminderpreference",

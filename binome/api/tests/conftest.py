@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from binome.api.models import ApiToken, Scope
+from binome.accounts.models import ApiToken, Scope
 
 ALL_SCOPES = [Scope.READ, Scope.WRITE]
 

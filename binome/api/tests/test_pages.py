@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from binome.api.models import ApiToken
+from binome.accounts.models import ApiToken
 from conftest import assert_accessible
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)

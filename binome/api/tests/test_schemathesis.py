@@ -14,8 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from binome.accounts.models import ApiToken, Scope
 from binome.api.api import api
-from binome.api.models import ApiToken, Scope
 from binome.wsgi import application
 
 PREFIX = "/api/v1/"

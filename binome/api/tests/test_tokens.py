@@ -11,8 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from binome.accounts.models import AuditEvent
-from binome.api.models import ApiToken, Scope
+from binome.accounts.models import ApiToken, AuditEvent, Scope
 
 from .conftest import ApiClient
 
@@ -211,12 +210,12 @@ def test_admin_revokes_tokens(people, client, make_token):
     admin = User.objects.create_superuser(email="ada@test.example", password="x")
     client.force_login(admin)
     response = client.post(
-        reverse("admin:api_apitoken_changelist"),
+        reverse("admin:accounts_apitoken_changelist"),
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
-    page = client.get(reverse("admin:api_apitoken_change", args=[token.pk]))
+    page = client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
     assert page.status_code == 200
     assert token.secret_hash not in page.content.decode()
