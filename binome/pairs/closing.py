@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from binome.accounts.models import User
-from binome.programs.models import Enrolment, Programme, SkillWish
-from binome.programs.signals import consent_given, consent_withdrawn
+from binome.programs.models import ConsentRecord, Enrolment, Programme, SkillWish
+from binome.programs.services import record_consent, withdraw_consent
 from binome.skills.models import Skill
 
 from .models import AgendaItem, Certificate, ClosingSurvey, Meeting, Pair, TalentFlag
@@ -70,23 +70,23 @@ def submit_survey(
     return survey
 
 
+@transaction.atomic
 def set_talent_opt_in(*, enrolment: Enrolment, opted_in: bool) -> None:
     """Only a mentor's own, explicit choice creates the opt-in; withdrawing it
-    deletes any flag with it."""
+    deletes any flag with it. Either way the consent register is updated."""
     if enrolment.role != Enrolment.Role.MENTOR:
         raise ValidationError(_("Only mentors can be flagged as future talents."))
     if opted_in:
         flag, created = TalentFlag.objects.get_or_create(enrolment=enrolment)
         if created:
-            consent_given.send(
-                TalentFlag,
+            record_consent(
                 enrolment=enrolment,
-                kind="talent_flag",
+                kind=ConsentRecord.Kind.TALENT_FLAG,
                 version=TALENT_NOTICE_VERSION,
                 at=flag.opted_in_at,
             )
     elif TalentFlag.objects.filter(enrolment=enrolment).delete()[0]:
-        consent_withdrawn.send(TalentFlag, enrolment=enrolment, kind="talent_flag")
+        withdraw_consent(enrolment=enrolment, kind=ConsentRecord.Kind.TALENT_FLAG)
 
 
 def flag_talent(*, enrolment: Enrolment, by: User) -> TalentFlag:

@@ -16,9 +16,8 @@ from django.utils import timezone
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
 from binome.programs import services as programme_services
-from binome.programs.models import Enrolment, Programme
+from binome.programs.models import ConsentRecord, Enrolment, Programme
 
-from .models import ConsentRecord
 from .registry import erase_order
 from .subject import Subject
 

@@ -45,6 +45,7 @@ from binome.pairs.models import (
 from binome.programs.models import (
     CastingReview,
     CoffeeChat,
+    ConsentRecord,
     Goal,
     MatchingRound,
     PairDecision,
@@ -55,7 +56,6 @@ from binome.programs.models import (
 )
 from binome.skills.models import Assessment, ResourceRating
 
-from .models import ConsentRecord
 from .subject import (
     ERASED_FIRST_NAME,
     ERASED_LAST_NAME,
@@ -188,18 +188,25 @@ def audit_events(s: Subject) -> models.QuerySet[AuditEvent]:
 
 def _export_audit(s: Subject) -> Rows:
     me = s.user.pk if s.user else None
-    return [
-        row(
-            e,
-            "at",
-            "action",
-            "target",
-            "ip_address",
-            "details",
-            by_self=e.actor_id == me,
-        )
-        for e in audit_events(s)
-    ]
+    rows = []
+    for e in audit_events(s):
+        if e.actor_id in (None, me):
+            rows.append(
+                row(
+                    e,
+                    "at",
+                    "action",
+                    "target",
+                    "ip_address",
+                    "details",
+                    by_self=e.actor_id == me,
+                )
+            )
+        else:
+            # Done by someone else (an administrator's export or erasure):
+            # their address and details are their own data, not the person's.
+            rows.append(row(e, "at", "action", "target", by_self=False))
+    return rows
 
 
 def _erase_audit(s: Subject) -> int:
@@ -208,10 +215,17 @@ def _erase_audit(s: Subject) -> int:
     did what, when: ids only) but removes the IP addresses and the attempted
     login names that identify the person."""
     writable = models.QuerySet(model=AuditEvent)  # bypasses the append-only guard
+    me = s.user.pk if s.user else None
     count = 0
     for event in audit_events(s):
-        details = redact_json(event.details, s.identifiers)
-        writable.filter(pk=event.pk).update(ip_address=None, details=details)
+        if event.actor_id in (None, me):
+            details = redact_json(event.details, s.identifiers)
+            writable.filter(pk=event.pk).update(ip_address=None, details=details)
+        else:
+            # Someone else acted on the person (an administrator's export):
+            # the trail of who did it, from where, stays whole.
+            details = redact_json(event.details, s.strong_identifiers)
+            writable.filter(pk=event.pk).update(details=details)
         count += 1
     return count
 
@@ -565,9 +579,9 @@ def _erase_rounds(s: Subject) -> int:
     # The result holds enrolment ids only; an error message may hold a name.
     count = 0
     for r in _rounds(s).exclude(error=""):
-        if mentions(r.error, s.identifiers):
+        if mentions(r.error, s.strong_identifiers):
             MatchingRound.objects.filter(pk=r.pk).update(
-                error=redact(r.error, s.identifiers)
+                error=redact(r.error, s.strong_identifiers)
             )
             count += 1
     return count
@@ -968,7 +982,7 @@ def _consents(s: Subject) -> models.QuerySet[ConsentRecord]:
 
 
 personal(
-    "privacy.consentrecord",
+    "programs.consentrecord",
     "The consent register. Kept as proof (ids, notice versions, dates); open "
     "consents are marked withdrawn.",
     export=lambda s: [
@@ -1010,7 +1024,7 @@ def _by_user(label: str, user_field: str, fields: list[str], reason: str) -> Non
 
 
 _by_user(
-    "api.apitoken",
+    "accounts.apitoken",
     "owner",
     [
         "name",
@@ -1073,7 +1087,7 @@ def _erase_admin_log(s: Subject) -> int:
     for entry in _admin_entries(s):
         LogEntry.objects.filter(pk=entry.pk).update(
             object_repr=REDACTED_REPR,
-            change_message=redact(entry.change_message, s.identifiers),
+            change_message=redact(entry.change_message, s.strong_identifiers),
         )
         count += 1
     return count
@@ -1159,7 +1173,9 @@ def _tasks(s: Subject) -> list[Any]:
     return [
         t
         for t in model._default_manager.all().iterator()
-        if mentions(f"{t.args_kwargs} {t.return_value} {t.traceback}", s.identifiers)
+        if mentions(
+            f"{t.args_kwargs} {t.return_value} {t.traceback}", s.strong_identifiers
+        )
         or any(e in str(t.args_kwargs).lower() for e in s.emails)
     ]
 
@@ -1174,7 +1190,7 @@ def _erase_tasks(s: Subject) -> int:
             t.delete()
         else:
             type(t)._default_manager.filter(pk=t.pk).update(
-                args_kwargs=redact_json(t.args_kwargs, s.identifiers)
+                args_kwargs=redact_json(t.args_kwargs, s.strong_identifiers)
             )
         count += 1
     return count
@@ -1201,7 +1217,7 @@ personal(
 # read them).
 SECTIONS: list[tuple[str, Any]] = [
     ("people.person", _("Profile")),
-    ("privacy.consentrecord", _("Consents")),
+    ("programs.consentrecord", _("Consents")),
     ("programs.enrolment", _("Participations")),
     ("skills.assessment", _("Skills assessments")),
     ("programs.skillwish", _("Skills to learn or teach")),
@@ -1228,7 +1244,7 @@ SECTIONS: list[tuple[str, Any]] = [
     ("pairs.sentreminder", _("Reminders sent")),
     ("pairs.glossaryterm", _("Glossary terms you suggested")),
     ("skills.resourcerating", _("Ratings of resources")),
-    ("api.apitoken", _("API tokens")),
+    ("accounts.apitoken", _("API tokens")),
     ("account.emailaddress", _("Login addresses")),
     ("socialaccount.socialaccount", _("Company login (SSO)")),
     ("mfa.authenticator", _("Second factor")),

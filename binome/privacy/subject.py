@@ -54,6 +54,18 @@ class Subject:
             }
             self.emails = {e.lower() for e in found if e and not is_erased_email(e)}
 
+    @property
+    def strong_identifiers(self) -> list[str]:
+        """Full names, email addresses and the employee id: specific enough to
+        search data that are not the person's own (other people's emails, error
+        messages). A first or last name alone would hit namesakes there."""
+        employee_id = (self.person.employee_id or "").strip() if self.person else ""
+        return [
+            i
+            for i in self.identifiers
+            if " " in i or "@" in i or (employee_id and i == employee_id)
+        ]
+
     @classmethod
     def for_user(cls, user: User) -> Subject:
         return cls(user=user, person=None)

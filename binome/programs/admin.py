@@ -1,4 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+
+from binome.accounts import audit
+from binome.accounts.models import AuditEvent
 
 from .models import Enrolment, Goal, Programme, SkillWish
 
@@ -10,6 +16,37 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("managers", "skills")
+
+    # Who manages, reviews or sponsors a programme is a role: changes made
+    # here go to the audit log.
+    ROLE_FIELDS = {"managers": "manager", "panel": "panel", "sponsors": "sponsor"}
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        programme = form.instance
+
+        def members() -> dict[str, set[int]]:
+            return {
+                field: set(getattr(programme, field).values_list("pk", flat=True))
+                for field in self.ROLE_FIELDS
+            }
+
+        before = members() if change else {f: set() for f in self.ROLE_FIELDS}
+        super().save_related(request, form, formsets, change)
+        after = members()
+        for field, role in self.ROLE_FIELDS.items():
+            changes = [(pk, "granted") for pk in sorted(after[field] - before[field])]
+            changes += [(pk, "revoked") for pk in sorted(before[field] - after[field])]
+            for pk, what in changes:
+                audit.record(
+                    AuditEvent.Action.ROLE_CHANGE,
+                    request=request,
+                    target=f"programme:{programme.slug}",
+                    role=role,
+                    user=pk,
+                    change=what,
+                )
 
 
 class SkillWishInline(admin.TabularInline):

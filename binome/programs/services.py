@@ -18,10 +18,10 @@ from binome.accounts.notifications import absolute_url, notify, notify_address
 from binome.people.models import Person
 from binome.skills.models import Assessment, AssessmentItem, Skill
 
-from . import signals
 from .models import (
     CastingReview,
     CoffeeChat,
+    ConsentRecord,
     Enrolment,
     Goal,
     PreparationCompletion,
@@ -38,6 +38,40 @@ CONSENT_VERSION = "2026-11"
 
 def _programme_context(programme: Programme) -> dict[str, Any]:
     return {"programme": programme.name}
+
+
+# The consent register -------------------------------------------------------
+
+
+def record_consent(
+    *,
+    enrolment: Enrolment,
+    kind: str,
+    version: str,
+    at: datetime.datetime | None = None,
+) -> ConsentRecord:
+    """Open a consent record; an open one of the same kind is closed first (a
+    consent given again, e.g. to a newer notice, replaces the older one)."""
+    now = at or timezone.now()
+    withdraw_consent(enrolment=enrolment, kind=kind, at=now)
+    return ConsentRecord.objects.create(
+        person_id=enrolment.person_id,
+        enrolment=enrolment,
+        kind=kind,
+        notice_version=version[:20],
+        given_at=now,
+    )
+
+
+def withdraw_consent(
+    *, enrolment: Enrolment, kind: str, at: datetime.datetime | None = None
+) -> int:
+    """Close the open consent of this kind, if any; returns how many closed."""
+    return (
+        ConsentRecord.objects.current()
+        .filter(enrolment=enrolment, kind=kind)
+        .update(withdrawn_at=at or timezone.now())
+    )
 
 
 # Joining and leaving ---------------------------------------------------------
@@ -82,10 +116,9 @@ def volunteer(
     enrolment.withdrawn_at = None
     enrolment.motivation = motivation
     enrolment.save()
-    signals.consent_given.send(
-        Enrolment,
+    record_consent(
         enrolment=enrolment,
-        kind="enrolment",
+        kind=ConsentRecord.Kind.ENROLMENT,
         version=CONSENT_VERSION,
         at=enrolment.consent_at,
     )
@@ -115,8 +148,10 @@ def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
     """
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     enrolment.withdraw()
-    signals.consent_withdrawn.send(
-        Enrolment, enrolment=enrolment, kind="enrolment", at=enrolment.withdrawn_at
+    withdraw_consent(
+        enrolment=enrolment,
+        kind=ConsentRecord.Kind.ENROLMENT,
+        at=enrolment.withdrawn_at,
     )
     # A coffee that was held (a verdict is given) stays as it was: cancelling
     # it would break the verdict-after-acceptance rule and rewrite history.

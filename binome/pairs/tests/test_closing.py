@@ -2,15 +2,17 @@
 
 import datetime
 import io
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
 from binome.pairs import closing
 from binome.pairs.models import AgendaItem, Certificate, Meeting, Pair, TalentFlag
-from binome.programs.models import Programme
+from binome.programs.models import ConsentRecord, Programme
 from binome.skills.models import Skill
 
 DAY = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
@@ -71,6 +73,29 @@ def test_no_flag_without_the_mentors_opt_in(pair, enrolments, people):
     # Withdrawing the opt-in removes the flag with it.
     closing.set_talent_opt_in(enrolment=enrolments["camille"], opted_in=False)
     assert not TalentFlag.objects.exists()
+
+
+def test_talent_opt_in_and_out_are_in_the_consent_register(enrolments):
+    camille = enrolments["camille"]
+    closing.set_talent_opt_in(enrolment=camille, opted_in=True)
+    closing.set_talent_opt_in(enrolment=camille, opted_in=True)  # no duplicate
+    record = ConsentRecord.objects.get(kind="talent_flag")
+    assert record.notice_version == closing.TALENT_NOTICE_VERSION
+    assert record.given_at == TalentFlag.objects.get().opted_in_at
+    closing.set_talent_opt_in(enrolment=camille, opted_in=False)
+    record.refresh_from_db()
+    assert record.withdrawn_at is not None
+    closing.set_talent_opt_in(enrolment=camille, opted_in=False)  # nothing to close
+    assert ConsentRecord.objects.filter(kind="talent_flag").count() == 1
+
+
+def test_backfill_migration_registers_earlier_talent_opt_ins(enrolments, people):
+    TalentFlag.objects.create(enrolment=enrolments["camille"])
+    migration = import_module("binome.pairs.migrations.0004_backfill_talent_consents")
+    migration.backfill(apps, None)
+    record = ConsentRecord.objects.get()
+    assert record.kind == "talent_flag" and record.person == people["camille"]
+    assert record.notice_version == "before-2026-11" and record.is_current
 
 
 def test_closing_closes_pairs_issues_certificates_and_archives(

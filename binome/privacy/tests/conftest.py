@@ -73,8 +73,8 @@ PARTNER_KEPT = [
 
 @pytest.fixture
 def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings):
-    from binome.api.models import ApiToken
-    from binome.privacy.consent import record_consent
+    from binome.accounts.models import ApiToken
+    from binome.programs.services import record_consent
 
     settings.PRIVACY_EXPORT_CASTING_REVIEWS = True
     z = _person(

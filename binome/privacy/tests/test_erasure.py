@@ -9,9 +9,8 @@ from binome.insights.tests.conftest import TODAY
 from binome.pairs.models import Feedback, Meeting, Pair
 from binome.people.models import Person
 from binome.privacy.erasure import end_participation, erase_person
-from binome.privacy.models import ConsentRecord
 from binome.privacy.subject import Subject
-from binome.programs.models import Enrolment
+from binome.programs.models import ConsentRecord, Enrolment
 
 from .conftest import NEEDLES, PARTNER_KEPT
 from .dump import occurrences, raw_rows
@@ -105,14 +104,24 @@ def test_erasure_is_all_or_nothing(zephyrine, monkeypatch):
     def boom(subject):
         raise RuntimeError("disk full")
 
-    entry = registry.REGISTRY["pairs.feedback"]
+    # The account is erased last: everything else was written when it fails.
+    assert registry.erase_order()[-1].label == "accounts.user"
+    entry = registry.REGISTRY["accounts.user"]
     monkeypatch.setitem(
-        registry.REGISTRY, "pairs.feedback", dataclasses.replace(entry, erase=boom)
+        registry.REGISTRY, "accounts.user", dataclasses.replace(entry, erase=boom)
     )
     with pytest.raises(RuntimeError):
         erase_person(Subject.for_user(zephyrine["user"]))
     assert User.objects.get(pk=zephyrine["user"].pk).is_active
     assert Person.objects.get(pk=zephyrine["person"].pk).first_name == "Zéphyrine"
+    enrolment = Enrolment.objects.get(
+        person=zephyrine["person"], programme__slug="pilote"
+    )
+    assert enrolment.motivation == "PLANTED-MOTIVATION"
+    assert enrolment.withdrawn_at is None
+    assert ConsentRecord.objects.filter(
+        enrolment=enrolment, withdrawn_at__isnull=True
+    ).exists()
 
 
 # --- Indicators: the insights dataset (7 pairs, every figure known) --------------
@@ -156,3 +165,43 @@ def test_snapshot_sees_a_changed_figure(dataset, pilot):
     )
     assert snapshot(dashboard(pilot, today=TODAY)) != before
     assert datetime.date(2026, 11, 22) == TODAY
+
+
+def test_namesakes_are_left_alone_outside_the_persons_own_pairs(zephyrine):
+    """Other people's emails and messages are searched with full names, emails
+    and the employee id only: a first name alone would hit a namesake."""
+    from binome.privacy.subject import redact
+
+    subject = Subject.for_user(zephyrine["user"])
+    assert "Zéphyrine" in subject.identifiers
+    assert "Zéphyrine" not in subject.strong_identifiers
+    assert {"Zéphyrine Quillebeuf", "EMP-PLANTED-4242"} <= set(
+        subject.strong_identifiers
+    )
+    text = "Rappel pour Zéphyrine Martin ; Zéphyrine Quillebeuf a annulé."
+    assert (
+        redact(text, subject.strong_identifiers)
+        == "Rappel pour Zéphyrine Martin ; [effacé] a annulé."
+    )
+
+
+def test_an_administrators_trail_is_neither_exported_nor_erased(zephyrine, people):
+    """What an administrator did to the person (from their own address) is
+    the administrator's data: not in the person's export, kept on erasure."""
+    from binome.privacy.export import export_json
+
+    user = zephyrine["user"]
+    admin_event = AuditEvent.objects.create(
+        action="export",
+        actor=people["odile"].user,
+        target=f"user:{user.pk}",
+        ip_address="192.0.2.50",
+        details={"format": "json"},
+    )
+    exported = export_json(Subject.for_user(user))
+    assert "192.0.2.50" not in exported
+    assert "203.0.113.7" in exported  # the person's own logins are there
+    erase_person(Subject.for_user(user))
+    admin_event = AuditEvent.objects.get(pk=admin_event.pk)
+    assert admin_event.ip_address == "192.0.2.50"
+    assert admin_event.actor == people["odile"].user

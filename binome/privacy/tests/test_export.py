@@ -50,7 +50,7 @@ def test_export_has_a_section_for_each_kind_of_data(data):
     for label in (
         "accounts.user",
         "people.person",
-        "privacy.consentrecord",
+        "programs.consentrecord",
         "programs.enrolment",
         "skills.assessment",
         "programs.goal",
@@ -66,7 +66,7 @@ def test_export_has_a_section_for_each_kind_of_data(data):
     ):
         assert sections[label], label
     assert sections["skills.assessment"][0]["levels"] == {"crcn-2-1": 2}
-    assert {c["kind"] for c in sections["privacy.consentrecord"]} == {
+    assert {c["kind"] for c in sections["programs.consentrecord"]} == {
         "enrolment",
         "talent_flag",
     }

@@ -1,10 +1,13 @@
+"""The consent register: volunteering and withdrawing write it directly."""
+
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from binome.pairs import closing
-from binome.privacy.models import ConsentRecord
 from binome.programs import services
-from binome.programs.models import Enrolment
+from binome.programs.models import ConsentRecord, Enrolment
 
 
 def test_volunteering_records_the_notice_version_and_time(recruiting, people):
@@ -12,7 +15,7 @@ def test_volunteering_records_the_notice_version_and_time(recruiting, people):
         programme=recruiting, person=people["camille"], role="mentor", consent=True
     )
     record = ConsentRecord.objects.get()
-    assert record.kind == "enrolment"
+    assert record.kind == ConsentRecord.Kind.ENROLMENT
     assert record.enrolment == enrolment
     assert record.person == people["camille"]
     assert record.notice_version == services.CONSENT_VERSION
@@ -37,17 +40,14 @@ def test_withdrawal_is_recorded_and_a_new_consent_opens_a_new_record(
     assert ConsentRecord.objects.current().count() == 1
 
 
-def test_talent_opt_in_and_out_are_recorded(enrolments):
+def test_recording_again_closes_the_open_record_of_that_kind(enrolments):
     camille = enrolments["camille"]
-    closing.set_talent_opt_in(enrolment=camille, opted_in=True)
-    closing.set_talent_opt_in(enrolment=camille, opted_in=True)  # no duplicate
-    record = ConsentRecord.objects.get(kind="talent_flag")
-    assert record.notice_version == closing.TALENT_NOTICE_VERSION
-    closing.set_talent_opt_in(enrolment=camille, opted_in=False)
-    record.refresh_from_db()
-    assert record.withdrawn_at is not None
-    closing.set_talent_opt_in(enrolment=camille, opted_in=False)  # nothing to close
-    assert ConsentRecord.objects.filter(kind="talent_flag").count() == 1
+    first = services.record_consent(enrolment=camille, kind="enrolment", version="v1")
+    services.record_consent(enrolment=camille, kind="talent_flag", version="v1")
+    second = services.record_consent(enrolment=camille, kind="enrolment", version="v2")
+    first.refresh_from_db()
+    assert first.withdrawn_at == second.given_at
+    assert ConsentRecord.objects.current().count() == 2
 
 
 def test_one_open_consent_per_enrolment_and_kind(enrolments):
@@ -69,20 +69,17 @@ def test_one_open_consent_per_enrolment_and_kind(enrolments):
         )
 
 
-def test_backfill_migration_registers_earlier_consents(enrolments, people):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from binome.pairs.models import TalentFlag
-
-    TalentFlag.objects.create(enrolment=enrolments["camille"])
-    Enrolment.objects.filter(pk=enrolments["ines"].pk).update(
-        status="withdrawn", withdrawn_at=enrolments["ines"].consent_at
+def test_backfill_migration_registers_earlier_consents(enrolments):
+    ines = enrolments["ines"]
+    Enrolment.objects.filter(pk=ines.pk).update(
+        status="withdrawn", withdrawn_at=ines.consent_at
     )
-    migration = import_module("binome.privacy.migrations.0002_backfill_consents")
+    migration = import_module(
+        "binome.programs.migrations.0007_backfill_enrolment_consents"
+    )
     migration.backfill(apps, None)
     assert ConsentRecord.objects.filter(kind="enrolment").count() == 3
-    assert ConsentRecord.objects.get(kind="talent_flag").person == people["camille"]
-    ines = ConsentRecord.objects.get(enrolment=enrolments["ines"])
-    assert ines.notice_version == "test" and ines.withdrawn_at is not None
+    assert not ConsentRecord.objects.filter(kind="talent_flag").exists()
+    record = ConsentRecord.objects.get(enrolment=ines)
+    assert record.person == ines.person
+    assert record.notice_version == "test" and record.withdrawn_at is not None
