@@ -72,7 +72,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             return  # just-in-time creation, by allauth's auto signup
-        if not address or not address.verified:
+        if not _is_true(address.verified if address else False):
             self._refuse(request, provider, email, "unverified")
         sociallogin.connect(request, user)
         record(
@@ -129,3 +129,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             status=403,
         )
         raise ImmediateHttpResponse(response)
+
+
+def _is_true(claim: object) -> bool:
+    """Some providers send ``email_verified`` as the string "false": only a
+    real true (or "true"/"1") counts, or an attacker could link any account."""
+    if isinstance(claim, str):
+        return claim.strip().lower() in {"true", "1"}
+    return claim is True

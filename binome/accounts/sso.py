@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,6 +81,10 @@ def _pem_body(value: str) -> str:
     return "".join(lines).replace(" ", "")
 
 
+# Entra ID endpoints shared by every tenant.
+_MULTI_TENANT = ("common", "organizations", "consumers")
+
+
 def allowed_domains(env: Mapping[str, str]) -> list[str]:
     return [domain.lower().lstrip("@") for domain in _list(env, "SSO_ALLOWED_DOMAINS")]
 
@@ -102,7 +107,14 @@ def oidc_app(env: Mapping[str, str]) -> dict[str, Any] | None:
         app_settings["scope"] = scopes
     if _bool(env, "SSO_OIDC_TRUST_EMAIL", False):
         # For identity providers that never send email_verified although
-        # they manage the addresses themselves (Entra ID, ADFS).
+        # they manage the addresses themselves (Entra ID, ADFS). Never on a
+        # multi-tenant endpoint: any tenant could then claim anyone's address.
+        path = urlsplit(server_url).path.lower()
+        if any(f"/{tenant}" in path for tenant in _MULTI_TENANT):
+            raise ImproperlyConfigured(
+                "SSO_OIDC_TRUST_EMAIL=1 needs your own tenant in "
+                "SSO_OIDC_SERVER_URL, not /common, /organizations or /consumers."
+            )
         app_settings["verified_email"] = True
     return {
         "provider_id": OIDC_ID,

@@ -130,10 +130,13 @@ def test_existing_account_is_linked_when_the_provider_verified_the_address(
     assert not AuditEvent.objects.filter(action="account_created").exists()
 
 
+@pytest.mark.parametrize("verified", [False, "false", "False", "", 0, None])
 def test_existing_account_is_not_linked_without_a_verified_address(
-    client, people, oidc
+    client, people, oidc, verified
 ):
-    response = sso_login(client, oidc, claims("camille@test.example", verified=False))
+    response = sso_login(
+        client, oidc, claims("camille@test.example", verified=verified)
+    )
     assert response.status_code == 403
     assert "vérifiée" in response.text
     assert logged_in_user(client) is None

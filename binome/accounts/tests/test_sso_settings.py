@@ -52,6 +52,16 @@ def test_saml_from_the_environment():
     assert app["settings"]["advanced"]["reject_idp_initiated_sso"] is True
 
 
+def test_trusting_addresses_needs_a_single_tenant():
+    trusting = {**OIDC, "SSO_OIDC_TRUST_EMAIL": "1"}
+    app = providers_from_env(trusting)["openid_connect"]["APPS"][0]
+    assert app["settings"]["verified_email"] is True
+    for tenant in ("common", "organizations", "consumers"):
+        url = f"https://login.microsoftonline.com/{tenant}/v2.0"
+        with pytest.raises(ImproperlyConfigured, match="tenant"):
+            providers_from_env({**trusting, "SSO_OIDC_SERVER_URL": url})
+
+
 @pytest.mark.parametrize(
     "env",
     [
