@@ -21,6 +21,7 @@ from binome.people.models import SLOT_CODES, Department, Organisation, Person, S
 from binome.programs.models import (
     CastingReview,
     CoffeeChat,
+    ConsentRecord,
     Enrolment,
     Goal,
     PreparationCompletion,
@@ -654,6 +655,29 @@ def _pick(
     return rng.sample(pool, n)
 
 
+def _consent_register(*programmes: Programme) -> None:
+    """The register's record of each consent the demo enrolments carry (made
+    once: a second load finds them)."""
+    recorded = set(
+        ConsentRecord.objects.filter(
+            kind=ConsentRecord.Kind.ENROLMENT, enrolment__programme__in=programmes
+        ).values_list("enrolment_id", flat=True)
+    )
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(
+            person_id=e.person_id,
+            enrolment=e,
+            kind=ConsentRecord.Kind.ENROLMENT,
+            notice_version=e.consent_version[:20],
+            given_at=e.consent_at,
+            withdrawn_at=e.withdrawn_at,
+        )
+        for e in Enrolment.objects.filter(
+            programme__in=programmes, consent_at__isnull=False
+        ).exclude(pk__in=recorded)
+    )
+
+
 @transaction.atomic
 def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     """Create or update the demo company and its programmes. Idempotent."""
@@ -834,6 +858,7 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
     load_workspace_demo(pilot, today=today)
     # Mid-way assessments, KPI progress and end-of-programme answers for the charts.
     load_insights_demo(pilot, wave, today=today)
+    _consent_register(pilot, wave)
 
     return DemoSummary(
         people=Person.objects.filter(organisation=org).count(),

@@ -7,7 +7,13 @@ from binome.accounts.models import User
 from binome.demo.services import DEMO_PASSWORD, load_demo
 from binome.pairs.models import Pair
 from binome.people.models import Department, Person
-from binome.programs.models import CoffeeChat, Enrolment, Programme, SkillWish
+from binome.programs.models import (
+    CoffeeChat,
+    ConsentRecord,
+    Enrolment,
+    Programme,
+    SkillWish,
+)
 from binome.skills.models import Assessment, AssessmentItem
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +51,7 @@ def _snapshot():
         "coffees": sorted(
             CoffeeChat.objects.values_list("mentor_id", "mentee_id", "status")
         ),
+        "consents": ConsentRecord.objects.count(),
     }
 
 
@@ -57,6 +64,15 @@ def test_demo_is_idempotent(demo):
     first = _snapshot()
     load_demo()
     assert _snapshot() == first
+
+
+def test_every_demo_consent_is_in_the_register(demo):
+    consented = Enrolment.objects.filter(consent_at__isnull=False)
+    assert consented.count() > 60
+    records = ConsentRecord.objects.filter(kind="enrolment")
+    assert set(records.values_list("enrolment_id", flat=True)) == set(
+        consented.values_list("pk", flat=True)
+    )
 
 
 def test_demo_command_prints_the_accounts(capsys):
