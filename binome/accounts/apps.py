@@ -19,6 +19,17 @@ class AccountsConfig(AppConfig):
         )
         user_locked_out.connect(audit.on_locked_out, dispatch_uid="audit_locked_out")
 
+        from allauth.account import signals as account
+
+        # allauth's password change and reset; our reset page (Django's view)
+        # revokes them itself.
+        account.password_changed.connect(
+            audit.on_password_changed, dispatch_uid="revoke_tokens_password_changed"
+        )
+        account.password_reset.connect(
+            audit.on_password_reset, dispatch_uid="revoke_tokens_password_reset"
+        )
+
         from allauth.mfa import signals as mfa
 
         mfa.authentication_failed.connect(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from .models import ApiToken, AuditEvent
 
 # Keys that must never reach the log, whatever a caller passes.
 SECRET_KEYS = {"password", "password1", "password2", "token", "secret", "notes"}
@@ -148,3 +148,32 @@ def _on_authenticator(change: str) -> Any:
 on_authenticator_added = _on_authenticator("added")
 on_authenticator_removed = _on_authenticator("removed")
 on_authenticator_reset = _on_authenticator("reset")
+
+
+def revoke_api_tokens(
+    *, user: Any, request: HttpRequest | None = None, reason: str
+) -> list[ApiToken]:
+    """Revoke all of ``user``'s API tokens and log each revocation: a new
+    password must also shut out whoever minted tokens with the old one."""
+    tokens = ApiToken.objects.filter(owner=user).revoke()
+    for token in tokens:
+        record(
+            AuditEvent.Action.API_TOKEN_REVOKED,
+            actor=user,
+            target=f"api_token:{token.prefix}",
+            request=request,
+            reason=reason,
+        )
+    return tokens
+
+
+def on_password_changed(
+    sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any
+) -> None:
+    revoke_api_tokens(user=user, request=request, reason="password_changed")
+
+
+def on_password_reset(
+    sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any
+) -> None:
+    revoke_api_tokens(user=user, request=request, reason="password_reset")

@@ -193,6 +193,16 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
 
+    def revoke(self) -> list[ApiToken]:
+        """Revoke the tokens not revoked yet; return them (for the audit log)."""
+        tokens = list(self.filter(revoked_at__isnull=True))
+        if tokens:
+            now = timezone.now()
+            self.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+            for token in tokens:
+                token.revoked_at = now
+        return tokens
+
 
 class ApiToken(models.Model):
     owner = models.ForeignKey(
@@ -282,6 +292,10 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return not self.is_revoked and not self.is_expired
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(Scope(s).label) for s in self.scopes if s in Scope.values]
 
     def grants(self, scope: str) -> bool:
         granted = set(self.scopes)

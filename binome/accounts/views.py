@@ -4,9 +4,13 @@ from allauth.account.views import LoginView as AllauthLoginView
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from . import audit
 
 
 def sso_providers(request: HttpRequest) -> list[dict[str, str]]:
@@ -28,6 +32,18 @@ class LoginView(AllauthLoginView):
         context = super().get_context_data(**kwargs)
         context["sso_providers"] = sso_providers(self.request)
         return context
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset page, which also revokes the person's API tokens (allauth's
+    password signals do not fire here)."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.revoke_api_tokens(
+            user=form.user, request=self.request, reason="password_reset"
+        )
+        return response
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -27,6 +28,9 @@ TOKEN_REVOKED = AuditEvent.Action.API_TOKEN_REVOKED
 
 @login_required
 @never_cache
+# A stolen session must not mint a long-lived token: creating one asks for
+# the password again (allauth's reauthentication, which replays the POST).
+@reauthentication_required(allow_get=True)
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     clear = None

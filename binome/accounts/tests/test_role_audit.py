@@ -76,9 +76,7 @@ def test_programme_managers_panel_and_sponsors_are_audited(
 
     form = SimpleNamespace(instance=pilot, save_m2m=change)
     site._registry[Programme].save_related(admin_request, form, [], change=True)
-    details = sorted(
-        (d["role"], d["user"], d["change"]) for _t, d, _a in role_events()
-    )
+    details = sorted((d["role"], d["user"], d["change"]) for _t, d, _a in role_events())
     assert details == [
         ("manager", odile.pk, "revoked"),
         ("panel", victor.pk, "granted"),

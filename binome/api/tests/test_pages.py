@@ -82,6 +82,12 @@ def test_token_page_creates_a_token_accessibly(page, live_server, people):
     page.locator("#id_name").fill("Synchro SIRH")
     page.locator("input[name=scopes][value='people:import']").check()
     page.locator("form button[type=submit].button").click()
+    # Creating a token asks for the password again (the session was opened
+    # without typing it); the suspended POST then goes through.
+    expect(page).to_have_url(re.compile(r"/compte/reauthenticate/"))
+    assert_accessible(page)
+    page.locator("input[name=password]").fill("mot-de-passe-solide")
+    page.locator("form button[type=submit].button").click()
     token = page.locator("#new-token")
     expect(token).to_have_value(re.compile(r"^bnm_[0-9a-f]{8}_"))
     assert_accessible(page)

@@ -8,6 +8,7 @@ import hashlib
 
 import pytest
 import time_machine
+from allauth.account import app_settings as allauth_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,8 +141,56 @@ def test_missing_scope_reveals_nothing_about_objects(people, other_programme, ap
 # --- The account page ----------------------------------------------------------
 
 
-def test_account_page_creates_a_token_shown_once(people, client):
+PASSWORD = "mot-de-passe-solide"  # the cast's password (root conftest)
+
+
+def _reauthenticated(client, person):
+    """Log in, then type the password again on allauth's reauthentication page,
+    as someone creating a token does."""
+    client.force_login(person.user)
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_creating_a_token_asks_for_the_password_then_creates_it(people, client):
     client.force_login(people["odile"].user)
+    url = reverse("api_tokens")
+    assert client.get(url).status_code == 200
+    data = {"name": "SIRH", "scopes": ["people:import"], "lifetime": "30"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not ApiToken.objects.exists()
+    # The password typed again replays the suspended POST: the page shows
+    # the new secret.
+    response = client.post(response["Location"], {"password": PASSWORD}, follow=False)
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert response.context["clear"].startswith(token.prefix)
+    assert token.name == "SIRH"
+
+
+def test_an_old_authentication_cannot_create_a_token(people, client):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        _reauthenticated(client, people["odile"])
+    later = now + datetime.timedelta(
+        seconds=allauth_settings.REAUTHENTICATION_TIMEOUT + 60
+    )
+    with time_machine.travel(later, tick=False):
+        response = client.post(
+            reverse("api_tokens"),
+            {"name": "volé", "scopes": ["write"], "lifetime": "365"},
+        )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not ApiToken.objects.exists()
+    assert not AuditEvent.objects.filter(action="api_token_created").exists()
+
+
+def test_account_page_creates_a_token_shown_once(people, client):
+    _reauthenticated(client, people["odile"])
     url = reverse("api_tokens")
     response = client.post(
         url, {"name": "SIRH", "scopes": ["people:import"], "lifetime": "30"}
@@ -166,11 +215,20 @@ def test_account_page_creates_a_token_shown_once(people, client):
 
 
 def test_account_page_refuses_a_token_without_scope(people, client):
-    client.force_login(people["odile"].user)
+    _reauthenticated(client, people["odile"])
     response = client.post(reverse("api_tokens"), {"name": "x", "lifetime": "30"})
     assert response.status_code == 200
     assert response.context["form"].errors["scopes"]
     assert not ApiToken.objects.exists()
+
+
+def test_the_list_shows_scope_labels_not_codes(people, client, make_token):
+    make_token(people["odile"], scopes=["people:import"])
+    client.force_login(people["odile"].user)
+    html = client.get(reverse("api_tokens")).content.decode()
+    label = str(Scope.PEOPLE_IMPORT.label)
+    assert label in html
+    assert "people:import" not in html.split("<tbody>")[1]
 
 
 def test_revoking_from_the_account_page(people, client, make_token):
