@@ -77,3 +77,23 @@ def test_a_failed_change_revokes_nothing(people, client):
     assert response.status_code == 200
     assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()
     assert not AuditEvent.objects.filter(action="api_token_revoked").exists()
+
+
+def test_a_password_set_in_the_admin_revokes_the_tokens(people):
+    from django.contrib.admin.sites import site
+
+    from binome.accounts.models import User
+
+    camille = people["camille"].user
+    _tokens(camille)
+    form = site._registry[User].change_password_form(
+        camille,
+        {
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "usable_password": "true",
+        },
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    _assert_all_revoked(camille, "password_set_by_admin")
