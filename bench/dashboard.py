@@ -227,6 +227,11 @@ def main() -> None:
         action="store_true",
         help="skip the naive baseline (90 s at 5,000 pairs), e.g. while iterating",
     )
+    parser.add_argument(
+        "--keepdb",
+        action="store_true",
+        help="keep the test database and its data between runs (iterating)",
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -243,14 +248,26 @@ def main() -> None:
         }
     )
     static.enable()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=args.keepdb
+    )
     try:
         from django.test import Client
+        from django.utils import timezone
 
-        programme, manager, today = build(args.pairs, args.sessions)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE")
+        from binome.accounts.models import User
+        from binome.programs.models import Programme
+
+        kept = Programme.objects.filter(slug="bench").first() if args.keepdb else None
+        if kept is not None:
+            programme, today = kept, timezone.localdate()
+            manager = User.objects.get(email="rh@bench.example")
+            print("kept: the data of an earlier run (--keepdb)")
+        else:
+            programme, manager, today = build(args.pairs, args.sessions)
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("ANALYZE")
         client = Client()
         client.force_login(manager)
         url = f"/indicateurs/{programme.slug}/"
@@ -286,7 +303,11 @@ def main() -> None:
             f"   ({base / median:.0f}× the whole dashboard)"
         )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keepdb:
+            connection.close()
+            settings.DATABASES[connection.alias]["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -18,18 +18,14 @@ from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
@@ -115,23 +111,6 @@ def fortnights(programme: Programme, today: datetime.date) -> list[Period]:
     return periods
 
 
-def _period_case(periods: list[Period], field_name: str) -> Case:
-    return Case(
-        *[
-            When(
-                **{
-                    f"{field_name}__gte": _aware(p.start),
-                    f"{field_name}__lt": _aware(p.end),
-                },
-                then=Value(p.index),
-            )
-            for p in periods
-        ],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-
-
 # --- Participation -----------------------------------------------------------
 
 
@@ -207,6 +186,84 @@ def active_pairs(
 
 # --- Sessions, pair by pair ---------------------------------------------------
 
+# The session figures of a programme: each pair's counts from its sessions
+# (one grouped pass over them), then their totals over all the pairs, those
+# without sessions included. Plain SQL for the same reason as the progress
+# table's; it runs on PostgreSQL and SQLite alike.
+_MEETINGS_SQL = """
+WITH pp AS (
+    SELECT pair_id,
+           SUM(CASE WHEN status = '{held}' THEN 1 ELSE 0 END) AS held,
+           SUM(CASE WHEN status = '{held}'
+                    THEN COALESCE(held_minutes, duration_minutes) END) AS minutes,
+           {within}
+    FROM {meeting}
+    WHERE pair_id IN ({pairs})
+    GROUP BY pair_id
+),
+facts AS (
+    SELECT p.started_on, p.closed_on, COALESCE(pp.held, 0) AS held,
+           pp.minutes, {within_facts}
+    FROM {pair} p LEFT JOIN pp ON pp.pair_id = p.id
+    WHERE p.id IN ({pairs})
+)
+SELECT COUNT(*), SUM(held), SUM(minutes), COUNT(CASE WHEN held > 0 THEN 1 END),
+       {within_totals},
+       COUNT(CASE WHEN started_on <= %s THEN 1 END),
+       COUNT(CASE WHEN started_on <= %s AND held >= {expected} - 1 THEN 1 END)
+FROM facts
+"""
+
+
+def _period_of(periods: list[Period], column: str) -> tuple[str, list[Any]]:
+    """SQL for the index of the fortnight a timestamp falls in, -1 outside
+    them: one comparison per boundary, in order (fortnights start at local
+    midnight, so this follows daylight saving time, which a division of the
+    epoch would not)."""
+    if not periods:
+        return "-1", []
+    adapt = connection.ops.adapt_datetimefield_value
+    whens = [f"WHEN {column} < %s THEN -1"]
+    params = [adapt(_aware(periods[0].start))]
+    for p in periods:
+        whens.append(f"WHEN {column} < %s THEN {p.index}")
+        params.append(adapt(_aware(p.end)))
+    return f"CASE {' '.join(whens)} ELSE -1 END", params
+
+
+def _expected_sessions(
+    programme: Programme, today: datetime.date
+) -> tuple[datetime.date, str, list[Any]]:
+    """The day the rhythm is judged at (today, or the end date), and the
+    sessions the cadence plans by then for each pair, as SQL over its
+    ``started_on`` and ``closed_on``. Pairs share a few start and end dates,
+    so it is one branch per pair of dates, not per pair."""
+    cadence_days = programme.cadence_days
+    stop = min(today, programme.end_date) if programme.end_date else today
+    spans = (
+        programme_pairs(programme)
+        .filter(started_on__lte=stop)
+        # order_by(): the default ordering would defeat DISTINCT.
+        .order_by()
+        .values_list("started_on", "closed_on")
+        .distinct()
+    )
+    adapt = connection.ops.adapt_datefield_value
+    whens: list[str] = []
+    params: list[Any] = []
+    for started, closed in spans:
+        end = min(closed, stop) if closed else stop
+        expected = max(0, (end - started).days // cadence_days)
+        if closed is None:
+            whens.append("WHEN started_on = %s AND closed_on IS NULL THEN %s")
+            params += [adapt(started), expected]
+        else:
+            whens.append("WHEN started_on = %s AND closed_on = %s THEN %s")
+            params += [adapt(started), adapt(closed), expected]
+    if not whens:
+        return stop, "NULL", []
+    return stop, f"(CASE {' '.join(whens)} END)", params
+
 
 def meeting_totals(
     programme: Programme,
@@ -214,47 +271,71 @@ def meeting_totals(
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The session figures that the headline, the cadence table's margins and
-    the rhythm share need, in one pass over the sessions: each pair's counts
-    first, then their totals (one grouped query, wrapped by ``aggregate``).
+    the rhythm share need, in one statement.
 
-    ``held``, ``minutes`` and ``held_pairs``: sessions held, their minutes and
-    the pairs that held any. ``pairs_<status>``: pairs with a session of that
-    status within the fortnights. With ``today``, ``rhythm_pairs`` and
-    ``rhythm_keeping``: the pairs started by today (or the end date) and those
-    keeping the rhythm."""
-    pairs = programme_pairs(programme)
-    held = Q(meetings__status=Meeting.Status.HELD)
-    per_pair: dict[str, Any] = {
-        "pair_held": Count("meetings", filter=held),
-        "pair_minutes": Sum(
-            Coalesce("meetings__held_minutes", "meetings__duration_minutes"),
-            filter=held,
+    ``pairs``: the programme's pairs. ``held``, ``minutes`` and
+    ``held_pairs``: sessions held, their minutes and the pairs that held any.
+    ``pairs_<status>``: pairs with a session of that status within the
+    fortnights. ``rhythm_pairs`` and ``rhythm_keeping``: the pairs started by
+    today (or the end date) and those keeping the rhythm (at most one session
+    short of what the cadence plans)."""
+    today = today or timezone.localdate()
+    adapt_date = connection.ops.adapt_datefield_value
+    adapt_datetime = connection.ops.adapt_datetimefield_value
+    pairs, pair_params = (
+        programme_pairs(programme).order_by().values("pk").query.sql_with_params()
+    )
+    statuses = Meeting.Status.values
+    within_params: list[Any] = []
+    if periods:
+        within = "starts_at >= %s AND starts_at < %s"
+        for _status in statuses:
+            within_params += [
+                adapt_datetime(_aware(periods[0].start)),
+                adapt_datetime(_aware(periods[-1].end)),
+            ]
+    else:
+        within = "1 = 0"
+    stop, expected, expected_params = _expected_sessions(programme, today)
+    sql = _MEETINGS_SQL.format(
+        meeting=Meeting._meta.db_table,
+        pair=Pair._meta.db_table,
+        pairs=pairs,
+        held=Meeting.Status.HELD.value,
+        within=", ".join(
+            f"MAX(CASE WHEN status = '{s}' AND {within} THEN 1 ELSE 0 END) "
+            f"AS within_{s}"
+            for s in statuses
         ),
+        within_facts=", ".join(
+            f"COALESCE(pp.within_{s}, 0) AS within_{s}" for s in statuses
+        ),
+        within_totals=", ".join(f"SUM(within_{s})" for s in statuses),
+        expected=expected,
+    )
+    params = [
+        *within_params,
+        *pair_params,
+        *pair_params,
+        adapt_date(stop),
+        adapt_date(stop),
+        *expected_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    count, held, minutes, held_pairs, *within_counts, rhythm_pairs, keeping = row
+    out: dict[str, Any] = {
+        "pairs": int(count),
+        "held": int(held or 0),
+        "minutes": int(minutes) if minutes is not None else None,
+        "held_pairs": int(held_pairs),
+        "rhythm_pairs": int(rhythm_pairs),
+        "rhythm_keeping": int(keeping),
     }
-    if periods:
-        within = Q(
-            meetings__starts_at__gte=_aware(periods[0].start),
-            meetings__starts_at__lt=_aware(periods[-1].end),
-        )
-        for status in Meeting.Status.values:
-            per_pair[f"pair_within_{status}"] = Count(
-                "meetings", filter=within & Q(meetings__status=status)
-            )
-    totals: dict[str, Any] = {
-        "held": Coalesce(Sum("pair_held"), 0),
-        "minutes": Sum("pair_minutes"),
-        "held_pairs": Count("pk", filter=Q(pair_held__gt=0)),
-    }
-    if periods:
-        for status in Meeting.Status.values:
-            totals[f"pairs_{status}"] = Count(
-                "pk", filter=Q(**{f"pair_within_{status}__gt": 0})
-            )
-    if today is not None:
-        started, keeping = _rhythm(programme, today)
-        totals["rhythm_pairs"] = Count("pk", filter=started)
-        totals["rhythm_keeping"] = Count("pk", filter=started & keeping)
-    return pairs.annotate(**per_pair).aggregate(**totals)
+    for status, pairs_with in zip(statuses, within_counts, strict=True):
+        out[f"pairs_{status}"] = int(pairs_with or 0)
+    return out
 
 
 # --- Cadence -----------------------------------------------------------------
@@ -270,22 +351,28 @@ def cadence(
     ``totals``: ``meeting_totals`` when already computed (for the margins)."""
     if not periods:
         return privacy.table([], [], {})
-    rows = (
-        Meeting.objects.filter(
-            pair__in=programme_pairs(programme),
-            starts_at__gte=_aware(periods[0].start),
-            starts_at__lt=_aware(periods[-1].end),
-            status__in=[s for s, _l in CADENCE_STATUSES],
-        )
-        .annotate(period=_period_case(periods, "starts_at"))
-        .values("period", "status")
-        .annotate(n=Count("pk"), pairs=Count("pair", distinct=True))
+    period, period_params = _period_of(periods, "starts_at")
+    statuses = [s for s, _l in CADENCE_STATUSES]
+    pairs, pair_params = (
+        programme_pairs(programme).order_by().values("pk").query.sql_with_params()
     )
+    # The fortnight in a subquery, so that it is computed once per session.
+    sql = (
+        "SELECT period, status, COUNT(*), COUNT(DISTINCT pair_id) FROM ("
+        f"SELECT pair_id, status, {period} AS period "
+        f"FROM {Meeting._meta.db_table} "
+        f"WHERE pair_id IN ({pairs}) "
+        f"AND status IN ({', '.join(['%s'] * len(statuses))})"
+        ") sessions WHERE period >= 0 GROUP BY period, status"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*period_params, *pair_params, *statuses])
+        rows = cursor.fetchall()
     values: dict[tuple[Hashable, Hashable], int] = {}
     sizes: dict[tuple[Hashable, Hashable], int] = {}
-    for row in rows:
-        values[(row["period"], row["status"])] = row["n"]
-        sizes[(row["period"], row["status"])] = row["pairs"]
+    for index, status, n, pairs_behind in rows:
+        values[(int(index), status)] = n
+        sizes[(int(index), status)] = pairs_behind
     if totals is None:
         totals = meeting_totals(programme, periods)
     # The pairs behind each status over all the fortnights (statuses with
@@ -305,25 +392,6 @@ def cadence(
         grand_total=False,
         margin_sizes=margin_sizes,
     )
-
-
-def _rhythm(programme: Programme, today: datetime.date) -> tuple[Q, Q]:
-    """The pairs started by today (or the end date), and among them those
-    that keep the rhythm, as conditions on pairs annotated with ``pair_held``.
-
-    Pairs share a few start and end dates, so the expected number of sessions
-    is computed per date, not per pair."""
-    cadence_days = programme.cadence_days
-    stop = min(today, programme.end_date) if programme.end_date else today
-    pairs = programme_pairs(programme).filter(started_on__lte=stop)
-    # order_by(): the default ordering would defeat DISTINCT.
-    spans = pairs.order_by().values_list("started_on", "closed_on").distinct()
-    keeping = Q(pk__in=[])
-    for started, closed in spans:
-        end = min(closed, stop) if closed else stop
-        expected = max(0, (end - started).days // cadence_days)
-        keeping |= Q(started_on=started, closed_on=closed, pair_held__gte=expected - 1)
-    return Q(started_on__lte=stop), keeping
 
 
 def rhythm(
@@ -855,7 +923,7 @@ def headline(programme: Programme, totals: dict[str, Any] | None = None) -> Head
         | Q(pk__in=pairs.values("mentee__person"))
     ).count()
     return Headline(
-        pairs=privacy.count(pairs.count()),
+        pairs=privacy.count(totals["pairs"]),
         sessions_held=privacy.count(totals["held"], n=totals["held_pairs"]),
         minutes_held=privacy.count(totals["minutes"] or 0, n=totals["held_pairs"]),
         people=privacy.count(people),
