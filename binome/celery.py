@@ -1,8 +1,9 @@
 """The Celery application, for sites that run django.tasks on Celery + Redis.
 
 Start a worker with ``celery -A binome worker`` and, for the hourly
-reminders, ``celery -A binome beat``. Settings come from Django's settings
-with the ``CELERY_`` prefix (``CELERY_BROKER_URL``), or from the environment.
+reminders and the dashboards of large programmes (every 5 minutes),
+``celery -A binome beat``. Settings come from Django's settings with the
+``CELERY_`` prefix (``CELERY_BROKER_URL``), or from the environment.
 """
 
 from __future__ import annotations
@@ -27,5 +28,12 @@ app.conf.beat_schedule = {
         "task": "binome.run_django_task",
         "schedule": 3600.0,
         "args": ["binome.pairs.reminders.send_reminders", [], {}],
+    },
+    "dashboard-snapshots": {
+        "task": "binome.run_django_task",
+        "schedule": 300.0,
+        "args": ["binome.insights.snapshots.refresh_dashboards", [], {}],
+        # Not queued behind a slower run: the next one comes 5 minutes later.
+        "options": {"expires": 300},
     },
 }

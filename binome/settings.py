@@ -348,6 +348,13 @@ PRIVACY_RETENTION_DAYS = {
 # comments; never the assessor's name).
 PRIVACY_EXPORT_CASTING_REVIEWS = env_bool("PRIVACY_EXPORT_CASTING_REVIEWS", True)
 
+# Dashboards: from this many pairs on, a programme's dashboard is served from
+# a snapshot that the refresh_dashboards task computes again in the
+# background; a page computes it itself when it is older than MAX_AGE seconds
+# (at least twice the interval of the task: every 5 minutes, 900 s).
+INSIGHTS_SNAPSHOT_MIN_PAIRS = env_int("INSIGHTS_SNAPSHOT_MIN_PAIRS", 500)
+INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 900)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

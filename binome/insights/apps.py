@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class InsightsConfig(AppConfig):
     name = "binome.insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from binome.programs.models import MatchingRound, Programme
+
+        from . import snapshots
+
+        def programme_saved(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+            # Edited, or closed (its pairs closed in the same transaction).
+            snapshots.forget_on_commit(instance.pk)
+
+        def round_saved(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+            if instance.published_at is not None:  # its pairs were created
+                snapshots.forget_on_commit(instance.programme_id)
+
+        # weak=False: these local functions have no other reference.
+        post_save.connect(
+            programme_saved,
+            sender=Programme,
+            weak=False,
+            dispatch_uid="insights-programme",
+        )
+        post_save.connect(
+            round_saved, sender=MatchingRound, weak=False, dispatch_uid="insights-round"
+        )

@@ -56,6 +56,7 @@ ROWS: list[dict[str, Any]] = [
         only("mentor", *MANAGERS),
     ),
     *both("insights:dashboard", PILOT, only(*RESULTS), only(*RESULTS)),
+    *both("insights:refresh", PILOT, POST_ONLY, only(*MANAGERS, ok=302)),
     *both("insights:report_pdf", PILOT, only(*RESULTS), only(*RESULTS)),
     *both(
         "insights:export_csv",

@@ -14,6 +14,7 @@ urlpatterns = [
         name="certificate",
     ),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/recalculer/", views.refresh, name="refresh"),
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/export/<slug:name>.csv", views.export_csv, name="export_csv"),
     path("<slug:slug>/cloture/", closing_views.closing, name="closing"),

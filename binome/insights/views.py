@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from binome.programs.access import managed_programme_or_404, programme_or_404
 from binome.programs.models import Programme
 
 from . import compare as comparison
-from . import exports, health, indicators
+from . import exports, health, indicators, snapshots
 from .charts import charts
 
 
@@ -58,7 +61,7 @@ def _get_programme(request: HttpRequest, slug: str) -> tuple[Programme, bool]:
 
 def _board(request: HttpRequest, slug: str) -> tuple[indicators.Dashboard, bool]:
     programme, is_manager = _get_programme(request, slug)
-    board = indicators.dashboard(
+    board = snapshots.dashboard(
         programme, today=timezone.localdate(), with_names=is_manager
     )
     return board, is_manager
@@ -91,6 +94,19 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def refresh(request: HttpRequest, slug: str) -> HttpResponse:
+    """Managers: compute a large programme's dashboard again now, rather
+    than wait for the next background refresh."""
+    programme = managed_programme_or_404(request, slug)
+    snapshots.forget(programme)
+    if snapshots.uses_snapshots(programme):
+        snapshots.compute(programme)
+    messages.success(request, _("The figures were computed again."))
+    return redirect("insights:dashboard", slug=programme.slug)
+
+
+@login_required
 @never_cache
 def export_csv(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     if name not in exports.TABLES:
@@ -108,7 +124,7 @@ def export_csv(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The printable report; never any name, whoever asks for it."""
     programme, _is_manager = _get_programme(request, slug)
-    board = indicators.dashboard(programme, today=timezone.localdate())
+    board = snapshots.dashboard(programme, today=timezone.localdate(), with_names=False)
     pdf = exports.pdf_bytes(board, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bilan-{slug}.pdf"'
@@ -132,8 +148,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     second = get_object_or_404(visible, slug=second_slug)
     today = timezone.localdate()
     result = comparison.compare(
-        indicators.dashboard(first, today=today),
-        indicators.dashboard(second, today=today),
+        snapshots.dashboard(first, today=today, with_names=False),
+        snapshots.dashboard(second, today=today, with_names=False),
     )
     return render(
         request,

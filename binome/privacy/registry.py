@@ -1212,6 +1212,14 @@ personal(
 )
 
 
+not_personal(
+    "insights.dashboardsnapshot",
+    "Dashboards of large programmes computed in advance: aggregates under the "
+    "same privacy rules as the page; the pairs at risk are kept by id, their "
+    "names read from the pairs when a manager opens the page.",
+)
+
+
 # Titles of the export's sections, in the order of the export and of the
 # erasure (the account and the profile come last: the other handlers still
 # read them).

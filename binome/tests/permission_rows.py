@@ -52,7 +52,6 @@ ROWS: list[dict[str, Any]] = [
 # --- The admin -------------------------------------------------------------------
 
 
-
 def _admin_rows() -> list[dict[str, Any]]:
     """One GET and one POST row for every admin URL pattern. Everyone but the
     superuser is sent to the admin's login page; the superuser's answers

@@ -1,0 +1,301 @@
+"""Dashboards of large programmes, served from a snapshot.
+
+A programme's dashboard is computed with aggregate queries, live, in tens of
+milliseconds for a pilot; at several thousand pairs it takes most of a
+second. From ``INSIGHTS_SNAPSHOT_MIN_PAIRS`` pairs on, the page is served
+from a snapshot of the same computation: the ``refresh_dashboards`` task (or
+command, or Celery beat), run every few minutes, computes again the
+snapshots that people look at once they are older than half
+``INSIGHTS_SNAPSHOT_MAX_AGE``; a page finding its snapshot older than that,
+of another day or of another version of the code computes it there and then.
+Closing a programme, publishing its pairs or editing it deletes its
+snapshots. The page says when its figures were computed, and managers may
+compute them again at once.
+
+A snapshot holds aggregates only: the pairs at risk are kept by id and their
+names read from the pairs when a manager opens the page (sponsors never get
+them), so no personal data is copied into it, and an erasure shows at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import logging
+import pickle
+import time
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone, translation
+
+from binome.pairs.models import Pair
+from binome.programs.models import Programme
+
+from . import indicators
+from .health import PairHealth
+from .models import DashboardSnapshot
+
+logger = logging.getLogger(__name__)
+
+# Snapshots nobody looked at for this long are not computed again: deleted.
+UNVIEWED_DAYS = 7
+# Writing the time of each view would cost a write per page: once an hour.
+VIEW_STAMP_EVERY = datetime.timedelta(hours=1)
+FORMAT = 1  # of the pickled payload
+
+
+def min_pairs() -> int:
+    return int(settings.INSIGHTS_SNAPSHOT_MIN_PAIRS)
+
+
+def max_age() -> datetime.timedelta:
+    return datetime.timedelta(seconds=int(settings.INSIGHTS_SNAPSHOT_MAX_AGE))
+
+
+def _code_version() -> str:
+    """A digest of what a snapshot's content depends on (the indicators, the
+    rules they apply, the models they read, the French labels), so that a new
+    version never reads an old one."""
+    here = Path(__file__).resolve().parent
+    binome = here.parent
+    files = [
+        *(
+            here / name
+            for name in ("indicators.py", "health.py", "privacy.py", "snapshots.py")
+        ),
+        *(binome / app / "models.py" for app in ("people", "programs", "pairs")),
+        binome / "skills" / "models.py",
+        binome / "pairs" / "services.py",  # INACTIVITY_DAYS
+        *sorted((binome.parent / "locale").glob("*/LC_MESSAGES/django.po")),
+    ]
+    digest = hashlib.sha256(f"{django.get_version()} {FORMAT}".encode())
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
+
+
+def uses_snapshots(programme: Programme) -> bool:
+    return Pair.objects.in_programme(programme).count() >= min_pairs()
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _payload(board: indicators.Dashboard) -> bytes:
+    """The dashboard without its programme and with the pairs at risk as
+    plain facts: nothing about a person."""
+    at_risk = [
+        (row.pair.pk, row.held, row.expected, row.last_held, list(row.risks))
+        for row in board.at_risk or []
+    ]
+    bare = dataclasses.replace(board, programme=None, at_risk=None, extra={})
+    return pickle.dumps(
+        {"board": bare, "at_risk": at_risk}, protocol=pickle.HIGHEST_PROTOCOL
+    )
+
+
+def _board(
+    data: bytes,
+    programme: Programme,
+    *,
+    with_names: bool,
+    computed_at: datetime.datetime,
+) -> indicators.Dashboard | None:
+    """The dashboard in a payload, with the programme, and for managers the
+    pairs at risk as they are now (None when it cannot be read)."""
+    try:
+        # Written by _payload(), from this very code (CODE_VERSION).
+        payload = pickle.loads(data)
+        board = payload["board"]
+        rows = payload["at_risk"]
+    except Exception:  # any unreadable snapshot is computed again
+        return None
+    if not isinstance(board, indicators.Dashboard):
+        return None
+    board.programme = programme
+    if with_names:
+        found = Pair.objects.select_related("mentor__person", "mentee__person").in_bulk(
+            [row[0] for row in rows]
+        )
+        board.at_risk = [
+            PairHealth(found[pk], held, expected, last, risks)
+            for pk, held, expected, last, risks in rows
+            if pk in found  # deleted since
+        ]
+    board.extra["computed_at"] = computed_at
+    board.extra["max_age_minutes"] = int(max_age().total_seconds() // 60)
+    return board
+
+
+def compute(
+    programme: Programme,
+    *,
+    today: datetime.date | None = None,
+    language: str | None = None,
+    viewed: bool = False,
+) -> DashboardSnapshot:
+    """Compute a programme's dashboard and store it as the snapshot of its
+    language, unless a computation started later was stored meanwhile.
+    ``viewed``: for a page, which counts as a view."""
+    language = language or _language()
+    today = today or timezone.localdate()
+    started_at = timezone.now()
+    started = time.perf_counter()
+    with translation.override(language):
+        board = indicators.dashboard(programme, today=today, with_names=True)
+    fields = {
+        "as_of": today,
+        "computed_at": started_at,
+        "duration_ms": round(1000 * (time.perf_counter() - started)),
+        "code_version": CODE_VERSION,
+        "data": _payload(board),
+    }
+    if viewed:
+        fields["viewed_at"] = timezone.now()
+    key = {"programme": programme, "language": language}
+    try:
+        return _store(key, fields, started_at)
+    except IntegrityError:
+        # Created by another process meanwhile (the unique constraint):
+        # now there is a row to lock and compare with.
+        return _store(key, fields, started_at)
+
+
+def _store(
+    key: dict[str, Any], fields: dict[str, Any], started_at: datetime.datetime
+) -> DashboardSnapshot:
+    with transaction.atomic():
+        snapshot = DashboardSnapshot.objects.select_for_update().filter(**key).first()
+        if snapshot is None:
+            return DashboardSnapshot.objects.create(
+                **key, **{"viewed_at": started_at, **fields}
+            )
+        if snapshot.computed_at > started_at:
+            return snapshot  # a computation started later was stored
+        for name, value in fields.items():
+            setattr(snapshot, name, value)
+        snapshot.save()
+        return snapshot
+
+
+def _is_fresh(snapshot: DashboardSnapshot, today: datetime.date) -> bool:
+    return (
+        snapshot.as_of == today
+        and snapshot.code_version == CODE_VERSION
+        and snapshot.computed_at >= timezone.now() - max_age()
+    )
+
+
+def dashboard(
+    programme: Programme,
+    *,
+    with_names: bool,
+    today: datetime.date | None = None,
+) -> indicators.Dashboard:
+    """The dashboard of a programme: computed live for a programme under
+    ``INSIGHTS_SNAPSHOT_MIN_PAIRS`` pairs, otherwise read from its snapshot
+    (computed now when missing or stale). A snapshot's dashboard carries
+    ``extra["computed_at"]``. ``with_names``: the pairs at risk, for
+    managers."""
+    today = today or timezone.localdate()
+    if not uses_snapshots(programme):
+        return indicators.dashboard(programme, today=today, with_names=with_names)
+    language = _language()
+    snapshot = DashboardSnapshot.objects.filter(
+        programme=programme, language=language
+    ).first()
+    now = timezone.now()
+    if snapshot is not None and _is_fresh(snapshot, today):
+        board = _board(
+            bytes(snapshot.data),
+            programme,
+            with_names=with_names,
+            computed_at=snapshot.computed_at,
+        )
+        if board is not None:
+            if snapshot.viewed_at < now - VIEW_STAMP_EVERY:
+                DashboardSnapshot.objects.filter(pk=snapshot.pk).update(viewed_at=now)
+            return board
+    snapshot = compute(programme, today=today, language=language, viewed=True)
+    board = _board(
+        bytes(snapshot.data),
+        programme,
+        with_names=with_names,
+        computed_at=snapshot.computed_at,
+    )
+    if board is None:  # pragma: no cover - just written by this code
+        raise RuntimeError("dashboard snapshot: unreadable after computing it")
+    return board
+
+
+def forget(programme: Programme | int) -> int:
+    """Delete a programme's snapshots (its next page computes them again)."""
+    pk = programme.pk if isinstance(programme, Programme) else programme
+    deleted, _by_model = DashboardSnapshot.objects.filter(programme_id=pk).delete()
+    return deleted
+
+
+def forget_on_commit(programme: Programme | int) -> None:
+    """``forget`` once the current transaction commits (its changes seen)."""
+    pk = programme.pk if isinstance(programme, Programme) else programme
+    transaction.on_commit(lambda: forget(pk))
+
+
+def refresh(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Compute again the snapshots that people look at once they are older
+    than half their maximum age (or of another day or code), so that pages
+    find them fresh; delete those nobody viewed for ``UNVIEWED_DAYS`` days
+    and those of programmes now under the threshold. One failure is logged
+    and counted, and the others go on. Run it every few minutes."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {"refreshed": 0, "fresh": 0, "deleted": 0, "failed": 0}
+    stale_before = now - max_age() / 2
+    unviewed_before = now - datetime.timedelta(days=UNVIEWED_DAYS)
+    large: dict[int, bool] = {}
+    snapshots = (
+        DashboardSnapshot.objects.select_related("programme")
+        .defer("data")
+        .order_by("programme_id", "language")
+    )
+    for snapshot in snapshots:
+        programme = snapshot.programme
+        try:
+            if programme.pk not in large:
+                large[programme.pk] = uses_snapshots(programme)
+            if snapshot.viewed_at < unviewed_before or not large[programme.pk]:
+                snapshot.delete()
+                counts["deleted"] += 1
+            elif (
+                snapshot.computed_at < stale_before
+                or snapshot.as_of != today
+                or snapshot.code_version != CODE_VERSION
+            ):
+                compute(programme, today=today, language=snapshot.language)
+                counts["refreshed"] += 1
+            else:
+                counts["fresh"] += 1
+        except Exception:
+            logger.exception(
+                "dashboard snapshot of programme %s (%s) failed",
+                programme.pk,
+                snapshot.language,
+            )
+            counts["failed"] += 1
+    return counts
+
+
+@task()
+def refresh_dashboards() -> dict[str, int]:
+    """``refresh`` as a django.tasks task (db_worker or Celery)."""
+    return refresh()
