@@ -14,12 +14,13 @@ class InsightsConfig(AppConfig):
         from . import snapshots
 
         def programme_saved(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
-            # Edited, or closed (its pairs closed in the same transaction).
-            snapshots.forget_on_commit(instance.pk)
+            # Edited, or closed (its pairs closed in the same transaction,
+            # which this deletion belongs to as well).
+            snapshots.forget(instance.pk)
 
         def round_saved(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
             if instance.published_at is not None:  # its pairs were created
-                snapshots.forget_on_commit(instance.programme_id)
+                snapshots.forget(instance.programme_id)
 
         # weak=False: these local functions have no other reference.
         post_save.connect(

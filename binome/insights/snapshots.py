@@ -245,12 +245,6 @@ def forget(programme: Programme | int) -> int:
     return deleted
 
 
-def forget_on_commit(programme: Programme | int) -> None:
-    """``forget`` once the current transaction commits (its changes seen)."""
-    pk = programme.pk if isinstance(programme, Programme) else programme
-    transaction.on_commit(lambda: forget(pk))
-
-
 def refresh(now: datetime.datetime | None = None) -> dict[str, int]:
     """Compute again the snapshots that people look at once they are older
     than half their maximum age (or of another day or code), so that pages

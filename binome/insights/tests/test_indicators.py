@@ -196,6 +196,18 @@ def test_headline(pilot):
     assert headline.minutes_held.value == 29 * 30
 
 
+def test_a_dashboard_dated_before_any_pair_started_still_counts_the_sessions(pilot):
+    # No pair had started by then (rhythm: no pair to judge); the sessions
+    # held are counted all the same (they once showed 0).
+    import datetime
+
+    board = indicators.dashboard(pilot, today=datetime.date(2026, 9, 1))
+    assert board.headline.sessions_held.value == 29
+    assert board.headline.minutes_held.value == 29 * 30
+    assert board.cadence.col_totals["held"].value == 29
+    assert board.rhythm.value is None
+
+
 def test_pairs_at_risk_only_with_names(pilot):
     assert indicators.dashboard(pilot, today=TODAY).at_risk is None
     at_risk = indicators.dashboard(pilot, today=TODAY, with_names=True).at_risk

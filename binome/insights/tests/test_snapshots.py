@@ -288,27 +288,20 @@ def test_a_computation_never_overwrites_one_started_later(large, pilot, dataset)
 
 # The receivers are local functions of InsightsConfig.ready(): connected
 # weakly (Django's default) they were garbage-collected at once.
-def test_editing_the_programme_forgets_its_snapshots(
-    large, pilot, django_capture_on_commit_callbacks
-):
+def test_editing_the_programme_forgets_its_snapshots(large, pilot):
     snapshots.compute(pilot)
-    with django_capture_on_commit_callbacks(execute=True):
-        pilot.name = "Pilote 2026"
-        pilot.save()
+    pilot.name = "Pilote 2026"
+    pilot.save()
     assert not DashboardSnapshot.objects.exists()
 
 
-def test_publishing_pairs_forgets_the_snapshots(
-    large, pilot, django_capture_on_commit_callbacks
-):
+def test_publishing_pairs_forgets_the_snapshots(large, pilot):
     snapshots.compute(pilot)
-    with django_capture_on_commit_callbacks(execute=True):
-        round_ = MatchingRound.objects.create(programme=pilot, number=1)
+    round_ = MatchingRound.objects.create(programme=pilot, number=1)
     # A round not published changes no figure: the snapshot stays.
     assert DashboardSnapshot.objects.count() == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        round_.published_at = timezone.now()
-        round_.save()
+    round_.published_at = timezone.now()
+    round_.save()
     assert not DashboardSnapshot.objects.exists()
 
 
