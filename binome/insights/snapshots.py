@@ -8,13 +8,15 @@ command, or Celery beat), run every few minutes, computes again the
 snapshots that people look at once they are older than half
 ``INSIGHTS_SNAPSHOT_MAX_AGE``; a page finding its snapshot older than that,
 of another day or of another version of the code computes it there and then.
-Closing a programme, publishing its pairs or editing it deletes its
-snapshots. The page says when its figures were computed, and managers may
+Closing a programme, publishing its pairs or editing it makes its snapshots
+stale (``forget``), and a computation that started before is not stored over
+that mark. The page says when its figures were computed, and managers may
 compute them again at once.
 
-A snapshot holds aggregates only: the pairs at risk are kept by id and their
-names read from the pairs when a manager opens the page (sponsors never get
-them), so no personal data is copied into it, and an erasure shows at once.
+A snapshot holds what the page publishes: hidden figures without their
+values, and the pairs at risk by id with their session counts; their names
+are read from the pairs when a manager opens the page (sponsors never get
+them), so no name or address is copied into it, and an erasure shows at once.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from binome.programs.models import Programme
 from . import indicators
 from .health import PairHealth
 from .models import DashboardSnapshot
+from .privacy import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +94,43 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def _scrub(value: Any) -> Any:
+    """The same structure with every hidden figure emptied: what the privacy
+    rules hide is not stored either (the page only ever shows « < 5 »)."""
+    if isinstance(value, Figure):
+        if value.hidden:
+            return Figure(
+                None, 0, hidden=True, decimals=value.decimals, suffix=value.suffix
+            )
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: _scrub(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_scrub(item) for item in value)
+    return value
+
+
 def _payload(board: indicators.Dashboard) -> bytes:
-    """The dashboard without its programme and with the pairs at risk as
-    plain facts: nothing about a person."""
+    """The dashboard without its programme, without the values of hidden
+    figures, and with the pairs at risk as plain facts (by pair id, as the
+    pairs are kept, pseudonymised, after an erasure): no name, no
+    small-group figure."""
     at_risk = [
         (row.pair.pk, row.held, row.expected, row.last_held, list(row.risks))
         for row in board.at_risk or []
     ]
-    bare = dataclasses.replace(board, programme=None, at_risk=None, extra={})
+    bare = _scrub(dataclasses.replace(board, programme=None, at_risk=None, extra={}))
     return pickle.dumps(
         {"board": bare, "at_risk": at_risk}, protocol=pickle.HIGHEST_PROTOCOL
     )
@@ -145,30 +177,44 @@ def compute(
     viewed: bool = False,
 ) -> DashboardSnapshot:
     """Compute a programme's dashboard and store it as the snapshot of its
-    language, unless a computation started later was stored meanwhile.
-    ``viewed``: for a page, which counts as a view."""
+    language, unless a computation started later (or a ``forget``) was
+    stored meanwhile: returns the stored row. ``viewed``: for a page, which
+    counts as a view."""
+    return _compute(programme, today=today, language=language, viewed=viewed)[0]
+
+
+def _compute(
+    programme: Programme,
+    *,
+    today: datetime.date | None,
+    language: str | None,
+    viewed: bool,
+) -> tuple[DashboardSnapshot, bytes, datetime.datetime]:
+    """``compute``, and the payload it computed (whether stored or not) with
+    the time it started."""
     language = language or _language()
     today = today or timezone.localdate()
     started_at = timezone.now()
     started = time.perf_counter()
     with translation.override(language):
         board = indicators.dashboard(programme, today=today, with_names=True)
+    payload = _payload(board)
     fields = {
         "as_of": today,
         "computed_at": started_at,
         "duration_ms": round(1000 * (time.perf_counter() - started)),
         "code_version": CODE_VERSION,
-        "data": _payload(board),
+        "data": payload,
     }
     if viewed:
         fields["viewed_at"] = timezone.now()
     key = {"programme": programme, "language": language}
     try:
-        return _store(key, fields, started_at)
+        return _store(key, fields, started_at), payload, started_at
     except IntegrityError:
         # Created by another process meanwhile (the unique constraint):
         # now there is a row to lock and compare with.
-        return _store(key, fields, started_at)
+        return _store(key, fields, started_at), payload, started_at
 
 
 def _store(
@@ -226,23 +272,48 @@ def dashboard(
             if snapshot.viewed_at < now - VIEW_STAMP_EVERY:
                 DashboardSnapshot.objects.filter(pk=snapshot.pk).update(viewed_at=now)
             return board
-    snapshot = compute(programme, today=today, language=language, viewed=True)
-    board = _board(
-        bytes(snapshot.data),
-        programme,
-        with_names=with_names,
-        computed_at=snapshot.computed_at,
+    _stored, payload, started_at = _compute(
+        programme, today=today, language=language, viewed=True
     )
-    if board is None:  # pragma: no cover - just written by this code
-        raise RuntimeError("dashboard snapshot: unreadable after computing it")
+    # What this very computation found (the stored row may be a later one,
+    # of other code, or a ``forget`` mark).
+    board = _board(payload, programme, with_names=with_names, computed_at=started_at)
+    assert board is not None  # written by this code
     return board
 
 
-def forget(programme: Programme | int) -> int:
-    """Delete a programme's snapshots (its next page computes them again)."""
+def forget(programme: Programme | int) -> None:
+    """Make a large programme's snapshots stale, once the current transaction
+    commits: each language's row becomes a mark, dated then, with no data.
+    A page computes it again, and so does the next ``refresh``; a computation
+    that started earlier (on the data before the change) is not stored over
+    the mark. Nothing for a programme computed live."""
     pk = programme.pk if isinstance(programme, Programme) else programme
-    deleted, _by_model = DashboardSnapshot.objects.filter(programme_id=pk).delete()
-    return deleted
+    if Pair.objects.filter(mentee__programme_id=pk).count() < min_pairs():
+        return
+    transaction.on_commit(lambda: mark_stale(pk))
+
+
+def mark_stale(pk: int) -> None:
+    """Now: each language's row of the programme becomes a mark dated now,
+    with no data (see ``forget``). A language nobody viewed gets a mark
+    already unviewed, which ``refresh`` deletes rather than computes."""
+    now = timezone.now()
+    fields = {
+        "as_of": timezone.localdate(now),
+        "computed_at": now,
+        "duration_ms": 0,
+        "code_version": "",  # never fresh
+        "data": b"",
+    }
+    unviewed = now - datetime.timedelta(days=UNVIEWED_DAYS, hours=1)
+    for language, _name in settings.LANGUAGES:
+        DashboardSnapshot.objects.update_or_create(
+            programme_id=pk,
+            language=language,
+            defaults=fields,
+            create_defaults={**fields, "viewed_at": unviewed},
+        )
 
 
 def refresh(now: datetime.datetime | None = None) -> dict[str, int]:

@@ -99,8 +99,8 @@ def refresh(request: HttpRequest, slug: str) -> HttpResponse:
     """Managers: compute a large programme's dashboard again now, rather
     than wait for the next background refresh."""
     programme = managed_programme_or_404(request, slug)
-    snapshots.forget(programme)
     if snapshots.uses_snapshots(programme):
+        snapshots.mark_stale(programme.pk)  # every language: computed again
         snapshots.compute(programme)
     messages.success(request, _("The figures were computed again."))
     return redirect("insights:dashboard", slug=programme.slug)

@@ -1214,9 +1214,11 @@ personal(
 
 not_personal(
     "insights.dashboardsnapshot",
-    "Dashboards of large programmes computed in advance: aggregates under the "
-    "same privacy rules as the page; the pairs at risk are kept by id, their "
-    "names read from the pairs when a manager opens the page.",
+    "Dashboards of large programmes computed in advance: what the page "
+    "publishes (hidden figures stored without their values) and the pairs at "
+    "risk by pair id with their session counts, pseudonymous as the pairs "
+    "themselves are after an erasure; names are read when a manager opens the "
+    "page.",
 )
 
 

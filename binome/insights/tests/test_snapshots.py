@@ -8,6 +8,7 @@ show and a recomputed one must.
 """
 
 import csv
+import dataclasses
 import datetime
 import io
 import logging
@@ -25,6 +26,7 @@ from pypdf import PdfReader
 
 from binome.insights import exports, indicators, snapshots
 from binome.insights.models import DashboardSnapshot
+from binome.insights.privacy import Figure
 from binome.pairs.models import Meeting
 from binome.programs.models import MatchingRound
 
@@ -104,25 +106,42 @@ def _at_risk(board):
     ]
 
 
+def _shown(value):
+    """Figures as a reader gets them: the text, and the number and group size
+    only when shown (a snapshot does not keep a hidden figure's value)."""
+    if isinstance(value, Figure):
+        return (str(value), value.number, value.n if value.shown else None)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return {f.name: _shown(getattr(value, f.name)) for f in fields}
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shown(item) for item in value]
+    return value
+
+
 def _figures(board):
     """What the dashboard shows, in comparable form."""
-    return {
-        "today": board.today,
-        "headline": board.headline,
-        "funnel": board.funnel.cells,
-        "cadence": board.cadence.cells,
-        "cadence_totals": board.cadence.col_totals,
-        "rhythm": board.rhythm,
-        "active_pairs": [(p.start, f) for p, f in board.active_pairs],
-        "kpis": [(r.label, r.goals, r.reached) for r in board.kpis],
-        "ratings": (board.ratings.average, board.ratings.useful),
-        "silos": (board.silos.crossing, board.silos.departments.cells),
-        "progress": {
-            d: [(r.label, str(r.change), str(r.improved)) for r in rows]
-            for d, rows in board.progress.items()
-        },
-        "at_risk": _at_risk(board),
-    }
+    return _shown(
+        {
+            "today": board.today,
+            "headline": board.headline,
+            "funnel": board.funnel.cells,
+            "cadence": board.cadence.cells,
+            "cadence_totals": board.cadence.col_totals,
+            "rhythm": board.rhythm,
+            "active_pairs": [(p.start, f) for p, f in board.active_pairs],
+            "kpis": [(r.label, r.goals, r.reached) for r in board.kpis],
+            "ratings": (board.ratings.average, board.ratings.useful),
+            "silos": (board.silos.crossing, board.silos.departments.cells),
+            "progress": {
+                d: [(r.label, str(r.change), str(r.improved)) for r in rows]
+                for d, rows in board.progress.items()
+            },
+            "at_risk": _at_risk(board),
+        }
+    )
 
 
 # --- 1. Small programmes: live -----------------------------------------------
@@ -288,21 +307,105 @@ def test_a_computation_never_overwrites_one_started_later(large, pilot, dataset)
 
 # The receivers are local functions of InsightsConfig.ready(): connected
 # weakly (Django's default) they were garbage-collected at once.
-def test_editing_the_programme_forgets_its_snapshots(large, pilot):
-    snapshots.compute(pilot)
-    pilot.name = "Pilote 2026"
-    pilot.save()
-    assert not DashboardSnapshot.objects.exists()
+def _is_mark(snapshot: DashboardSnapshot) -> bool:
+    snapshot.refresh_from_db()
+    return snapshot.code_version == "" and bytes(snapshot.data) == b""
 
 
-def test_publishing_pairs_forgets_the_snapshots(large, pilot):
-    snapshots.compute(pilot)
-    round_ = MatchingRound.objects.create(programme=pilot, number=1)
+def test_editing_the_programme_forgets_its_snapshots(
+    large, pilot, django_capture_on_commit_callbacks
+):
+    snapshot = snapshots.compute(pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        pilot.name = "Pilote 2026"
+        pilot.save()
+    assert _is_mark(snapshot)
+    # Every language gets a mark; one nobody viewed, already unviewed.
+    english = _row(pilot, "en")
+    assert _is_mark(english)
+    assert snapshots.refresh()["deleted"] == 1
+    assert not DashboardSnapshot.objects.filter(language="en").exists()
+
+
+def test_publishing_pairs_forgets_the_snapshots(
+    large, pilot, django_capture_on_commit_callbacks
+):
+    snapshot = snapshots.compute(pilot)
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = MatchingRound.objects.create(programme=pilot, number=1)
     # A round not published changes no figure: the snapshot stays.
-    assert DashboardSnapshot.objects.count() == 1
-    round_.published_at = timezone.now()
-    round_.save()
+    assert not _is_mark(snapshot)
+    with django_capture_on_commit_callbacks(execute=True):
+        round_.published_at = timezone.now()
+        round_.save()
+    assert _is_mark(snapshot)
+
+
+def test_a_small_programme_registers_nothing_to_forget(
+    pilot, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        pilot.name = "Pilote 2026"
+        pilot.save()
+    assert callbacks == []
     assert not DashboardSnapshot.objects.exists()
+
+
+def test_a_computation_started_before_a_change_is_not_stored_over_it(
+    large, pilot, dataset, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The data change and the mark land while a computation runs on the
+    data before it: its result must not be stored as fresh."""
+    real = indicators.dashboard
+
+    def meanwhile(*args, **kwargs):
+        board = real(*args, **kwargs)  # read before the change
+        with django_capture_on_commit_callbacks(execute=True):
+            _hold_a_missed_session(dataset)
+            pilot.save()
+        return board
+
+    monkeypatch.setattr(indicators, "dashboard", meanwhile)
+    served = snapshots.dashboard(pilot, with_names=False)
+    monkeypatch.setattr(indicators, "dashboard", real)
+    assert _held(served) == 29  # what that page read, before the change
+    assert _is_mark(_row(pilot))  # not stored as the programme's figures
+    assert _held(snapshots.dashboard(pilot, with_names=False)) == 30
+
+
+def test_no_hidden_figure_is_stored_with_its_value(large, pilot, dataset):
+    """The privacy rules hide small groups on the page: their values are
+    not stored in the snapshot either."""
+    live = indicators.dashboard(pilot, with_names=False)
+    stored = pickle.loads(bytes(snapshots.compute(pilot).data))["board"]
+    seen = {"hidden": 0, "shown": 0}
+
+    def walk(live_value, stored_value):
+        if isinstance(live_value, Figure):
+            if live_value.hidden:
+                seen["hidden"] += 1
+                assert stored_value.hidden
+                assert (stored_value.value, stored_value.n) == (None, 0)
+                assert str(stored_value) == str(live_value)
+            else:
+                seen["shown"] += 1
+                assert stored_value == live_value
+        elif dataclasses.is_dataclass(live_value) and not isinstance(live_value, type):
+            for f in dataclasses.fields(live_value):
+                if f.name not in {"programme", "at_risk", "extra"}:
+                    walk(getattr(live_value, f.name), getattr(stored_value, f.name))
+        elif isinstance(live_value, dict):
+            assert live_value.keys() == stored_value.keys()
+            for key in live_value:
+                walk(live_value[key], stored_value[key])
+        elif isinstance(live_value, (list, tuple)):
+            assert len(live_value) == len(stored_value)
+            for a, b in zip(live_value, stored_value, strict=True):
+                walk(a, b)
+
+    walk(live, stored)
+    # The pilot's small groups: many figures hidden, many shown.
+    assert seen["hidden"] > 10 and seen["shown"] > 10
 
 
 # --- 4. Audiences and languages ----------------------------------------------
@@ -534,8 +637,8 @@ def test_a_manager_computes_the_figures_again_now(
     after = _row(pilot)
     assert after.computed_at > before.computed_at
     assert _stored_held(after) == 30
-    # The other languages are dropped, to be computed at their next view.
-    assert list(DashboardSnapshot.objects.values_list("language", flat=True)) == ["fr"]
+    # The other languages are marked stale, to be computed again.
+    assert _is_mark(_row(pilot, "en"))
     board = manager.get(_url(pilot)).context["board"]
     assert _held(board) == 30
     assert board.extra["computed_at"] == after.computed_at
