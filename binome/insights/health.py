@@ -156,7 +156,9 @@ def pair_health(
     today = today or timezone.localdate()
     pairs = Pair.objects.in_programme(programme).active()
     first = pairs.aggregate(first=Min("started_on"))["first"]
-    recent = timezone.now() - datetime.timedelta(days=2 * programme.cadence_days)
+    # Recent means the last two cadence periods up to the end of ``today``,
+    # the same day the other risks are measured on, never the wall clock.
+    recent = _aware(today + datetime.timedelta(days=1 - 2 * programme.cadence_days))
     poor = Feedback.objects.filter(
         # The programme, not the annotated queryset: a grouped subquery
         # here costs seconds at 5,000 pairs.

@@ -93,3 +93,27 @@ def test_feedback_text_never_reaches_the_health_page(
     )
     assert "Texte très privé" not in html
     assert "mal notée" in html or "pas jugée utile" in html
+
+
+def test_recent_feedback_is_measured_from_the_day_asked(pilot, pair, enrolments):
+    """« Recent » is the last two cadence periods before ``today``, whatever
+    the wall clock says: the same rating is a risk on one day, not later."""
+    pair.started_on = datetime.date(2026, 9, 20)
+    pair.save()
+    meeting = Meeting.objects.create(
+        pair=pair, starts_at=_at(datetime.date(2026, 11, 20)), status="held"
+    )
+    Feedback.objects.create(
+        meeting=meeting, author=enrolments["bernard"], rating=1, useful=False
+    )
+    window = 2 * pilot.cadence_days
+
+    def risks(today: datetime.date) -> list[str]:
+        return next(
+            h.risks for h in health.pair_health(pilot, today=today) if h.pair == pair
+        )
+
+    assert "feedback" in risks(datetime.date(2026, 11, 20))
+    last_day = datetime.date(2026, 11, 20) + datetime.timedelta(days=window - 1)
+    assert "feedback" in risks(last_day)
+    assert "feedback" not in risks(last_day + datetime.timedelta(days=1))
