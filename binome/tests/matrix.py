@@ -61,6 +61,9 @@ ROW_KEYS = {
     "why",
     "not_a_refusal",
     "xfail",
+    # The roles to play (default: all of ROLES), for rows whose other roles
+    # are already proven by a sample row of the same kind.
+    "roles",
 }
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -191,6 +194,8 @@ def row_problems(row: Row) -> list[str]:
     unknown = set(spec) - ROW_KEYS
     if unknown:
         problems.append(f"{row.where}: unknown keys {sorted(unknown)}")
+    if not set(spec.get("roles", ROLES)) <= set(ROLES):
+        problems.append(f"{row.where}: unknown roles in 'roles'")
     if row.method not in METHODS:
         problems.append(f"{row.where}: unknown method {row.method}")
     if not callable(spec["expect"]):

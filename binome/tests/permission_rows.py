@@ -55,7 +55,12 @@ ROWS: list[dict[str, Any]] = [
 def _admin_rows() -> list[dict[str, Any]]:
     """One GET and one POST row for every admin URL pattern. Everyone but the
     superuser is sent to the admin's login page; the superuser's answers
-    depend on the page (see SUPERUSER)."""
+    depend on the page (see SUPERUSER).
+
+    The admin guards every page with the same check (``AdminSite.admin_view``),
+    so the other roles are played on a sample of each kind of page (ADMIN_SAMPLE:
+    the index, the login and logout, one model's list, add, change, delete and
+    history pages) and the superuser on every page."""
     from binome.tests.matrix import pattern_keys, url_patterns
 
     patterns = url_patterns()
@@ -74,6 +79,8 @@ def _admin_rows() -> list[dict[str, Any]]:
             }
             if key == "admin:logout" and method == "POST":
                 row["not_a_refusal"] = True
+            if key not in ADMIN_SAMPLE:
+                row["roles"] = ("superuser",)
             rows.append(row)
     return rows
 
@@ -183,6 +190,20 @@ READ_ONLY = {
     "axes.accesslog",
     "pairs.charter",
     "pairs.reminderpreference",
+}
+# The admin pages every role is tried on: one of each kind.
+ADMIN_SAMPLE = {
+    "admin:index",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:app_list",
+    "admin:programs_programme_changelist",
+    "admin:programs_programme_add",
+    "admin:programs_programme_change",
+    "admin:programs_programme_delete",
+    "admin:programs_programme_history",
+    "admin:accounts_auditevent_change",
 }
 # Exact exceptions found by running the matrix.
 SUPERUSER: dict[tuple[str, str], Any] = {
