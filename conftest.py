@@ -7,36 +7,77 @@ their workspace. Odile runs the programme. Victor runs another programme.
 
 import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 DAY = datetime.datetime(2026, 9, 2, 9, 0, tzinfo=datetime.UTC)
+# The moment the story is told: the pilot (14 September to 18 December 2026)
+# is running. Every test runs at this moment, whatever the real date.
+STORY_NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def _fast_settings() -> dict:
+    from django.conf import settings
+
+    return {
+        # Argon2 is deliberately slow; tests do not need it.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Background tasks run at once, so emails land in mail.outbox; the
+        # tests of the real workers (database, Celery) set their own.
+        "TASKS": {
+            "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        },
+        # No collectstatic manifest in tests.
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        },
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(request):
+    """The settings every test runs with, set once for the whole session:
+    overriding them around each test costs more than most tests."""
+    # pairmaker's own tests also run without Django (-p no:django).
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.test.utils import override_settings
+
+    with override_settings(**_fast_settings()):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _story_clock(request):
+    """The clock of every test starts at STORY_NOW and ticks from there, so
+    that no test depends on the day it runs (``--clock-shift`` proves it).
+    A test that needs another moment travels there itself (``time_machine``).
+
+    Browser tests keep the real clock: chromium has its own, and would find
+    the cookies of a frozen past already expired. They must hold on any day:
+    the shifted pass of ``make test`` runs them a year ahead."""
+    if "live_server" in request.fixturenames:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(STORY_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
 def _fast_tests(request):
-    # pairmaker's own tests also run without Django (-p no:django).
     if not request.config.pluginmanager.hasplugin("django"):
         return
-    settings = request.getfixturevalue("settings")
-    # Argon2 is deliberately slow; tests do not need it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Background tasks run at once, so emails land in mail.outbox; one test
-    # runs the real database worker.
-    settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
-    }
-    # Rate limits (allauth) live in the cache: no test inherits another's.
+    # Rate limits (allauth, axes) live in the cache: no test inherits another's.
     from django.core.cache import cache
 
     cache.clear()
-    # No collectstatic manifest in tests.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
 
 
 def _load_reference_data() -> None:

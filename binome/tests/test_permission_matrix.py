@@ -39,7 +39,7 @@ def _cases() -> list[Any]:
         base = f"{row.url}|{row.method}"
         seen[base] += 1
         suffix = f"#{seen[base]}" if seen[base] > 1 else ""
-        for role in matrix.ROLES:
+        for role in row.spec.get("roles", matrix.ROLES):
             marks = []
             if row.spec.get("xfail") and role == "superuser":
                 marks = [pytest.mark.xfail(reason=row.spec["xfail"], strict=True)]
@@ -87,25 +87,16 @@ def test_rows_are_well_formed_and_name_real_patterns() -> None:
     assert not problems, "\n".join(problems)
 
 
-FAST_SETTINGS = {
-    # What the root conftest's _fast_tests sets for each test, set once here.
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    "TASKS": {
-        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
-    },
-    "STORAGES": {
-        **django_settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    },
-}
+@pytest.fixture
+def _fast_tests() -> None:
+    """Replaces the root conftest's per-test cache clearing: the cases log in
+    by session cookie, and thousands of them run."""
 
 
 @pytest.fixture
-def _fast_tests() -> None:
-    """Replaces the root conftest's per-test settings: the world fixture sets
-    them once for the module (thousands of cases; each override costs)."""
+def _story_clock() -> None:
+    """The world fixture stops the clock at the story's moment for the whole
+    module (its objects are made once, before any case)."""
 
 
 @pytest.fixture
@@ -118,11 +109,11 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The cast and its objects, once per module, in a transaction rolled
     back at the end; the database stays open to the module's cases, each of
     which runs in a savepoint of its own (see ``db``)."""
-    from django.test.utils import override_settings
+    import time_machine
 
-    from conftest import _load_reference_data
+    from conftest import STORY_NOW, _load_reference_data
 
-    with django_db_blocker.unblock(), override_settings(**FAST_SETTINGS):
+    with django_db_blocker.unblock(), time_machine.travel(STORY_NOW, tick=True):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
