@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import transaction
 from django.test import RequestFactory
 
 from binome.accounts.models import User
@@ -55,9 +56,31 @@ def _snapshot():
     }
 
 
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module in a transaction rolled back at
+    its end; each test runs in a savepoint of it (pytest-django's ``db``
+    nests in the open transaction), so none sees another's writes. Loading
+    it takes seconds: once, not once per test."""
+    import time_machine
+
+    from conftest import STORY_NOW, _load_reference_data
+
+    with django_db_blocker.unblock(), time_machine.travel(STORY_NOW, tick=True):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            _load_reference_data()
+            load_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo():
-    return load_demo()
+def demo(_demo_once, db):
+    """The demo as loaded, seen from inside the test's savepoint."""
 
 
 def test_demo_is_idempotent(demo):
