@@ -290,10 +290,6 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
-    def is_usable(self) -> bool:
-        return not self.is_revoked and not self.is_expired
-
-    @property
     def scope_labels(self) -> list[str]:
         return [str(Scope(s).label) for s in self.scopes if s in Scope.values]
 

@@ -390,11 +390,6 @@ class Meeting(models.Model):
         """Still planned: it can be moved, cancelled, prepared or logged."""
         return self.status == self.Status.PLANNED
 
-    def learned_by(self, enrolment: Enrolment) -> str:
-        if enrolment.pk == self.pair.mentor_id:
-            return self.mentor_learned
-        return self.mentee_learned
-
 
 class AgendaItem(models.Model):
     """A topic or question for a session, prepared beforehand."""

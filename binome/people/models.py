@@ -148,11 +148,6 @@ class Site(models.Model):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
-    def in_organisation(self, organisation: Organisation) -> PersonQuerySet:
-        return self.filter(organisation=organisation)
-
-
 class Person(models.Model):
     """An employee's profile. Eligibility uses level and seniority, never age,
     so no birth date is stored at all."""
@@ -238,8 +233,6 @@ class Person(models.Model):
     interests = models.JSONField(_("interests"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
