@@ -1,5 +1,5 @@
 """Permission-matrix rows for the API and the token page (format:
-/work/handoff/matrix-format.md). The matrix client logs in with the session,
+binome/tests/matrix.py). The matrix client logs in with the session,
 so these rows check the session path; tokens are covered by tests/."""
 
 ANON = 401  # the API answers 401 in JSON, never a login redirect

@@ -1,5 +1,5 @@
 """Rows of the permission matrix for the GDPR pages (format:
-/work/handoff/matrix-format.md). ``user_id`` is the mentee's account: only
+binome/tests/matrix.py). ``user_id`` is the mentee's account: only
 the mentee themself and a superuser may export or erase it; everyone else
 gets a 404."""
 
