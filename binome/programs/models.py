@@ -778,7 +778,8 @@ class CastingReview(models.Model):
     @property
     def score(self) -> float:
         """The grid's mean, on the 0–4 scale."""
-        return sum(getattr(self, c) for c in self.CRITERIA) / len(self.CRITERIA)
+        marks: list[int] = [getattr(self, c) for c in self.CRITERIA]
+        return sum(marks) / len(marks)
 
 
 class PreparationStep(models.Model):
