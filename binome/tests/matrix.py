@@ -201,11 +201,13 @@ class Row:
 
     @property
     def url(self) -> str:
-        return self.spec["url"]
+        url: str = self.spec["url"]
+        return url
 
     @property
     def method(self) -> str:
-        return self.spec.get("method", "GET").upper()
+        method: str = self.spec.get("method", "GET")
+        return method.upper()
 
     def expected(self, world: World | None, role: str) -> Any:
         expect = self.spec["expect"]
@@ -371,17 +373,20 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         table = model._meta.db_table
         if table in IGNORED_TABLES or model._meta.proxy or table not in existing:
             continue
+        # Concrete fields have a column (is not None: for the type checker).
         columns = ", ".join(
-            quote(f.column)
+            quote(column)
             for f in model._meta.concrete_fields
-            if f.column not in IGNORED_COLUMNS
+            if (column := f.column) is not None and column not in IGNORED_COLUMNS
         )
+        pk_column = model._meta.pk.column
+        assert pk_column is not None
         where = " WHERE action <> 'denied'" if table == "accounts_auditevent" else ""
         queries.append(
             (
                 table,
                 f"SELECT {columns} FROM {quote(table)}{where} "
-                f"ORDER BY {quote(model._meta.pk.column)}",
+                f"ORDER BY {quote(pk_column)}",
             )
         )
     return queries
@@ -600,7 +605,12 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         pair=pair, starts_at=timezone.now() + datetime.timedelta(days=7)
     )
     action = ActionItem.objects.create(meeting=meeting, text="Lire", owner=mentee)
-    empty = {"pairs": [], "unmatched": [], "totals": {}, "idle_mentors": []}
+    empty: dict[str, Any] = {
+        "pairs": [],
+        "unmatched": [],
+        "totals": {},
+        "idle_mentors": [],
+    }
     rounds = [
         MatchingRound.objects.create(
             programme=pilot,
