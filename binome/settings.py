@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from binome.accounts.sso import allowed_domains, providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Django classes that django-stubs declares generic (ModelAdmin[Person],
+# ModelForm[Person]) can then be subscripted at run time too. (django-tasks-db
+# already does it when imported; the settings do not count on that.)
+django_stubs_ext.monkeypatch()
 
 
 def env_bool(name: str, default: bool = False) -> bool:

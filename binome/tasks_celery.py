@@ -13,7 +13,7 @@ Results stay in Celery: ``get_result`` is not supported here.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from celery import shared_task
 from django.tasks.backends.base import BaseTaskBackend
@@ -21,6 +21,9 @@ from django.tasks.base import Task, TaskResult, TaskResultStatus
 from django.tasks.exceptions import InvalidTask
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @shared_task(name="binome.run_django_task")
@@ -32,14 +35,14 @@ def run_django_task(module_path: str, args: list[Any], kwargs: dict[str, Any]) -
 class CeleryBackend(BaseTaskBackend):
     supports_defer = True
 
-    def validate_task(self, task: Task) -> None:
+    def validate_task(self, task: Task[..., Any]) -> None:
         super().validate_task(task)
         if task.takes_context:
             raise InvalidTask("The Celery backend does not pass a task context.")
 
     def enqueue(
-        self, task: Task, args: list[Any], kwargs: dict[str, Any]
-    ) -> TaskResult:
+        self, task: Task[P, R], args: list[Any], kwargs: dict[str, Any]
+    ) -> TaskResult[P, R]:
         from binome.celery import app  # noqa: F401 - configures shared_task
 
         self.validate_task(task)

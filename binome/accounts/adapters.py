@@ -15,7 +15,7 @@ Policy for single sign-on (SSO):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -66,7 +66,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             # A logged-in person may only attach their own identity.
-            if request.user.email.lower() != email:
+            if cast(User, request.user).email.lower() != email:
                 self._refuse(request, provider, email, "other_person")
             return
         user = User.objects.filter(email__iexact=email).first()
@@ -86,7 +86,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(
         self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None
     ) -> User:
-        user = super().save_user(request, sociallogin, form)
+        user: User = super().save_user(request, sociallogin, form)
         record(
             AuditEvent.Action.ACCOUNT_CREATED,
             actor=user,

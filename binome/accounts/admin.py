@@ -29,23 +29,23 @@ for _model in (SocialApp, SocialToken, EmailAddress):
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(AdminUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"
 
 
-class PasswordSetByAdminForm(AdminPasswordChangeForm):
+class PasswordSetByAdminForm(AdminPasswordChangeForm[User]):
     """A password set by an administrator also revokes the person's API
     tokens, as a change or a reset by the person does."""
 
-    def save(self, commit: bool = True) -> Any:
+    def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
         if commit:
             audit.revoke_api_tokens(user=user, reason="password_set_by_admin")
@@ -53,7 +53,7 @@ class PasswordSetByAdminForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     form = UserEditForm
     add_form = UserCreationForm
     change_password_form = PasswordSetByAdminForm
@@ -132,7 +132,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit log is append-only, even for administrators."""
 
     list_display = ("at", "action", "actor", "target", "ip_address")
@@ -151,7 +151,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """Administrators see and revoke tokens; only their owners create them
     (the secret is shown once, to its owner)."""
 

@@ -29,7 +29,9 @@ def saml_kwargs(w: Any) -> dict[str, str]:
     return {"organization_slug": "sso"}
 
 
-def _both(url: str, get: dict[str, Any], post: dict[str, Any], **row: Any) -> list:
+def _both(
+    url: str, get: dict[str, Any], post: dict[str, Any], **row: Any
+) -> list[dict[str, Any]]:
     return [
         {"url": url, "expect": get, **row},
         {"url": url, "method": "POST", "expect": post, **row},

@@ -10,7 +10,10 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from binome.http import AuthenticatedRequest
+
 from . import audit
+from .models import User
 
 
 def sso_providers(request: HttpRequest) -> list[dict[str, str]]:
@@ -29,7 +32,7 @@ class LoginView(AllauthLoginView):
     template_name = "accounts/login.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+        context: dict[str, Any] = super().get_context_data(**kwargs)
         context["sso_providers"] = sso_providers(self.request)
         return context
 
@@ -38,7 +41,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's reset page, which also revokes the person's API tokens (allauth's
     password signals do not fire here)."""
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         audit.revoke_api_tokens(
             user=form.user, request=self.request, reason="password_reset"
@@ -47,7 +50,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     """« Mon compte »: who I am, how I log in, and the second factor."""
     user = request.user
     authenticators = {a.type: a for a in Authenticator.objects.filter(user_id=user.pk)}

@@ -17,11 +17,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.pagination import paginate
+from ninja.params import functions as params
 from ninja.responses import Status
 
 from binome.accounts.models import Scope
+from binome.http import AuthenticatedRequest
 from binome.insights import indicators
 from binome.insights.privacy import Figure
 from binome.pairs import publishing
@@ -94,7 +96,9 @@ READ_ERRORS: dict[int, Any] = {
 }
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: ErrorOut}
 
-SLUG = Path(..., description="The programme's short name.")
+# ninja.Path(...) calls this same function; its type-checking alias cannot be
+# called.
+SLUG = params.Path(..., description="The programme's short name.")
 
 
 # --- Access -------------------------------------------------------------------
@@ -122,7 +126,7 @@ def _visible_programmes(user: Any) -> QuerySet[Programme]:
 
 
 @api.get("/me", response={200: MeOut, **READ_ERRORS}, tags=["account"])
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: AuthenticatedRequest) -> dict[str, Any]:
     """The user the request acts as, and the scopes it holds."""
     token = getattr(request, "api_token", None)
     user = request.user
@@ -268,7 +272,9 @@ def _as_csv(body: ImportIn) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _import_report(plan: imports.ImportPlan, *, dry_run: bool, applied: bool) -> dict:
+def _import_report(
+    plan: imports.ImportPlan, *, dry_run: bool, applied: bool
+) -> dict[str, Any]:
     return {
         "dry_run": dry_run,
         "applied": applied,
@@ -421,7 +427,7 @@ def list_rounds(request: HttpRequest, slug: SlugPath = SLUG) -> Any:
     response={202: RoundOut, **WRITE_ERRORS},
     tags=["matching"],
 )
-def start_round(request: HttpRequest, slug: SlugPath = SLUG) -> Status:
+def start_round(request: HttpRequest, slug: SlugPath = SLUG) -> Status[dict[str, Any]]:
     """Queue a matching round; poll it until its status is done or failed."""
     require_scope(request, Scope.MATCHING)
     programme = _programme(request, slug, "programs.manage_programme")

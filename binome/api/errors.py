@@ -9,6 +9,7 @@ messages are for people and may change or be translated.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -152,10 +153,20 @@ def install(api: NinjaAPI) -> None:
             api, request, 500, "server_error", _("An unexpected error occurred.")
         )
 
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(AuthenticationError, on_auth)
-    api.add_exception_handler(ScopeError, on_scope)
-    api.add_exception_handler(HttpError, on_http)
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(Http404, on_404)
-    api.add_exception_handler(Exception, on_error)
+    _add_handler(api, ApiError, on_api_error)
+    _add_handler(api, AuthenticationError, on_auth)
+    _add_handler(api, ScopeError, on_scope)
+    _add_handler(api, HttpError, on_http)
+    _add_handler(api, ValidationError, on_validation)
+    _add_handler(api, Http404, on_404)
+    _add_handler(api, Exception, on_error)
+
+
+def _add_handler[E: Exception](
+    api: NinjaAPI,
+    exc_class: type[E],
+    handler: Callable[[HttpRequest, E], HttpResponse],
+) -> None:
+    # django-ninja types the handler's argument as ``E | type[E]``, but it
+    # passes the exception raised: the instance.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]

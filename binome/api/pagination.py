@@ -95,7 +95,7 @@ class MappedQuerySet:
         return [Mapped(obj, self.mapper(obj)) for obj in self.queryset[window]]
 
 
-class Mapped(dict):  # type: ignore[type-arg]
+class Mapped(dict[str, Any]):
     """A mapped item that still knows its primary key (for the cursor)."""
 
     def __init__(self, obj: Any, data: dict[str, Any]) -> None:

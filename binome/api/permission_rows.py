@@ -1,6 +1,8 @@
 """Permission-matrix rows for the API and the token page (format:
-/work/handoff/matrix-format.md). The matrix client logs in with the session,
+binome/tests/matrix.py). The matrix client logs in with the session,
 so these rows check the session path; tokens are covered by tests/."""
+
+from typing import Any
 
 ANON = 401  # the API answers 401 in JSON, never a login redirect
 
@@ -19,7 +21,9 @@ DRY_RUN = {
 }
 
 
-def _row(url, method, expect, why, **extra):
+def _row(
+    url: str, method: str, expect: dict[str, Any], why: str, **extra: Any
+) -> dict[str, Any]:
     return {"url": url, "method": method, "expect": expect, "why": why, **extra}
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from binome.accounts import audit
 from binome.accounts.models import ApiToken, AuditEvent
+from binome.http import AuthenticatedRequest
 
 from .forms import TokenForm
 
@@ -31,7 +32,7 @@ TOKEN_REVOKED = AuditEvent.Action.API_TOKEN_REVOKED
 # A stolen session must not mint a long-lived token: creating one asks for
 # the password again (allauth's reauthentication, which replays the POST).
 @reauthentication_required(allow_get=True)
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     clear = None
     if request.method == "POST" and form.is_valid():
@@ -65,7 +66,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(request.user.api_tokens, pk=pk)
     if token.revoked_at is None:
         token.revoke()

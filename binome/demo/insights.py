@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from binome.pairs import services
 from binome.pairs.models import ClosingSurvey, Kpi, Pair
+from binome.people.models import Person
 from binome.programs.models import Programme
 from binome.skills.models import Assessment, AssessmentItem, SkillArea
 
 MIDWAY_DAY = datetime.date(2026, 11, 2)
 
 
-def _midway(person, learns: str, rng: random.Random) -> None:
+def _midway(person: Person, learns: str, rng: random.Random) -> None:
     baseline = (
         Assessment.objects.for_person(person)
         .self_assessed()

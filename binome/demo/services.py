@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -452,8 +453,8 @@ def _build_company(ctx: _Ctx) -> tuple[list[Person], dict[str, Person]]:
                 used.add(name)
                 return name
 
-    def employee(dept: str, level: int, manager: Person | None, **kw: object) -> Person:
-        first, last = kw.pop("name", None) or next_name()  # type: ignore[misc]
+    def employee(dept: str, level: int, manager: Person | None, **kw: Any) -> Person:
+        first, last = kw.pop("name", None) or next_name()
         number = next(counter)
         email = kw.pop("email", None) or _email(first, last)
         person = _person(
@@ -465,7 +466,7 @@ def _build_company(ctx: _Ctx) -> tuple[list[Person], dict[str, Person]]:
             department=dept,
             level=level,
             manager=manager,
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
         people.append(person)
         return person
@@ -500,7 +501,9 @@ def _build_company(ctx: _Ctx) -> tuple[list[Person], dict[str, Person]]:
             employee(code, level, managers[i % len(managers)])
     # Camille: a junior in IT (data and AI), the pilot's star mentor.
     data_manager = next(
-        p for p in people if p.department.code == "data-ia" and p.level == 3
+        p
+        for p in people
+        if p.department is not None and p.department.code == "data-ia" and p.level == 3
     )
     cast["camille"] = employee(
         "data-ia",
@@ -511,7 +514,9 @@ def _build_company(ctx: _Ctx) -> tuple[list[Person], dict[str, Person]]:
         job_title="Data analyst junior",
     )
     digital_manager = next(
-        p for p in people if p.department.code == "digital" and p.level == 3
+        p
+        for p in people
+        if p.department is not None and p.department.code == "digital" and p.level == 3
     )
     cast["ines"] = employee(
         "digital",
@@ -663,19 +668,22 @@ def _consent_register(*programmes: Programme) -> None:
             kind=ConsentRecord.Kind.ENROLMENT, enrolment__programme__in=programmes
         ).values_list("enrolment_id", flat=True)
     )
-    ConsentRecord.objects.bulk_create(
-        ConsentRecord(
-            person_id=e.person_id,
-            enrolment=e,
-            kind=ConsentRecord.Kind.ENROLMENT,
-            notice_version=e.consent_version[:20],
-            given_at=e.consent_at,
-            withdrawn_at=e.withdrawn_at,
+    records = []
+    for e in Enrolment.objects.filter(
+        programme__in=programmes, consent_at__isnull=False
+    ).exclude(pk__in=recorded):
+        assert e.consent_at is not None  # consent_at__isnull=False above
+        records.append(
+            ConsentRecord(
+                person_id=e.person_id,
+                enrolment=e,
+                kind=ConsentRecord.Kind.ENROLMENT,
+                notice_version=e.consent_version[:20],
+                given_at=e.consent_at,
+                withdrawn_at=e.withdrawn_at,
+            )
         )
-        for e in Enrolment.objects.filter(
-            programme__in=programmes, consent_at__isnull=False
-        ).exclude(pk__in=recorded)
-    )
+    ConsentRecord.objects.bulk_create(records)
 
 
 @transaction.atomic
@@ -887,7 +895,7 @@ def _coffees(wave: Programme, mentees: list[Person]) -> None:
     """A few « cafés virtuels » in the wave: asked, held and liked, declined."""
     from binome.programs.matching import shortlist
 
-    outcomes = [
+    outcomes: list[dict[str, str]] = [
         {"status": CoffeeChat.Status.REQUESTED},
         {
             "status": CoffeeChat.Status.ACCEPTED,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +15,16 @@ class InsightsConfig(AppConfig):
 
         from . import snapshots
 
-        def programme_saved(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+        def programme_saved(
+            sender: type[Programme], instance: Programme, **kwargs: Any
+        ) -> None:
             # Edited, or closed (its pairs closed in the same transaction,
             # which this deletion belongs to as well).
             snapshots.forget(instance.pk)
 
-        def round_saved(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+        def round_saved(
+            sender: type[MatchingRound], instance: MatchingRound, **kwargs: Any
+        ) -> None:
             if instance.published_at is not None:  # its pairs were created
                 snapshots.forget(instance.programme_id)
 

@@ -8,12 +8,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from binome.http import AuthenticatedRequest
 from binome.pairs import closing as service
 from binome.pairs.models import Certificate, ClosingSurvey, Pair, TalentFlag
 from binome.programs.access import managed_programme_or_404, require
@@ -68,7 +69,9 @@ class SurveyForm(forms.Form):
     )
 
 
-def _get_pair_for_member(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
+def _get_pair_for_member(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[Pair, Enrolment]:
     """The pair and the user's enrolment in it; 404 for anyone else."""
     pair = get_object_or_404(
         Pair.objects.select_related(
@@ -82,7 +85,7 @@ def _get_pair_for_member(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment
 
 
 @login_required
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_member(request, pk)
     is_mentor = me.pk == pair.mentor_id
     existing = ClosingSurvey.objects.filter(pair=pair, author=me).first()
@@ -119,7 +122,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The mentor's own certificate, or any certificate of a programme the
     user manages; 404 for anyone else."""
     found = get_object_or_404(
@@ -139,7 +142,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def closing(request: HttpRequest, slug: str) -> HttpResponse:
+def closing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = managed_programme_or_404(request, slug)
     if request.method == "POST":
         try:
@@ -185,7 +188,9 @@ def closing(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_talent(request: HttpRequest, slug: str, enrolment_pk: int) -> HttpResponse:
+def flag_talent(
+    request: AuthenticatedRequest, slug: str, enrolment_pk: int
+) -> HttpResponse:
     programme = managed_programme_or_404(request, slug)
     enrolment = programme.enrolments.filter(pk=enrolment_pk).first()
     if enrolment is None:

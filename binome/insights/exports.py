@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _table_rows(table: Table, first: str) -> Iterable[Row]:
+def _table_rows(table: Table[Any, Any], first: str) -> Iterable[Row]:
     header: Row = [first, *[label for _k, label in table.cols]]
     if table.row_totals is not None:
         header.append(_("Total"))
@@ -161,6 +162,7 @@ def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
         "insights/report.html",
         {"board": board, "charts": charts(board), "programme": board.programme},
     )
-    return HTML(string=html, base_url=base_url).write_pdf(
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(
         stylesheets=[WeasyCSS(filename=str(CSS))]
-    )
+    )  # weasyprint is not annotated
+    return pdf

@@ -5,8 +5,9 @@ negative feedback is a flag, its text stays with its author."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import (
@@ -33,6 +34,9 @@ from binome.pairs.models import Charter, Feedback, Meeting, Pair
 from binome.pairs.services import INACTIVITY_DAYS
 from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Assessment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NEGATIVE_RATING = 2  # a session rated 1 or 2 out of 5
 RISKS = {
@@ -79,7 +83,7 @@ def funnel(programme: Programme) -> list[FunnelStep]:
         ).values_list("person_id", flat=True)
     )
     enrolled = {Enrolment.Status.VOLUNTEERED, Enrolment.Status.ACCEPTED}
-    steps = [
+    steps: list[tuple[str, StrOrPromise, Callable[[Any], bool]]] = [
         ("invited", _("Invited or volunteered"), lambda e: True),
         ("enrolled", _("Enrolled (consent given)"), lambda e: e.status in enrolled),
         (
@@ -109,7 +113,7 @@ def funnel(programme: Programme) -> list[FunnelStep]:
     return out
 
 
-def pairs_by_status(programme: Programme) -> dict[str, int]:
+def pairs_by_status(programme: Programme) -> dict[StrOrPromise, int]:
     counts = dict(
         Pair.objects.in_programme(programme)
         .values_list("status")
@@ -210,8 +214,8 @@ def pair_health(
 
 
 def _ranked(
-    facts: QuerySet[Pair, dict[str, Any]],
-    held: QuerySet[Meeting, dict[str, Any]],
+    facts: QuerySet[Pair, Mapping[str, Any]],
+    held: QuerySet[Meeting, Mapping[str, Any]],
     programme: Programme,
     today: datetime.date,
     *,
@@ -276,7 +280,8 @@ def _ranked(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*facts_params, *held_params, *risk_params])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _datetime(value: Any) -> datetime.datetime:
@@ -284,4 +289,5 @@ def _datetime(value: Any) -> datetime.datetime:
     expression = Value(None, output_field=DateTimeField())
     for converter in connection.ops.get_db_converters(expression):
         value = converter(value, expression, connection)
-    return value
+    converted: datetime.datetime = value
+    return converted

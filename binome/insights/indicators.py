@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,7 +101,7 @@ def fortnights(programme: Programme, today: datetime.date) -> list[Period]:
         first = programme_pairs(programme).order_by("started_on").first()
         start = first.started_on if first else today
     end = programme.end_date or max(today, start)
-    periods = []
+    periods: list[Period] = []
     day = start
     while day <= end and len(periods) < MAX_PERIODS:
         periods.append(
@@ -114,7 +114,7 @@ def fortnights(programme: Programme, today: datetime.date) -> list[Period]:
 # --- Participation -----------------------------------------------------------
 
 
-def funnel(programme: Programme) -> Table:
+def funnel(programme: Programme) -> Table[str, str]:
     """The enrolment funnel per role, in one aggregate query. The same steps
     as ``health.funnel`` (which the manager's health page uses)."""
     enrolled = [Enrolment.Status.VOLUNTEERED, Enrolment.Status.ACCEPTED]
@@ -137,7 +137,7 @@ def funnel(programme: Programme) -> Table:
         & Q(has_assessment=True)
         & Q(has_wishes=True)
     )
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         programme.enrolments.annotate(
             has_assessment=Exists(assessed),
             has_wishes=Exists(wishes),
@@ -345,7 +345,7 @@ def cadence(
     programme: Programme,
     periods: list[Period],
     totals: dict[str, Any] | None = None,
-) -> Table:
+) -> Table[int, str]:
     """Sessions held, planned and missed per fortnight. A cell stands for the
     pairs behind it, so it is hidden when fewer than 5 pairs made it.
     ``totals``: ``meeting_totals`` when already computed (for the margins)."""
@@ -368,8 +368,8 @@ def cadence(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*period_params, *pair_params, *statuses])
         rows = cursor.fetchall()
-    values: dict[tuple[Hashable, Hashable], int] = {}
-    sizes: dict[tuple[Hashable, Hashable], int] = {}
+    values: dict[tuple[int, str], int] = {}
+    sizes: dict[tuple[int, str], int] = {}
     for index, status, n, pairs_behind in rows:
         values[(int(index), status)] = n
         sizes[(int(index), status)] = pairs_behind
@@ -669,7 +669,7 @@ def kpis(programme: Programme) -> list[KpiRow]:
     reached = Q(done=True) | Q(
         target_value__isnull=False, current_value__gte=F("target_value")
     )
-    rows = (
+    rows = list(
         Kpi.objects.filter(charter__pair__mentee__programme=programme)
         .values("goal__skill")
         .annotate(
@@ -678,12 +678,12 @@ def kpis(programme: Programme) -> list[KpiRow]:
             pairs=Count("charter__pair", distinct=True),
         )
     )
-    rows = list(rows)
     names = {
         s.pk: s.name
         for s in Skill.objects.filter(pk__in=[r["goal__skill"] for r in rows])
     }
-    sizes = {r["goal__skill"]: r["pairs"] for r in rows}
+    # By skill (None: goals not linked to one), and "all".
+    sizes: dict[int | str | None, int] = {r["goal__skill"]: r["pairs"] for r in rows}
     total = Kpi.objects.filter(charter__pair__mentee__programme=programme).aggregate(
         pairs=Count("charter__pair", distinct=True)
     )["pairs"]
@@ -727,7 +727,7 @@ def kpis(programme: Programme) -> list[KpiRow]:
 
 @dataclass
 class Ratings:
-    distribution: Table
+    distribution: Table[int, str]
     average: Figure
     useful: Figure
 
@@ -802,7 +802,7 @@ def survey(programme: Programme) -> list[SurveyRow]:
         "recommend": Count("pk", filter=Q(would_recommend=True)),
         "answers": Count("pk"),
     }
-    by_role = {
+    by_role: dict[str, Mapping[str, Any]] = {
         r["author__role"]: r for r in answers.values("author__role").annotate(**aggs)
     }
     overall = answers.aggregate(**aggs)
@@ -812,7 +812,7 @@ def survey(programme: Programme) -> list[SurveyRow]:
     sizes["all"] = overall["people"]
     hidden = privacy.hidden_keys(sizes, [("all", [role for role, _l in ROLES])])
 
-    def row(key: Hashable, label: str, stats: dict) -> SurveyRow:
+    def row(key: Hashable, label: str, stats: Mapping[str, Any]) -> SurveyRow:
         n = stats.get("people", 0)
         secret = key in hidden
         return SurveyRow(
@@ -838,8 +838,8 @@ def survey(programme: Programme) -> list[SurveyRow]:
 
 @dataclass
 class Silos:
-    departments: Table
-    levels: Table
+    departments: Table[int | None, int | None]  # by top-level department
+    levels: Table[int, int]
     crossing: Figure
 
 
@@ -865,7 +865,7 @@ def silos(programme: Programme) -> Silos:
     department tree, not the pairs."""
     pairs = programme_pairs(programme)
     roots = _roots(programme.organisation_id)
-    by_dept: dict[tuple[Hashable, Hashable], int] = defaultdict(int)
+    by_dept: dict[tuple[int | None, int | None], int] = defaultdict(int)
     for row in pairs.values(
         "mentor__person__department", "mentee__person__department"
     ).annotate(n=Count("pk")):
@@ -936,9 +936,9 @@ class Dashboard:
     today: datetime.date
     periods: list[Period]
     headline: Headline
-    funnel: Table
+    funnel: Table[str, str]
     active_pairs: list[tuple[Period, Figure]]
-    cadence: Table
+    cadence: Table[int, str]
     rhythm: Figure
     progress: dict[str, list[ProgressRow]]
     kpis: list[KpiRow]

@@ -19,7 +19,9 @@ def only(*roles: str, ok: Any = 200, others: Any = 404) -> dict[str, Any]:
     return {"*": others, **ANON, **dict.fromkeys(roles, ok)}
 
 
-def both(url: str, kwargs: Any, get: Any, post: Any, **extra: Any) -> list[dict]:
+def both(
+    url: str, kwargs: Any, get: Any, post: Any, **extra: Any
+) -> list[dict[str, Any]]:
     return [
         {"url": url, "kwargs": kwargs, "expect": get, **extra},
         {"url": url, "method": "POST", "kwargs": kwargs, "expect": post, **extra},

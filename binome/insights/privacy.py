@@ -147,18 +147,19 @@ def share(
 
 
 @dataclass
-class Table:
+class Table[R: Hashable, C: Hashable]:
     """A table of counts with optional row and column totals, suppressed as a
-    whole so that no hidden cell can be recovered from the margins."""
+    whole so that no hidden cell can be recovered from the margins. Its rows
+    are keyed by R, its columns by C."""
 
-    rows: list[tuple[Hashable, str]]
-    cols: list[tuple[Hashable, str]]
-    cells: dict[tuple[Hashable, Hashable], Figure]
-    row_totals: dict[Hashable, Figure] | None
-    col_totals: dict[Hashable, Figure] | None
+    rows: list[tuple[R, str]]
+    cols: list[tuple[C, str]]
+    cells: dict[tuple[R, C], Figure]
+    row_totals: dict[R, Figure] | None
+    col_totals: dict[C, Figure] | None
     total: Figure | None
 
-    def cell(self, row: Hashable, col: Hashable) -> Figure:
+    def cell(self, row: R, col: C) -> Figure:
         return self.cells[(row, col)]
 
     def body(self) -> list[tuple[str, list[Figure], Figure | None]]:
@@ -178,18 +179,18 @@ class Table:
         return [self.col_totals[c] for c, _l in self.cols]
 
 
-def table(
-    rows: list[tuple[Hashable, str]],
-    cols: list[tuple[Hashable, str]],
-    values: Mapping[tuple[Hashable, Hashable], int],
+def table[R: Hashable, C: Hashable](
+    rows: list[tuple[R, str]],
+    cols: list[tuple[C, str]],
+    values: Mapping[tuple[R, C], int],
     *,
-    sizes: Mapping[tuple[Hashable, Hashable], int] | None = None,
+    sizes: Mapping[tuple[R, C], int] | None = None,
     row_totals: bool = True,
     col_totals: bool = True,
     extra_relations: Iterable[Relation[Hashable]] = (),
     margin_sizes: Mapping[Hashable, int] | None = None,
     grand_total: bool = True,
-) -> Table:
+) -> Table[R, C]:
     """Build and suppress a table of counts.
 
     ``values`` are the counts; ``sizes`` (default: the values) how many
@@ -208,7 +209,7 @@ def table(
     relations: list[Relation[Hashable]] = list(extra_relations)
     if row_totals:
         for r, _rl in rows:
-            key = ("row", r)
+            key: tuple[str, Hashable] = ("row", r)
             all_values[key] = sum(values.get((r, c), 0) for c, _cl in cols)
             all_sizes[key] = max(
                 all_values[key], sum(sizes.get((r, c), 0) for c, _cl in cols)

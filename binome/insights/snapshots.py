@@ -130,7 +130,10 @@ def _payload(board: indicators.Dashboard) -> bytes:
         (row.pair.pk, row.held, row.expected, row.last_held, list(row.risks))
         for row in board.at_risk or []
     ]
-    bare = _scrub(dataclasses.replace(board, programme=None, at_risk=None, extra={}))
+    # Stored without its programme, which _board puts back on reading.
+    bare = _scrub(
+        dataclasses.replace(board, programme=None, at_risk=None, extra={})  # type: ignore[arg-type]
+    )
     return pickle.dumps(
         {"board": bare, "at_risk": at_risk}, protocol=pickle.HIGHEST_PROTOCOL
     )

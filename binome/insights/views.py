@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from binome.programs.access import managed_programme_or_404, programme_or_404
-from binome.programs.models import Programme
+from binome.programs.models import Programme, ProgrammeQuerySet
 
 from . import compare as comparison
 from . import exports, health, indicators, snapshots
@@ -42,7 +42,7 @@ def programme_health(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Dashboards: managers and sponsors ---------------------------------------
 
 
-def _visible(request: HttpRequest):  # -> QuerySet[Programme]
+def _visible(request: HttpRequest) -> ProgrammeQuerySet:
     user = request.user
     return Programme.objects.filter(
         Q(pk__in=Programme.objects.managed_by(user).values("pk"))
@@ -143,6 +143,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         clone = visible.filter(cloned_from__in=visible).order_by("-start_date").first()
         if clone is None:
             raise Http404
+        assert clone.cloned_from is not None  # cloned_from__in above
         first_slug, second_slug = clone.cloned_from.slug, clone.slug
     first = get_object_or_404(visible, slug=first_slug)
     second = get_object_or_404(visible, slug=second_slug)

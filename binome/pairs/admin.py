@@ -12,7 +12,7 @@ from .models import (
 
 
 @admin.register(Pair)
-class PairAdmin(admin.ModelAdmin):
+class PairAdmin(admin.ModelAdmin[Pair]):
     list_display = ("__str__", "status", "started_on", "closed_on")
     list_filter = ("status",)
     raw_id_fields = ("mentor", "mentee")
@@ -25,7 +25,7 @@ class PairAdmin(admin.ModelAdmin):
 # Notes, agendas, feedback and assessments are private to each pair: the
 # administration shows charters' acceptance and meetings' dates, not content.
 @admin.register(Charter)
-class CharterAdmin(admin.ModelAdmin):
+class CharterAdmin(admin.ModelAdmin[Charter]):
     list_display = ("pair", "mentor_accepted_at", "mentee_accepted_at", "updated_at")
     fields = ("pair", "cadence_days", "session_minutes", "format")
     readonly_fields = fields
@@ -35,7 +35,7 @@ class CharterAdmin(admin.ModelAdmin):
 
 
 @admin.register(CharterChange)
-class CharterChangeAdmin(admin.ModelAdmin):
+class CharterChangeAdmin(admin.ModelAdmin[CharterChange]):
     list_display = ("charter", "changed_by", "changed_at")
     fields = ("charter", "changed_by", "changed_at")
     readonly_fields = fields
@@ -45,7 +45,7 @@ class CharterChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(admin.ModelAdmin[Meeting]):
     list_display = ("pair", "starts_at", "status", "held_minutes")
     list_filter = ("status",)
     fields = ("pair", "starts_at", "duration_minutes", "status", "held_minutes")
@@ -53,7 +53,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
     list_display = ("term", "kind", "status", "programme")
     list_filter = ("kind", "status")
     search_fields = ("term", "definition_fr", "definition_en")
@@ -61,12 +61,12 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeWebhook)
-class ProgrammeWebhookAdmin(admin.ModelAdmin):
+class ProgrammeWebhookAdmin(admin.ModelAdmin[ProgrammeWebhook]):
     list_display = ("programme", "is_active")
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(admin.ModelAdmin):
+class ReminderPreferenceAdmin(admin.ModelAdmin[ReminderPreference]):
     list_display = ("user",)
     fields = ("user",)
     readonly_fields = ("user",)

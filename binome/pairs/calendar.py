@@ -64,7 +64,8 @@ def to_ics(meetings: Iterable[Meeting], name: str | None = None) -> bytes:
     calendar = _calendar(name)
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar does not annotate it
+    return ical
 
 
 def meeting_ics(meeting: Meeting) -> bytes:

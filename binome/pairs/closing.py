@@ -187,4 +187,5 @@ def certificate_pdf(certificate: Certificate, *, language: str | None = None) ->
                 "hours": round(certificate.minutes_held / 60, 1),
             },
         )
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()  # weasyprint is not annotated
+    return pdf

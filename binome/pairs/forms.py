@@ -28,7 +28,7 @@ DATETIME_WIDGET = forms.DateTimeInput(
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CharterForm(forms.ModelForm):
+class CharterForm(forms.ModelForm[Charter]):
     class Meta:
         model = Charter
         fields = Charter.EDITABLE_FIELDS
@@ -39,14 +39,14 @@ class CharterForm(forms.ModelForm):
         }
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(forms.ModelForm[Kpi]):
     class Meta:
         model = Kpi
         fields = ["title", "kpi", "target_value", "unit", "due_date"]
         widgets = {"due_date": DATE_WIDGET}
 
 
-class KpiProgressForm(forms.ModelForm):
+class KpiProgressForm(forms.ModelForm[Kpi]):
     class Meta:
         model = Kpi
         fields = ["current_value", "done"]
@@ -68,18 +68,20 @@ class MoveForm(forms.Form):
     )
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(forms.ModelForm[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = ["kind", "text", "skill"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = Skill.objects.active().order_by("name_fr")
-        self.fields["skill"].required = False
+        skill = self.fields["skill"]
+        assert isinstance(skill, forms.ModelChoiceField)
+        skill.queryset = Skill.objects.active().order_by("name_fr")
+        skill.required = False
 
 
-class NotesForm(forms.ModelForm):
+class NotesForm(forms.ModelForm[Meeting]):
     class Meta:
         model = Meeting
         fields = ["icebreaker", "notes", "mentor_learned", "mentee_learned"]
@@ -90,18 +92,27 @@ class NotesForm(forms.ModelForm):
         }
 
 
-class ActionItemForm(forms.ModelForm):
+class EnrolmentChoiceField(forms.ModelChoiceField[Enrolment]):
+    """An enrolment, shown as its person's name."""
+
+    def label_from_instance(self, obj: Enrolment) -> str:
+        return str(obj.person)
+
+
+class ActionItemForm(forms.ModelForm[ActionItem]):
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_date"]
         widgets = {"due_date": DATE_WIDGET}
+        field_classes = {"owner": EnrolmentChoiceField}
 
     def __init__(self, *args: Any, pair: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Enrolment.objects.filter(
+        owner = self.fields["owner"]
+        assert isinstance(owner, EnrolmentChoiceField)
+        owner.queryset = Enrolment.objects.filter(
             pk__in=[pair.mentor_id, pair.mentee_id]
         ).select_related("person")
-        self.fields["owner"].label_from_instance = lambda e: str(e.person)
 
 
 class LogForm(forms.Form):
@@ -116,7 +127,7 @@ class LogForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(forms.ModelForm[Feedback]):
     rating = forms.TypedChoiceField(
         label=_("How was this session? (1 = poor, 5 = excellent)"),
         choices=[(i, str(i)) for i in range(1, 6)],
@@ -140,7 +151,7 @@ class AssistantForm(forms.Form):
     email = forms.EmailField(label=_("Your assistant's email address"))
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(forms.ModelForm[ReminderPreference]):
     class Meta:
         model = ReminderPreference
         fields = [
@@ -152,7 +163,7 @@ class PreferenceForm(forms.ModelForm):
         ]
 
 
-class GlossaryTermForm(forms.ModelForm):
+class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "kind", "definition_fr", "example_fr"]
@@ -170,7 +181,7 @@ class RatingForm(forms.Form):
     )
 
 
-class WebhookForm(forms.ModelForm):
+class WebhookForm(forms.ModelForm[ProgrammeWebhook]):
     class Meta:
         model = ProgrammeWebhook
         fields = ["url", "is_active"]

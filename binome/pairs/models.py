@@ -237,11 +237,13 @@ class CharterChange(models.Model):
         return f"{self.charter} – {self.changed_at:%Y-%m-%d %H:%M}"
 
     def field_labels(self) -> list[str]:
-        return [
-            str(Charter._meta.get_field(name).verbose_name)
-            for name in self.changes
-            if name in Charter.EDITABLE_FIELDS
-        ]
+        labels = []
+        for name in self.changes:
+            if name in Charter.EDITABLE_FIELDS:
+                field = Charter._meta.get_field(name)
+                assert isinstance(field, models.Field)  # a column, not a relation
+                labels.append(str(field.verbose_name))
+        return labels
 
 
 class Kpi(models.Model):
@@ -389,11 +391,6 @@ class Meeting(models.Model):
     def is_open(self) -> bool:
         """Still planned: it can be moved, cancelled, prepared or logged."""
         return self.status == self.Status.PLANNED
-
-    def learned_by(self, enrolment: Enrolment) -> str:
-        if enrolment.pk == self.pair.mentor_id:
-            return self.mentor_learned
-        return self.mentee_learned
 
 
 class AgendaItem(models.Model):

@@ -116,15 +116,15 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
     )
     for meeting in empty:
         # The mentee prepares the agenda, mostly.
-        user = meeting.pair.mentee.person.user
-        if user is not None and user.is_active:
+        mentee = meeting.pair.mentee.person.user
+        if mentee is not None and mentee.is_active:
             due.append(
                 Due(
                     Reminder.AGENDA_EMPTY,
-                    user,
+                    mentee,
                     f"{meeting.uid}:{meeting.starts_at:%Y%m%d}",
                     meeting.pair.mentee.programme_id,
-                    _meeting_context(meeting, user),
+                    _meeting_context(meeting, mentee),
                 )
             )
 
@@ -149,15 +149,17 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
         owner__person__user__is_active=True,
     ).select_related("owner__person__user", "meeting__pair", "owner")
     for item in actions:
-        user = item.owner.person.user
+        owner = item.owner.person.user
+        # Both filtered on above (owner__person__user__is_active, due_date__lte).
+        assert owner is not None and item.due_date is not None
         due.append(
             Due(
                 Reminder.ACTIONS_DUE,
-                user,
+                owner,
                 str(item.pk),
                 item.owner.programme_id,
                 {
-                    "name": user.first_name or str(user),
+                    "name": owner.first_name or str(owner),
                     "action": item.text,
                     "due_date": item.due_date.isoformat(),
                     "url": absolute_url(
@@ -181,7 +183,10 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
         .select_related("mentor__person__user", "mentee__person__user", "mentee")
     )
     for pair in pairs:
-        since = timezone.localdate(pair.last_held) if pair.last_held else None
+        # Annotated above; django-stubs loses the annotation when iterating a
+        # custom QuerySet (PairQuerySet).
+        last_held = pair.last_held  # type: ignore[attr-defined]
+        since = timezone.localdate(last_held) if last_held else None
         since = since or pair.started_on
         if since > limit:
             continue
@@ -314,7 +319,7 @@ def post_webhook(url: str, text: str) -> bool:
     )
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
-            ok = 200 <= response.status < 300
+            ok: bool = 200 <= response.status < 300
     except Exception as error:
         logger.warning("webhook post failed: %s", error)
         return False

@@ -400,7 +400,9 @@ def programme_activity(
         by_status = {s: [m for m in meetings if m.status == s] for s in Meeting.Status}
         held = by_status[Meeting.Status.HELD]
         last_held = max((m.starts_at for m in held), default=None)
-        upcoming = [m.starts_at for m in by_status["planned"] if m.starts_at >= now]
+        upcoming = [
+            m.starts_at for m in by_status[Meeting.Status.PLANNED] if m.starts_at >= now
+        ]
         charter = getattr(pair, "charter", None)
         since = last_held.date() if last_held else pair.started_on
         rows.append(
@@ -506,9 +508,9 @@ def skills_progress(person: Person) -> list[SkillProgress]:
     return [
         SkillProgress(
             skill=skill,
-            baseline=levels["baseline"].get(skill.pk),
-            midway=levels["midway"].get(skill.pk),
-            final=levels["final"].get(skill.pk),
+            baseline=levels[Assessment.Phase.BASELINE].get(skill.pk),
+            midway=levels[Assessment.Phase.MIDWAY].get(skill.pk),
+            final=levels[Assessment.Phase.FINAL].get(skill.pk),
         )
         for skill in assessment_grid(person)
     ]

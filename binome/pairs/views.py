@@ -4,6 +4,8 @@ content. Everyone else gets a 404, so nobody can probe for ids."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from binome.http import AuthenticatedRequest
 from binome.programs.access import programme_or_404, require
-from binome.programs.models import Enrolment, Programme
+from binome.programs.models import Enrolment, Programme, ProgrammeQuerySet
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
@@ -46,18 +49,21 @@ from .models import (
     GlossaryTerm,
     Meeting,
     Pair,
+    PairQuerySet,
     ProgrammeWebhook,
     ReminderPreference,
 )
 
 
-def _pairs_of(request: HttpRequest):
+def _pairs_of(request: AuthenticatedRequest) -> PairQuerySet:
     return Pair.objects.for_user(request.user).select_related(
         "mentor__person__user", "mentee__person__user", "mentee__programme"
     )
 
 
-def _get_pair_for_user(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
+def _get_pair_for_user(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[Pair, Enrolment]:
     """The pair and the user's own enrolment in it; 404 for anyone else,
     HR and superusers included (``pairs.use_workspace``)."""
     pair = get_object_or_404(
@@ -71,7 +77,9 @@ def _get_pair_for_user(request: HttpRequest, pk: int) -> tuple[Pair, Enrolment]:
     return pair, me
 
 
-def _get_pair_for_scheduler(request: HttpRequest, pk: int) -> tuple[Pair, bool]:
+def _get_pair_for_scheduler(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[Pair, bool]:
     """The pair for its members or the mentee's assistant (who sees dates only)."""
     user = request.user
     pair = get_object_or_404(
@@ -89,7 +97,7 @@ def _get_meeting(pair: Pair, meeting_pk: int) -> Meeting:
     return get_object_or_404(pair.meetings.all(), pk=meeting_pk)
 
 
-def _form_errors(request: HttpRequest, error: ValidationError) -> None:
+def _form_errors(request: AuthenticatedRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -98,7 +106,7 @@ def _form_errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 @login_required
-def pair_list(request: HttpRequest) -> HttpResponse:
+def pair_list(request: AuthenticatedRequest) -> HttpResponse:
     assisted = Pair.objects.filter(assistant__user=request.user).select_related(
         "mentor__person", "mentee__person", "mentee__programme"
     )
@@ -110,7 +118,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
     now = timezone.now()
@@ -134,7 +142,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def charter(request: HttpRequest, pk: int) -> HttpResponse:
+def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
     form = CharterForm(
@@ -168,7 +176,7 @@ def charter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def charter_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def charter_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
     services.accept_charter(charter=charter, enrolment=me)
@@ -178,7 +186,7 @@ def charter_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
     form = KpiForm(request.POST)
@@ -197,7 +205,7 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def kpi_progress(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
+def kpi_progress(request: AuthenticatedRequest, pk: int, kpi_pk: int) -> HttpResponse:
     pair, _me = _get_pair_for_user(request, pk)
     kpi = get_object_or_404(
         services.get_or_create_charter(pair=pair).kpis.all(), pk=kpi_pk
@@ -220,7 +228,7 @@ def kpi_progress(request: HttpRequest, pk: int, kpi_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, _me = _get_pair_for_user(request, pk)
     form = PlanForm(request.POST)
     if form.is_valid():
@@ -242,7 +250,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Dates only: what the assistant sees (the pair sees it too)."""
     pair, is_assistant = _get_pair_for_scheduler(request, pk)
     return render(
@@ -257,7 +265,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_move(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def meeting_move(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int
+) -> HttpResponse:
     pair, is_assistant = _get_pair_for_scheduler(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     if not meeting.is_open:
@@ -281,7 +291,9 @@ def meeting_move(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
-def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def meeting_cancel(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int
+) -> HttpResponse:
     pair, _is_assistant = _get_pair_for_scheduler(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     try:
@@ -294,7 +306,9 @@ def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 
 
 @login_required
-def meeting_ics(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def meeting_ics(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int
+) -> HttpResponse:
     pair, _is_assistant = _get_pair_for_scheduler(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     response = HttpResponse(
@@ -305,7 +319,9 @@ def meeting_ics(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     return response
 
 
-def _meeting_context(request: HttpRequest, pair: Pair, me: Enrolment, meeting: Meeting):
+def _meeting_context(
+    request: AuthenticatedRequest, pair: Pair, me: Enrolment, meeting: Meeting
+) -> dict[str, Any]:
     feedback = Feedback.objects.filter(meeting=meeting, author=me).first()
     return {
         "pair": pair,
@@ -325,7 +341,7 @@ def _meeting_context(request: HttpRequest, pair: Pair, me: Enrolment, meeting: M
 
 
 @login_required
-def meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def meeting(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     return render(
@@ -335,7 +351,7 @@ def meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     form = AgendaItemForm(request.POST)
@@ -353,7 +369,7 @@ def agenda_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def notes(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, _me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     form = NotesForm(request.POST, instance=meeting)
@@ -367,7 +383,7 @@ def notes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     form = ActionItemForm(request.POST, pair=pair)
@@ -386,7 +402,7 @@ def action_add(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_toggle(
-    request: HttpRequest, pk: int, meeting_pk: int, item_pk: int
+    request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
 ) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
@@ -404,7 +420,9 @@ def action_toggle(
 
 @login_required
 @require_POST
-def meeting_log(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def meeting_log(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int
+) -> HttpResponse:
     pair, _me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     form = LogForm(request.POST)
@@ -426,7 +444,7 @@ def meeting_log(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def feedback(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+def feedback(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     form = FeedbackForm(request.POST)
@@ -447,7 +465,7 @@ def feedback(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assistant(request: HttpRequest, pk: int) -> HttpResponse:
+def assistant(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, _me = _get_pair_for_user(request, pk)
     require(request.user, "pairs.manage_assistant", pair)
     if request.POST.get("remove"):
@@ -473,7 +491,7 @@ def assistant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
     return render(
@@ -490,7 +508,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reassessment(request: HttpRequest, pk: int, phase: str) -> HttpResponse:
+def reassessment(request: AuthenticatedRequest, pk: int, phase: str) -> HttpResponse:
     """The same grid as the baseline, mid-way or at the end."""
     pair, me = _get_pair_for_user(request, pk)
     if phase not in (Assessment.Phase.MIDWAY, Assessment.Phase.FINAL):
@@ -520,7 +538,7 @@ def reassessment(request: HttpRequest, pk: int, phase: str) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     preference = ReminderPreference.for_user(request.user)
     if request.method == "POST" and request.POST.get("revoke"):
         preference.revoke_feed()
@@ -560,12 +578,12 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 # --- Glossary and resources ------------------------------------------------
 
 
-def _managed(request: HttpRequest):
+def _managed(request: AuthenticatedRequest) -> ProgrammeQuerySet:
     return Programme.objects.managed_by(request.user)
 
 
 @login_required
-def glossary(request: HttpRequest) -> HttpResponse:
+def glossary(request: AuthenticatedRequest) -> HttpResponse:
     form = GlossaryTermForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         pair = _pairs_of(request).first()
@@ -595,7 +613,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def glossary_approve(request: HttpRequest, term_pk: int) -> HttpResponse:
+def glossary_approve(request: AuthenticatedRequest, term_pk: int) -> HttpResponse:
     term = get_object_or_404(
         GlossaryTerm, pk=term_pk, status=GlossaryTerm.Status.SUGGESTED
     )
@@ -606,7 +624,7 @@ def glossary_approve(request: HttpRequest, term_pk: int) -> HttpResponse:
 
 
 @login_required
-def resources(request: HttpRequest) -> HttpResponse:
+def resources(request: AuthenticatedRequest) -> HttpResponse:
     items = (
         Resource.objects.filter(is_active=True)
         .annotate(average=Avg("ratings__rating"), votes=Count("ratings"))
@@ -633,7 +651,7 @@ def resources(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def resource_rate(request: HttpRequest, resource_pk: int) -> HttpResponse:
+def resource_rate(request: AuthenticatedRequest, resource_pk: int) -> HttpResponse:
     # Participants rate: anyone in a pair of the organisation.
     require(request.user, "pairs.rate_resource")
     resource = get_object_or_404(Resource, pk=resource_pk, is_active=True)
@@ -650,7 +668,7 @@ def resource_rate(request: HttpRequest, resource_pk: int) -> HttpResponse:
 
 
 @login_required
-def activity(request: HttpRequest, slug: str) -> HttpResponse:
+def activity(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug, "programs.manage_programme")
     webhook = ProgrammeWebhook.objects.filter(programme=programme).first()
     form = WebhookForm(

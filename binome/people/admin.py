@@ -4,13 +4,13 @@ from .models import Department, Organisation, Person, Site
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin[Department]):
     list_display = ("name", "code", "parent", "organisation")
     list_filter = ("organisation",)
     search_fields = ("name", "code")
@@ -18,13 +18,13 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(admin.ModelAdmin[Site]):
     list_display = ("name", "city", "organisation")
     search_fields = ("name", "city")
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = (
         "last_name",
         "first_name",

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import (
     HALF_DAYS,
@@ -15,7 +18,7 @@ from .models import (
 )
 
 
-class ProfileJobForm(forms.ModelForm):
+class ProfileJobForm(forms.ModelForm[Person]):
     """Step 1: where the person works."""
 
     class Meta:
@@ -28,14 +31,17 @@ class ProfileJobForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisation = self.instance.organisation
-        self.fields["department"].queryset = organisation.departments.order_by("name")
-        self.fields["site"].queryset = organisation.sites.order_by("name")
+        department, site = self.fields["department"], self.fields["site"]
+        assert isinstance(department, forms.ModelChoiceField)
+        assert isinstance(site, forms.ModelChoiceField)
+        department.queryset = organisation.departments.order_by("name")
+        site.queryset = organisation.sites.order_by("name")
         self.fields["department"].required = True
         self.fields["site"].required = True
         self.fields["hire_year"].widget.attrs.update({"min": 1950, "max": 2100})
 
 
-class ProfileFormatsForm(forms.ModelForm):
+class ProfileFormatsForm(forms.ModelForm[Person]):
     """Step 2: languages and session formats."""
 
     languages = forms.MultipleChoiceField(
@@ -49,7 +55,8 @@ class ProfileFormatsForm(forms.ModelForm):
         fields = ["languages", "accepts_remote", "accepts_onsite"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data
+        data = self.cleaned_data
         if not (data.get("accepts_remote") or data.get("accepts_onsite")):
             self.add_error(
                 "accepts_remote", _("Accept at least one format: remote or on-site.")
@@ -57,7 +64,7 @@ class ProfileFormatsForm(forms.ModelForm):
         return data
 
 
-class ProfileAvailabilityForm(forms.ModelForm):
+class ProfileAvailabilityForm(forms.ModelForm[Person]):
     """Step 3: weekly half-day slots."""
 
     availability = forms.MultipleChoiceField(
@@ -71,7 +78,7 @@ class ProfileAvailabilityForm(forms.ModelForm):
         model = Person
         fields = ["availability"]
 
-    def slot_grid(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+    def slot_grid(self) -> list[tuple[StrOrPromise, list[tuple[StrOrPromise, Any]]]]:
         """Rows of the grid: one weekday, its morning and afternoon checkboxes."""
         boxes = {box.data["value"]: box for box in self["availability"]}
         return [
@@ -86,7 +93,7 @@ class ProfileAvailabilityForm(forms.ModelForm):
         ]
 
 
-class ProfileInterestsForm(forms.ModelForm):
+class ProfileInterestsForm(forms.ModelForm[Person]):
     """Step 4: interests, which help with affinity."""
 
     interests = forms.CharField(
@@ -119,7 +126,7 @@ class ProfileInterestsForm(forms.ModelForm):
         return list(dict.fromkeys(items))
 
 
-PROFILE_STEPS: list[tuple[str, Any, type[forms.ModelForm]]] = [
+PROFILE_STEPS: list[tuple[str, Any, type[forms.ModelForm[Person]]]] = [
     ("job", _("Your job"), ProfileJobForm),
     ("formats", _("Languages and formats"), ProfileFormatsForm),
     ("availability", _("Availability"), ProfileAvailabilityForm),

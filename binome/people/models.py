@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Weekly availability is expressed as half-day slots; the matching engine
 # compares these codes, so they are stable identifiers, never translated.
@@ -107,7 +111,9 @@ class Department(models.Model):
 
     def clean(self) -> None:
         if self.parent_id is not None:
-            if self.parent.organisation_id != self.organisation_id:
+            parent = self.parent
+            assert parent is not None  # parent_id is set
+            if parent.organisation_id != self.organisation_id:
                 raise ValidationError(
                     {
                         "parent": _(
@@ -117,7 +123,7 @@ class Department(models.Model):
                 )
             if self.pk is not None and (
                 self.parent_id == self.pk
-                or any(a.pk == self.pk for a in self.parent.ancestors())
+                or any(a.pk == self.pk for a in parent.ancestors())
             ):
                 raise ValidationError(
                     {"parent": _("A department cannot be inside itself.")}
@@ -146,11 +152,6 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class PersonQuerySet(models.QuerySet["Person"]):
-    def in_organisation(self, organisation: Organisation) -> PersonQuerySet:
-        return self.filter(organisation=organisation)
 
 
 class Person(models.Model):
@@ -239,8 +240,6 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = PersonQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -311,7 +310,7 @@ class Person(models.Model):
         )
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[StrOrPromise]] = {}
         if not isinstance(self.languages, list) or any(
             code not in LANGUAGE_CODES for code in self.languages
         ):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +35,9 @@ class Section:
             return str(LABELS[key])
         if self.model is not None:
             with contextlib.suppress(FieldDoesNotExist):
-                return str(self.model._meta.get_field(key).verbose_name)
+                field = self.model._meta.get_field(key)
+                if isinstance(field, Field):  # not a reverse relation
+                    return str(field.verbose_name)
         return key.replace("_", " ")
 
     def readable(self) -> list[list[tuple[str, Any]]]:

@@ -19,7 +19,7 @@ class EraseForm(forms.Form):
         self.email = email
 
     def clean_confirm_email(self) -> str:
-        value = self.cleaned_data["confirm_email"].strip()
+        value: str = self.cleaned_data["confirm_email"].strip()
         if value.lower() != self.email.lower():
             raise forms.ValidationError(_("This is not the account's address."))
         return value

@@ -1,7 +1,9 @@
 """Rows of the permission matrix for the GDPR pages (format:
-/work/handoff/matrix-format.md). ``user_id`` is the mentee's account: only
+binome/tests/matrix.py). ``user_id`` is the mentee's account: only
 the mentee themself and a superuser may export or erase it; everyone else
 gets a 404."""
+
+from typing import Any
 
 LOGGED_IN = {"*": 200, "anonymous": "login"}
 SELF_OR_SUPERUSER = {"*": 404, "anonymous": "login", "mentee": 200, "superuser": 200}
@@ -9,7 +11,7 @@ SUPERUSER = {"*": 404, "anonymous": "login", "superuser": 200}
 NO_POST = {"*": 405}
 WHOSE = {"user_id": "user_id"}
 
-ROWS = []
+ROWS: list[dict[str, Any]] = []
 
 for name in ("overview", "report", "json", "pdf"):
     ROWS += [

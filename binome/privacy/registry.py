@@ -15,7 +15,7 @@ person's identifiers are redacted inside them.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +133,10 @@ def _export_user(s: Subject) -> Rows:
     if s.user is None:
         return []
     u = s.user
-    names = lambda qs: sorted(p.name for p in qs)  # noqa: E731
+
+    def names(qs: Iterable[Programme]) -> list[str]:
+        return sorted(p.name for p in qs)
+
     return [
         row(
             u,
@@ -214,7 +217,8 @@ def _erase_audit(s: Subject) -> int:
     This is its one documented exception: an erasure keeps every event (who
     did what, when: ids only) but removes the IP addresses and the attempted
     login names that identify the person."""
-    writable = models.QuerySet(model=AuditEvent)  # bypasses the append-only guard
+    # Bypasses the append-only guard.
+    writable: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
     me = s.user.pk if s.user else None
     count = 0
     for event in audit_events(s):
@@ -1170,9 +1174,11 @@ def _tasks(s: Subject) -> list[Any]:
     model = _model("django_tasks_database.dbtaskresult")
     if model is None or not s.identifiers:
         return []
+    # A DBTaskResult of django-tasks-db, found by its label.
+    results: Iterator[Any] = model._default_manager.all().iterator()
     return [
         t
-        for t in model._default_manager.all().iterator()
+        for t in results
         if mentions(
             f"{t.args_kwargs} {t.return_value} {t.traceback}", s.strong_identifiers
         )

@@ -83,7 +83,8 @@ def _login_attempts(cutoff: datetime.datetime, apply: bool) -> int:
 def _audit_log(cutoff: datetime.datetime, apply: bool) -> int:
     # The one other exception to the append-only rule (erasure is the first):
     # events older than the retention period go, through a plain QuerySet.
-    qs = models.QuerySet(model=AuditEvent).filter(at__lt=cutoff)
+    qs: models.QuerySet[AuditEvent] = models.QuerySet(model=AuditEvent)
+    qs = qs.filter(at__lt=cutoff)
     return _delete(qs, apply)
 
 

@@ -10,7 +10,7 @@ from .models import Enrolment, Goal, Programme, SkillWish
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(admin.ModelAdmin[Programme]):
     list_display = ("name", "status", "is_pilot", "start_date", "end_date")
     list_filter = ("status", "is_pilot")
     search_fields = ("name",)
@@ -49,19 +49,19 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 )
 
 
-class SkillWishInline(admin.TabularInline):
+class SkillWishInline(admin.TabularInline[SkillWish, Enrolment]):
     model = SkillWish
     extra = 0
     autocomplete_fields = ("skill",)
 
 
-class GoalInline(admin.StackedInline):
+class GoalInline(admin.StackedInline[Goal, Enrolment]):
     model = Goal
     extra = 0
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(admin.ModelAdmin[Enrolment]):
     list_display = ("person", "programme", "role", "status", "consent_at")
     list_filter = ("programme", "role", "status")
     search_fields = ("person__last_name", "person__first_name")

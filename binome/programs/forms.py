@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from binome.people.models import Department
 from binome.skills.models import Skill
 
 from .models import (
@@ -84,7 +85,8 @@ class WishesForm(forms.Form):
                 choices=self.PRIORITY_CHOICES,
                 coerce=int,
                 required=False,
-                empty_value=0,
+                # django-stubs wants a str; any value works (coerce=int).
+                empty_value=0,  # type: ignore[arg-type]
                 initial=current.get(("learn", skill.pk), 0),
             )
         for skill in teach_skills:
@@ -101,7 +103,8 @@ class WishesForm(forms.Form):
         return [self[f"teach_{s.pk}"] for s in self.teach_skills]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data
+        data = self.cleaned_data
         if not self.learn() and not self.teach():
             raise forms.ValidationError(
                 _("Choose at least one skill to learn or to share.")
@@ -154,7 +157,7 @@ GOAL_EXAMPLES = [
 ]
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(forms.ModelForm[Goal]):
     class Meta:
         model = Goal
         fields = ["title", "kpi", "target_value", "unit", "due_date", "skill"]
@@ -168,7 +171,9 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, skills: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = skills
+        skill = self.fields["skill"]
+        assert isinstance(skill, forms.ModelChoiceField)
+        skill.queryset = skills
         self.fields["due_date"].required = True
         self.fields["target_value"].widget.attrs["min"] = "0"
 
@@ -179,7 +184,7 @@ class GoalForm(forms.ModelForm):
         return value
 
 
-class CastingReviewForm(forms.ModelForm):
+class CastingReviewForm(forms.ModelForm[CastingReview]):
     class Meta:
         model = CastingReview
         fields = [
@@ -211,7 +216,8 @@ class CastingReviewForm(forms.ModelForm):
         return [(self[c], self[f"{c}_comment"]) for c in CastingReview.CRITERIA]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data
+        data = self.cleaned_data
         for criterion in CastingReview.CRITERIA:
             value = data.get(criterion)
             if value is not None and not 0 <= value <= 4:
@@ -268,8 +274,10 @@ class PreparationAnswerForm(forms.Form):
 
     def __init__(self, *args: Any, step: PreparationStep, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].label = step.question
-        self.fields["choice"].choices = list(enumerate(step.choices))
+        choice = self.fields["choice"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.label = step.question
+        choice.choices = list(enumerate(step.choices))
 
 
 class CoffeeRequestForm(forms.Form):
@@ -331,7 +339,7 @@ RULE_CHOICE_LABELS = {
 }
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(forms.ModelForm[Programme]):
     """Programme settings, with the matching weights and hard rules as plain
     fields (stored as JSON on the programme)."""
 
@@ -367,7 +375,9 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skills"].queryset = Skill.objects.active().select_related("area")
+        skills = self.fields["skills"]
+        assert isinstance(skills, forms.ModelMultipleChoiceField)
+        skills.queryset = Skill.objects.active().select_related("area")
         weights = self.instance.weights() if self.instance.pk else default_weights()
         rules = self.instance.rules() if self.instance.pk else default_rules()
         if not self.is_bound and self.initial.get("matching_rules"):
@@ -400,7 +410,8 @@ class ProgrammeForm(forms.ModelForm):
         return [self[name] for name in self.Meta.fields]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # returns self.cleaned_data
+        data = self.cleaned_data
         if self.errors:
             return data
         weights = {k: data[f"weight_{k}"] for k in MATCHING_WEIGHTS}
@@ -442,7 +453,7 @@ class EnrolmentFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *list(Enrolment.Role.choices)],
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), required=False, queryset=None, empty_label=_("All")
     )
     complete = forms.ChoiceField(
@@ -453,9 +464,9 @@ class EnrolmentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "department"
-        ].queryset = programme.organisation.departments.order_by("name")
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)
+        department.queryset = programme.organisation.departments.order_by("name")
 
     def filter(self, rows: Any) -> Any:
         data = self.cleaned_data

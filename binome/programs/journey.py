@@ -3,11 +3,13 @@ preparation, withdrawal. Everyone sees only their own enrolments (404 otherwise)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from binome.http import AuthenticatedRequest
 from binome.people.forms import PROFILE_STEPS
 from binome.people.models import Person
 from binome.skills.forms import SelfAssessmentForm
@@ -43,14 +46,14 @@ STEP_URLS = {
 }
 
 
-def _person(request: HttpRequest) -> Person:
-    person = getattr(request.user, "person", None)
+def _person(request: AuthenticatedRequest) -> Person:
+    person: Person | None = getattr(request.user, "person", None)
     if person is None:
         raise Http404
     return person
 
 
-def _get_enrolment_for_user(request: HttpRequest, pk: int) -> Enrolment:
+def _get_enrolment_for_user(request: AuthenticatedRequest, pk: int) -> Enrolment:
     """The user's own, still active enrolment; 404 for anyone else's."""
     enrolment = get_object_or_404(
         Enrolment.objects.exclude(status=Enrolment.Status.WITHDRAWN).select_related(
@@ -70,7 +73,7 @@ def _next_step_url(enrolment: Enrolment) -> str:
 
 
 @login_required
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedRequest) -> HttpResponse:
     """Open calls the user may join, and their own enrolments."""
     person = getattr(request.user, "person", None)
     open_calls = Programme.objects.none()
@@ -101,12 +104,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 def _join(
-    request: HttpRequest, programme: Programme, via_invitation: bool
+    request: AuthenticatedRequest, programme: Programme, via_invitation: bool
 ) -> HttpResponse:
     person = _person(request)
     if person.organisation_id != programme.organisation_id:
         raise Http404
-    closed_roles = {
+    closed_roles: dict[str, list[str]] = {
         role: programme.ineligibility_reasons(person, role) for role in Enrolment.Role
     }
     form = JoinForm(
@@ -147,7 +150,7 @@ def _join(
 
 
 @login_required
-def join_by_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def join_by_invitation(request: AuthenticatedRequest, token: str) -> HttpResponse:
     programme = Programme.from_invitation(token)
     if programme is None:
         return render(request, "programs/invitation_invalid.html", status=404)
@@ -162,7 +165,7 @@ def join_by_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def join_open_call(request: HttpRequest, slug: str) -> HttpResponse:
+def join_open_call(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(
         Programme, slug=slug, open_call=True, status=Programme.Status.RECRUITING
     )
@@ -170,7 +173,7 @@ def join_open_call(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def journey_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def journey_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     steps = services.journey(enrolment)
     return render(
@@ -194,7 +197,7 @@ def journey_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def profile_step(
-    request: HttpRequest, pk: int, step: str | None = None
+    request: AuthenticatedRequest, pk: int, step: str | None = None
 ) -> HttpResponse:
     """The profile wizard: a few short steps, each saved on its own (resumable)."""
     enrolment = _get_enrolment_for_user(request, pk)
@@ -247,7 +250,7 @@ def profile_step(
 
 
 @login_required
-def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     person = enrolment.person
     programme_skills = enrolment.programme.skills.all()
@@ -278,7 +281,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def wishes(request: HttpRequest, pk: int) -> HttpResponse:
+def wishes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     current = {(w.intent, w.skill_id): w.priority for w in enrolment.skill_wishes.all()}
     form = WishesForm(
@@ -298,12 +301,12 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _goal_skills(enrolment: Enrolment):  # type: ignore[no-untyped-def]
+def _goal_skills(enrolment: Enrolment) -> Any:
     return services.skills_for(enrolment, "learn")
 
 
 @login_required
-def goals(request: HttpRequest, pk: int) -> HttpResponse:
+def goals(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Goals with a measurable KPI. With htmx a goal is added in place; the same
     form works without JavaScript (redirect after post)."""
     enrolment = _get_enrolment_for_user(request, pk)
@@ -347,7 +350,7 @@ def goals(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+def goal_delete(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     get_object_or_404(enrolment.goals, pk=goal_pk).delete()
     if request.htmx:
@@ -357,7 +360,7 @@ def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 
 @login_required
-def preparation(request: HttpRequest, pk: int) -> HttpResponse:
+def preparation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The mentors' didactics module: short steps, each with a self-check."""
     enrolment = _get_enrolment_for_user(request, pk)
     if enrolment.role != Enrolment.Role.MENTOR:
@@ -409,7 +412,7 @@ def preparation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -467,7 +470,7 @@ def _coffee_context(enrolment: Enrolment) -> dict[str, object]:
 
 
 @login_required
-def coffee(request: HttpRequest, pk: int) -> HttpResponse:
+def coffee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Shortlist and « café virtuel »: mentees ask, mentors answer, both say
     if it clicked. The answers feed the final matching."""
     enrolment = _get_enrolment_for_user(request, pk)
@@ -478,7 +481,7 @@ def coffee(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def coffee_request(request: HttpRequest, pk: int) -> HttpResponse:
+def coffee_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     if (
         enrolment.role != Enrolment.Role.MENTEE
@@ -519,7 +522,7 @@ def coffee_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def coffee_answer(request: HttpRequest, pk: int, chat_pk: int) -> HttpResponse:
+def coffee_answer(request: AuthenticatedRequest, pk: int, chat_pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     chat = get_object_or_404(CoffeeChat, pk=chat_pk, mentor=enrolment)
     try:
@@ -531,7 +534,9 @@ def coffee_answer(request: HttpRequest, pk: int, chat_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def coffee_verdict(request: HttpRequest, pk: int, chat_pk: int) -> HttpResponse:
+def coffee_verdict(
+    request: AuthenticatedRequest, pk: int, chat_pk: int
+) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     chat = get_object_or_404(
         CoffeeChat.objects.filter(Q(mentor=enrolment) | Q(mentee=enrolment)), pk=chat_pk

@@ -417,17 +417,6 @@ class Programme(models.Model):
             return None
         return cls.objects.filter(pk=pk, invitation_nonce=nonce).first()
 
-    def is_manager(self, user: Any) -> bool:
-        return bool(
-            user.is_authenticated
-            and (user.is_superuser or self.managers.filter(pk=user.pk).exists())
-        )
-
-    def is_panel_member(self, user: Any) -> bool:
-        return self.is_manager(user) or bool(
-            user.is_authenticated and self.panel.filter(pk=user.pk).exists()
-        )
-
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
@@ -789,7 +778,8 @@ class CastingReview(models.Model):
     @property
     def score(self) -> float:
         """The grid's mean, on the 0–4 scale."""
-        return sum(getattr(self, c) for c in self.CRITERIA) / len(self.CRITERIA)
+        marks: list[int] = [getattr(self, c) for c in self.CRITERIA]
+        return sum(marks) / len(marks)
 
 
 class PreparationStep(models.Model):

@@ -26,7 +26,9 @@ MENTEE_ENROLMENT = {"pk": "mentee_enrolment_id"}
 MENTOR_ENROLMENT = {"pk": "mentor_enrolment_id"}
 
 
-def both(url: str, kwargs: Any, get: Any, post: Any, **extra: Any) -> list[dict]:
+def both(
+    url: str, kwargs: Any, get: Any, post: Any, **extra: Any
+) -> list[dict[str, Any]]:
     """A GET row and a POST row."""
     return [
         {"url": url, "kwargs": kwargs, "expect": get},

@@ -44,7 +44,7 @@ def roles_of(user: Any) -> Roles:
     in one query, cached on the user object (that is, for one request)."""
     if user is None or not user.is_authenticated:
         return NO_ROLES
-    cached = getattr(user, _CACHE, None)
+    cached: Roles | None = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
 

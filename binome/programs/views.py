@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
 from binome.accounts.notifications import absolute_url
+from binome.http import AuthenticatedRequest
 from binome.skills.models import Assessment
 
 from . import imports, rounds, services
@@ -54,7 +55,7 @@ _get_programme_for_manager = managed_programme_or_404
 
 
 @login_required
-def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     counts = {
         (row["role"], row["status"]): row["n"]
@@ -88,13 +89,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _get_programme_for_panel(request: HttpRequest, slug: str) -> Programme:
+def _get_programme_for_panel(request: AuthenticatedRequest, slug: str) -> Programme:
     """The programme if the user manages it or sits on its casting panel."""
     return programme_or_404(request, slug, "programs.review_casting")
 
 
 @login_required
-def casting(request: HttpRequest, slug: str) -> HttpResponse:
+def casting(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Mentor candidates with their preparation, grids and the decision."""
     programme = _get_programme_for_panel(request, slug)
     candidates = (
@@ -144,7 +145,7 @@ def casting(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def casting_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def casting_review(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     programme = _get_programme_for_panel(request, slug)
     enrolment = get_object_or_404(
         programme.enrolments.mentors().select_related("person"), pk=pk
@@ -187,7 +188,7 @@ def casting_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def casting_decision(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def casting_decision(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     enrolment = get_object_or_404(programme.enrolments.mentors(), pk=pk)
     accept = request.POST.get("decision") == "accept"
@@ -209,7 +210,7 @@ def casting_decision(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The invitation link, and invitations by email."""
     programme = _get_programme_for_manager(request, slug)
     form = InviteForm(request.POST if request.method == "POST" else None)
@@ -239,7 +240,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_invitations(request: HttpRequest, slug: str) -> HttpResponse:
+def revoke_invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     programme.revoke_invitations()
     messages.success(
@@ -251,7 +252,7 @@ def revoke_invitations(request: HttpRequest, slug: str) -> HttpResponse:
 # Matching rounds ---------------------------------------------------------------
 
 
-def _get_round(request: HttpRequest, slug: str, number: int) -> MatchingRound:
+def _get_round(request: AuthenticatedRequest, slug: str, number: int) -> MatchingRound:
     programme = _get_programme_for_manager(request, slug)
     return get_object_or_404(
         MatchingRound.objects.select_related("programme"),
@@ -261,7 +262,7 @@ def _get_round(request: HttpRequest, slug: str, number: int) -> MatchingRound:
 
 
 @login_required
-def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+def round_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     decisions = programme.pair_decisions.select_related(
         "mentor__person", "mentee__person"
@@ -280,7 +281,7 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_start(request: HttpRequest, slug: str) -> HttpResponse:
+def round_start(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     try:
         round_ = rounds.start_round(programme=programme, by=request.user)
@@ -342,7 +343,7 @@ def _round_context(round_: MatchingRound) -> dict[str, Any]:
 
 
 @login_required
-def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def round_detail(request: AuthenticatedRequest, slug: str, number: int) -> HttpResponse:
     round_ = _get_round(request, slug, number)
     if request.htmx and request.GET.get("progress"):
         if round_.is_finished:
@@ -356,7 +357,7 @@ def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def round_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def round_action(request: AuthenticatedRequest, slug: str, number: int) -> HttpResponse:
     """Lock, forbid, remove or swap pairs in a finished round."""
     round_ = _get_round(request, slug, number)
     action = request.POST.get("action", "")
@@ -424,7 +425,7 @@ def round_action(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 def round_compare(
-    request: HttpRequest, slug: str, number: int, other: int
+    request: AuthenticatedRequest, slug: str, number: int, other: int
 ) -> HttpResponse:
     a = _get_round(request, slug, number)
     b = _get_round(request, slug, other)
@@ -455,7 +456,7 @@ def round_compare(
 # Programme set-up ---------------------------------------------------------------
 
 
-def _organisation_for_creator(request: HttpRequest) -> Any:
+def _organisation_for_creator(request: AuthenticatedRequest) -> Any:
     """The organisation a user may create programmes in, or 404: programme
     managers (of any programme), staff and superusers of their organisation."""
     user = request.user
@@ -476,7 +477,7 @@ def _organisation_for_creator(request: HttpRequest) -> Any:
 
 
 @login_required
-def programme_create(request: HttpRequest) -> HttpResponse:
+def programme_create(request: AuthenticatedRequest) -> HttpResponse:
     organisation = _organisation_for_creator(request)
     template = request.GET.get("modele") or request.POST.get("modele")
     if template not in services.PROGRAMME_TEMPLATES:
@@ -508,7 +509,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     form = ProgrammeForm(
         request.POST if request.method == "POST" else None, instance=programme
@@ -524,7 +525,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def programme_clone(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_clone(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     copy = services.clone_programme(programme=programme, by=request.user)
     messages.success(
@@ -535,7 +536,7 @@ def programme_clone(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def programme_status(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_status(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     try:
         programme.move_to(request.POST.get("status", ""))
@@ -553,7 +554,7 @@ def programme_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def import_people(request: HttpRequest, slug: str) -> HttpResponse:
+def import_people(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Upload, then a dry-run preview; nothing is written before confirmation."""
     programme = _get_programme_for_manager(request, slug)
     form = ImportForm(
@@ -578,7 +579,7 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     upload = get_object_or_404(programme.imports, pk=pk)
     if request.method == "POST":
@@ -617,7 +618,7 @@ def import_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def enrolments(request: HttpRequest, slug: str) -> HttpResponse:
+def enrolments(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Volunteers, filtered by status, role, department and completeness."""
     programme = _get_programme_for_manager(request, slug)
     form = EnrolmentFilterForm(request.GET or None, programme=programme)
@@ -642,8 +643,10 @@ def enrolments(request: HttpRequest, slug: str) -> HttpResponse:
         complete = (
             not missing
             and enrolment.person_id in assessed
-            and enrolment.wishes > 0
-            and enrolment.goal_count > 0
+            # Annotated above; django-stubs loses the annotations when
+            # iterating a custom QuerySet (EnrolmentQuerySet).
+            and enrolment.wishes > 0  # type: ignore[attr-defined]
+            and enrolment.goal_count > 0  # type: ignore[attr-defined]
         )
         if (
             form.is_valid()
@@ -663,7 +666,7 @@ def enrolments(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrolment_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def enrolment_action(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
     enrolment = get_object_or_404(programme.enrolments.select_related("person"), pk=pk)
     action = request.POST.get("action")

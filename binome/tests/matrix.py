@@ -8,8 +8,53 @@
 - ``fingerprint()`` sums up the database, to prove that a refused write
   wrote nothing.
 
-The format of a row is documented in /work/handoff/matrix-format.md (and in
-the docstring of ``test_permission_matrix``).
+Rows
+----
+
+Each ``binome/<app>/permission_rows*.py`` module has a list ``ROWS``; a row is
+a dict that says, for one URL pattern and one HTTP method, what each role gets.
+Every URL pattern needs rows for GET and POST (for a django-ninja path: for
+the methods it declares), or ``test_every_url_pattern_has_rows`` fails.
+
+``url`` (required)
+    The pattern: its name, namespaced (``"programs:journey"``), when that name
+    is used once; otherwise its full route (``"^api/v1/"``), as for unnamed
+    patterns and names shared by several patterns.
+``expect`` (required)
+    Role -> expected outcome, for the roles of ``ROLES``; ``"*"`` stands for
+    the roles not listed. An outcome is an HTTP status of ``STATUSES``, or
+    ``"login"`` for a redirect to a login page (any other redirect is 302), or
+    a tuple of those when any of them will do. It may also be a callable that
+    takes the ``World`` and returns that dict.
+``method``
+    ``GET`` (the default), ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
+``kwargs``
+    URL kwarg -> name of a key of the world (``World.keys``, e.g.
+    ``{"slug": "programme_slug"}``), or a callable that takes the world and
+    returns the kwargs themselves.
+``path``
+    The path to request instead of reversing the pattern; ``{key}`` is
+    replaced by the world's key (``str.format_map``).
+``query``
+    A dict (or a callable of the world) sent as the query string.
+``data``
+    The form data (or a callable of the world); url-encoded in the body for
+    PUT, PATCH and DELETE.
+``json``
+    A JSON body (or a callable of the world), sent as ``application/json``.
+``headers``
+    Extra request headers, passed to the test client.
+``why``
+    Why the roles get what they get; shown when the case fails.
+``not_a_refusal``
+    True when a refusing status (``DENIED``) is in fact an answer allowed to
+    write, e.g. logging out; the check that a refused write wrote nothing is
+    skipped.
+``xfail``
+    A reason: the superuser's case is expected to fail (strict xfail).
+
+A write (POST, PUT, PATCH, DELETE) answered with a status of ``DENIED`` must
+leave every table as it was (see ``fingerprint()``).
 """
 
 from __future__ import annotations
@@ -159,11 +204,13 @@ class Row:
 
     @property
     def url(self) -> str:
-        return self.spec["url"]
+        url: str = self.spec["url"]
+        return url
 
     @property
     def method(self) -> str:
-        return self.spec.get("method", "GET").upper()
+        method: str = self.spec.get("method", "GET")
+        return method.upper()
 
     def expected(self, world: World | None, role: str) -> Any:
         expect = self.spec["expect"]
@@ -331,17 +378,20 @@ def _fingerprint_queries() -> list[tuple[str, str]]:
         table = model._meta.db_table
         if table in IGNORED_TABLES or model._meta.proxy or table not in existing:
             continue
+        # Concrete fields have a column (is not None: for the type checker).
         columns = ", ".join(
-            quote(f.column)
+            quote(column)
             for f in model._meta.concrete_fields
-            if f.column not in IGNORED_COLUMNS
+            if (column := f.column) is not None and column not in IGNORED_COLUMNS
         )
+        pk_column = model._meta.pk.column
+        assert pk_column is not None
         where = " WHERE action <> 'denied'" if table == "accounts_auditevent" else ""
         queries.append(
             (
                 table,
                 f"SELECT {columns} FROM {quote(table)}{where} "
-                f"ORDER BY {quote(model._meta.pk.column)}",
+                f"ORDER BY {quote(pk_column)}",
             )
         )
     return queries
@@ -560,7 +610,12 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         pair=pair, starts_at=timezone.now() + datetime.timedelta(days=7)
     )
     action = ActionItem.objects.create(meeting=meeting, text="Lire", owner=mentee)
-    empty = {"pairs": [], "unmatched": [], "totals": {}, "idle_mentors": []}
+    empty: dict[str, Any] = {
+        "pairs": [],
+        "unmatched": [],
+        "totals": {},
+        "idle_mentors": [],
+    }
     rounds = [
         MatchingRound.objects.create(
             programme=pilot,

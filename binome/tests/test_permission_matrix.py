@@ -4,7 +4,7 @@ The URL patterns come from the resolver itself (admin, i18n, the API and the
 login flows included), so a new URL without rows fails
 ``test_every_url_pattern_has_rows``. The rows come from the
 ``permission_rows*.py`` modules: each app says what each role gets (format in
-``binome/tests/matrix.py`` and /work/handoff/matrix-format.md).
+the docstring of ``binome/tests/matrix.py``).
 
 The roles are played in one small world built once per module (and per
 xdist worker) inside a transaction; each case runs in a savepoint rolled back

@@ -26,24 +26,30 @@ def _render(help: bool = False, **context) -> str:
     return Template(source, origin=origin).render(Context(context))
 
 
+def _search(pattern: str, html: str) -> re.Match[str]:
+    match = re.search(pattern, html)
+    assert match is not None, pattern
+    return match
+
+
 def _control(html: str) -> str:
-    return re.search(r"<input[^>]*>", html).group(0)
+    return _search(r"<input[^>]*>", html).group(0)
 
 
 def test_errors_are_tied_to_the_control():
     html = _render(errors=["Incorrect password."])
     control = _control(html)
     assert 'aria-invalid="true"' in control
-    described = re.search(r'aria-describedby="([^"]+)"', control).group(1)
+    described = _search(r'aria-describedby="([^"]+)"', control).group(1)
     for target in described.split():
         assert f'id="{target}"' in html
-    error_block = re.search(rf'id="{described}"[^>]*>(.*?)</div>', html).group(1)
+    error_block = _search(rf'id="{described}"[^>]*>(.*?)</div>', html).group(1)
     assert "Incorrect password." in error_block
 
 
 def test_help_and_errors_are_both_described():
     html = _render(errors=["Incorrect password."], help=True)
-    described = re.search(r'aria-describedby="([^"]+)"', _control(html)).group(1)
+    described = _search(r'aria-describedby="([^"]+)"', _control(html)).group(1)
     assert described.split() == ["id_password_helptext", "id_password_error"]
     assert 'id="id_password_helptext"' in html
     assert 'id="id_password_error"' in html

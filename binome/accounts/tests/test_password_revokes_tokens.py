@@ -82,11 +82,14 @@ def test_a_failed_change_revokes_nothing(people, client):
 def test_a_password_set_in_the_admin_revokes_the_tokens(people):
     from django.contrib.admin.sites import site
 
+    from binome.accounts.admin import UserAdmin
     from binome.accounts.models import User
 
     camille = people["camille"].user
     _tokens(camille)
-    form = site._registry[User].change_password_form(
+    user_admin = site._registry[User]
+    assert isinstance(user_admin, UserAdmin)
+    form = user_admin.change_password_form(
         camille,
         {
             "password1": NEW_PASSWORD,

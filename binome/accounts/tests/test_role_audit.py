@@ -23,7 +23,7 @@ def admin_request(rf):
 
 def role_events():
     return [
-        (e.target, e.details, e.actor.email)
+        (e.target, e.details, e.actor and e.actor.email)
         for e in AuditEvent.objects.filter(action="role_change").order_by("pk")
     ]
 

@@ -3,6 +3,8 @@ never a hint that the object exists)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from binome.accounts.models import AuditEvent
@@ -215,6 +217,7 @@ def test_import_manager_loop_rolls_everything_back(people, pilot, api_as):
 def test_import_body_is_validated(people, pilot, api_as):
     api = api_as(people["odile"], ["people:import"])
     url = "/api/v1/programmes/pilote/people/import"
+    body: dict[str, Any]
     for body in (
         {"people": []},
         {"people": [{"employee_id": "E1", "first_name": "A"}]},

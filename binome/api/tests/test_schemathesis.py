@@ -6,6 +6,7 @@ seeded world (a programme in each state, enrolments, a finished round)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import schemathesis
@@ -26,11 +27,12 @@ CASES: list[tuple[str, int]] = []
 # The schema the app serves at /api/v1/openapi.json (a test below checks that
 # it is the same), built without a request: schemathesis's lazy loader from a
 # fixture does not work with pytest 9. The calls go to the WSGI app itself.
-def _schema() -> dict:
+def _schema() -> dict[str, Any]:
     # Through JSON, as served (lazy translations become strings).
-    return json.loads(
+    schema: dict[str, Any] = json.loads(
         json.dumps(api.get_openapi_schema(path_prefix=PREFIX), default=str)
     )
+    return schema
 
 
 # Bounded and deterministic: a fixed seed, few examples per operation.

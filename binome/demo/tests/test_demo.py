@@ -34,7 +34,7 @@ MODELS = [
 
 def _snapshot():
     return {
-        model.__name__: sorted(model.objects.values_list("pk", flat=True))
+        model.__name__: sorted(model._default_manager.values_list("pk", flat=True))
         for model in MODELS
     } | {
         "people": sorted(

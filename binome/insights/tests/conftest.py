@@ -122,6 +122,7 @@ def dataset(org, departments, pilot, people):
         zip(pairs, [5, 5, 4, 4, 4, 3, 1], strict=True), start=1
     ):
         first = pair.meetings.order_by("starts_at").first()
+        assert first is not None
         Feedback.objects.create(
             meeting=first,
             author=pair.mentee,

@@ -5,6 +5,8 @@ one sits just on the side of a threshold that the test is about; two run on
 the fixed programme of conftest.py, whose figures test_indicators.py checks
 by hand."""
 
+from typing import Any
+
 import pytest
 from django.utils import translation
 
@@ -72,7 +74,7 @@ def _area(label: str, change: Figure) -> ProgressRow:
     )
 
 
-def board(name: str, crossing: float = 50, **figures: float | None) -> Dashboard:
+def board(name: str, crossing: float | None = 50, **figures: float | None) -> Dashboard:
     """A dashboard whose figures with a bar are ``MEETS`` overridden by
     ``figures`` (None: not published)."""
     values = {**MEETS, **figures}
@@ -82,7 +84,7 @@ def board(name: str, crossing: float = 50, **figures: float | None) -> Dashboard
         {(step, role): 10 for step, _l in FUNNEL_STEPS for role, _r in ROLES},
         col_totals=False,
     )
-    no_table = privacy.table([], [], {})
+    no_table: privacy.Table[Any, Any] = privacy.table([], [], {})
     survey_empty = Figure(None, 0, decimals=1)
     return Dashboard(
         programme=Programme(name=name, slug=name.lower()),

@@ -32,6 +32,7 @@ def test_funnel_per_role(pilot):
     assert rows["matched"] == [7, 7]
     # Nobody has a site in the test cast, so no profile is complete.
     assert rows["complete"] == [0, 0]
+    assert table.row_totals is not None
     assert table.row_totals["invited"].value == 16
 
 
@@ -66,6 +67,7 @@ def test_sessions_per_fortnight_hide_what_fewer_than_five_pairs_did(pilot):
     # Pairs 6 and 7 missed three sessions: 2 pairs each time, hidden, and so
     # is the column total (it would give them away).
     assert values(missed) == [0, 0, None, None, None, 0, 0]
+    assert table.col_totals is not None
     assert table.col_totals["held"].value == 29
     assert table.col_totals["planned"].value == 7
     assert table.col_totals["missed"].hidden
@@ -152,6 +154,7 @@ def test_session_ratings(pilot):
     # 4 was given by 8 people, but 5, 3 and 1 by 4 people in all, which the
     # total would reveal: every rating is hidden, the total stays.
     assert all(f.hidden for f in ratings.distribution.cells.values() if f.value)
+    assert ratings.distribution.col_totals is not None
     assert ratings.distribution.col_totals["n"].value == 12
 
 
@@ -179,6 +182,7 @@ def test_silo_matrix_and_mix_of_levels(pilot, departments):
     assert table.cell(dsi, finance).value == 5 and table.cell(dsi, finance).hidden
     assert table.cell(rh, rh).hidden and table.cell(rh, finance).hidden
     assert table.cell(dsi, rh).value == 0 and not table.cell(dsi, rh).hidden
+    assert table.total is not None
     assert table.total.value == 7 and not table.total.hidden
     # 6 of 7 pairs cross silos.
     assert silos.crossing.value == 86
@@ -204,6 +208,7 @@ def test_a_dashboard_dated_before_any_pair_started_still_counts_the_sessions(pil
     board = indicators.dashboard(pilot, today=datetime.date(2026, 9, 1))
     assert board.headline.sessions_held.value == 29
     assert board.headline.minutes_held.value == 29 * 30
+    assert board.cadence.col_totals is not None
     assert board.cadence.col_totals["held"].value == 29
     assert board.rhythm.value is None
 
@@ -211,6 +216,7 @@ def test_a_dashboard_dated_before_any_pair_started_still_counts_the_sessions(pil
 def test_pairs_at_risk_only_with_names(pilot):
     assert indicators.dashboard(pilot, today=TODAY).at_risk is None
     at_risk = indicators.dashboard(pilot, today=TODAY, with_names=True).at_risk
+    assert at_risk is not None
     assert {
         h.pair.mentor.person.first_name for h in at_risk if "cadence" in h.risks
     } == {

@@ -46,9 +46,10 @@ def test_suppression_spreads_across_rows_and_columns():
         {("r1", "x"): 5, ("r2", "x"): 1, ("r2", "y"): 1},
     )
     assert [str(f) for f in table.cells.values()] == ["< 5", "0", "< 5", "< 5"]
+    assert table.row_totals is not None and table.col_totals is not None
     assert [str(f) for f in table.row_totals.values()] == ["< 5", "< 5"]
     assert [str(f) for f in table.col_totals.values()] == ["< 5", "< 5"]
-    assert str(table.total) == "7"
+    assert table.total is not None and str(table.total) == "7"
     # No published figure lets anyone solve for a hidden one: every relation
     # keeps at least two hidden members.
     assert all(

@@ -64,12 +64,13 @@ def _hold_a_missed_session(dataset):
         .order_by("starts_at")
         .first()
     )
+    assert meeting is not None
     meeting.status = Meeting.Status.HELD
     meeting.held_minutes = 30
     meeting.save()
 
 
-def _held(board) -> int:
+def _held(board: indicators.Dashboard) -> float | None:
     return board.headline.sessions_held.value
 
 
@@ -84,7 +85,7 @@ def _age(snapshot: DashboardSnapshot, seconds: float) -> None:
     )
 
 
-def _stored_held(snapshot: DashboardSnapshot) -> int:
+def _stored_held(snapshot: DashboardSnapshot) -> float | None:
     """Sessions held, as stored in the snapshot."""
     snapshot.refresh_from_db()
     return _held(pickle.loads(bytes(snapshot.data))["board"])
@@ -457,6 +458,7 @@ def test_managers_read_the_names_of_the_pairs_at_risk_as_they_are_now(
     assert gone in before
     dataset["pairs"][6].delete()
     board = snapshots.dashboard(pilot, with_names=True)
+    assert board.at_risk is not None
     assert [row.pair.pk for row in board.at_risk] == [pk for pk in before if pk != gone]
     assert _row(pilot).computed_at == snapshot.computed_at
 

@@ -8,8 +8,8 @@ import pytest
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
-def paris(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=PARIS)
+def paris(year: int, month: int, day: int, hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
 @pytest.fixture

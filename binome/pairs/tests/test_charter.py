@@ -63,6 +63,7 @@ def test_a_change_is_logged_with_its_author_and_needs_both_acceptances_again(
     )
     charter.refresh_from_db()
     assert not charter.is_accepted
+    assert change is not None
     assert change.changed_by == people["bernard"].user
     assert change.changes == {
         "cadence_days": [14, 21],

@@ -6,6 +6,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 import time_machine
@@ -169,7 +170,7 @@ def test_reminders_run_through_the_database_worker(settings, pair, meetings):
 
 
 class _Hook(BaseHTTPRequestHandler):
-    received: list = []
+    received: list[Any] = []
     status = 200
 
     def do_POST(self):

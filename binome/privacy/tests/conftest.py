@@ -133,7 +133,9 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
     TalentFlag.objects.create(enrolment=candidate)
     record_consent(enrolment=candidate, kind="talent_flag", version="2026-11")
     Certificate.objects.create(enrolment=candidate, sessions_held=3, minutes_held=90)
-    PreparationCompletion.objects.create(person=z, step=PreparationStep.objects.first())
+    step = PreparationStep.objects.first()
+    assert step is not None  # loaded by a data migration
+    PreparationCompletion.objects.create(person=z, step=step)
     CoffeeChat.objects.create(
         mentee=me,
         mentor=ines,

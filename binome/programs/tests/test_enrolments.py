@@ -38,7 +38,9 @@ def test_filters_by_role_status_department_and_name(
     assert names(q="cam") == ["Camille"]
     assert names(complete="yes") == []
     assert names(complete="no") == ["Bernard", "Camille", "Inès"]
-    services.decide_candidate(enrolment=volunteers["ines"], accept=True, by=None)
+    odile = people["odile"].user
+    assert odile is not None
+    services.decide_candidate(enrolment=volunteers["ines"], accept=True, by=odile)
     assert names(status="accepted") == ["Inès"]
 
 

@@ -40,6 +40,7 @@ def test_import_writes_people_enrolments_and_managers(recruiting, people):
     imports.apply_import(upload=_upload(recruiting, CSV))
     lea = Person.objects.get(employee_id="A1")
     assert (lea.first_name, lea.level, lea.hire_year) == ("Léa", 1, 2024)
+    assert lea.department and lea.site and lea.manager
     assert lea.languages == ["fr", "en"] and lea.department.name == "Finance"
     assert lea.site.name == "Lyon" and lea.manager.employee_id == "B2"
     assert Person.objects.get(employee_id="B2").languages == ["fr"]

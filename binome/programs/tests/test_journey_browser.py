@@ -101,7 +101,8 @@ def test_invitation_to_goals_with_javascript(
     assert enrolment.status == "volunteered" and enrolment.consent_at
     assert xavier.is_profile_complete and xavier.availability == ["tue-am", "thu-pm"]
     assert set(Assessment.objects.get(person=xavier).levels().values()) == {2}
-    assert Goal.objects.get(enrolment=enrolment).due_date.isoformat() == "2027-04-30"
+    due_date = Goal.objects.get(enrolment=enrolment).due_date
+    assert due_date is not None and due_date.isoformat() == "2027-04-30"
     assert enrolment.skill_wishes.count() == 2
 
 

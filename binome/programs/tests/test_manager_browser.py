@@ -63,6 +63,7 @@ def test_pilot_from_template_to_published_pairs(page, pilot, people, tmp_path):
     from binome.programs.models import PreparationStep
 
     programme = Programme.objects.get(slug="pilote-data-2027")
+    odile = User.objects.get(email="odile@test.example")
     for person in Person.objects.filter(employee_id__in=["M1", "M2", "E1", "E2"]):
         person.user = User.objects.create_user(
             email=person.email,
@@ -79,7 +80,7 @@ def test_pilot_from_template_to_published_pairs(page, pilot, people, tmp_path):
                 services.answer_preparation_step(
                     person=person, step=step, choice=step.correct_choice
                 )
-        services.decide_candidate(enrolment=enrolment, accept=True, by=None)
+        services.decide_candidate(enrolment=enrolment, accept=True, by=odile)
 
     # Run the matching, lock a pair, run again, publish.
     page.goto(f"/programmes/{programme.slug}/appariement/")

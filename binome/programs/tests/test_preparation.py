@@ -28,6 +28,7 @@ def test_default_module_has_steps_with_a_self_check_in_both_languages(db):
 
 def test_a_wrong_answer_does_not_complete_the_step(login, mentor, people):
     step = PreparationStep.objects.first()
+    assert step is not None
     wrong = (step.correct_choice + 1) % len(step.choices_fr)
     response = login(people["camille"]).post(
         reverse("programs:preparation", args=[mentor.pk]),

@@ -80,6 +80,7 @@ def test_goal_without_javascript_redirects(login, mentee, people):
     response = login(people["bernard"]).post(url, _goal())
     assert response.status_code == 302 and response["Location"] == url
     goal = Goal.objects.get()
+    assert goal.skill is not None
     assert (goal.kpi, goal.skill.code, str(goal.due_date)) == (
         "Publier un post LinkedIn par semaine",
         "linkedin",

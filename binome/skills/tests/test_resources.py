@@ -12,6 +12,7 @@ def prompt_guide(db):
         title="Bien écrire un prompt", kind="article", url="https://example.org/prompt"
     )
     skill = Skill.objects.active().first()
+    assert skill is not None
     resource.skills.add(skill)
     return resource, skill
 
