@@ -26,7 +26,7 @@ setup:
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy pairmaker
+	DEBUG=1 .venv/bin/mypy binome pairmaker
 
 format: setup
 	.venv/bin/ruff format .

@@ -17,7 +17,7 @@ DAY = datetime.datetime(2026, 9, 2, 9, 0, tzinfo=datetime.UTC)
 STORY_NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-def _fast_settings() -> dict:
+def _fast_settings() -> dict[str, object]:
     from django.conf import settings
 
     return {
