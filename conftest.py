@@ -46,8 +46,15 @@ def _test_settings(request):
     if not request.config.pluginmanager.hasplugin("django"):
         yield
         return
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
     from django.test.utils import override_settings
 
+    post_migrate.connect(
+        _load_reference_data,
+        sender=apps.get_app_config("programs"),
+        dispatch_uid="tests-reference-data",
+    )
     with override_settings(**_fast_settings()):
         yield
 
@@ -80,10 +87,13 @@ def _fast_tests(request):
     cache.clear()
 
 
-def _load_reference_data() -> None:
-    """Reload what data migrations put in the database (the skills catalogue,
-    the preparation module). Transactional tests flush every table at the
-    end, and the tests that follow them must still find it."""
+def _load_reference_data(**kwargs: object) -> None:
+    """Load what data migrations put in the database (the skills catalogue,
+    the preparation module). Connected to ``post_migrate``: the test
+    databases are made from the models (no data migration runs), and
+    transactional tests flush every table at their end, after which Django
+    sends ``post_migrate`` again; the tests that follow find the data there,
+    outside their own transaction, without reloading it each time."""
     import importlib
 
     from django.apps import apps
@@ -97,19 +107,6 @@ def _load_reference_data() -> None:
         "binome.programs.migrations.0003_load_preparation",
     ):
         importlib.import_module(module).load(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    if not request.config.pluginmanager.hasplugin("django"):
-        return
-    uses_db = request.node.get_closest_marker("django_db") or any(
-        name in request.fixturenames
-        for name in ("db", "transactional_db", "live_server")
-    )
-    if uses_db:
-        request.getfixturevalue("_django_db_helper")
-        _load_reference_data()
 
 
 @pytest.fixture

@@ -99,11 +99,6 @@ def _story_clock() -> None:
     module (its objects are made once, before any case)."""
 
 
-@pytest.fixture
-def _reference_data() -> None:
-    """The world fixture loads the reference data once."""
-
-
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The cast and its objects, once per module, in a transaction rolled
@@ -111,13 +106,12 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Any:
     which runs in a savepoint of its own (see ``db``)."""
     import time_machine
 
-    from conftest import STORY_NOW, _load_reference_data
+    from conftest import STORY_NOW
 
     with django_db_blocker.unblock(), time_machine.travel(STORY_NOW, tick=True):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            _load_reference_data()
             built = matrix.build_world()
             built.objects["baseline"] = matrix.fingerprint()
             yield built

@@ -64,13 +64,12 @@ def _demo_once(django_db_setup, django_db_blocker):
     it takes seconds: once, not once per test."""
     import time_machine
 
-    from conftest import STORY_NOW, _load_reference_data
+    from conftest import STORY_NOW
 
     with django_db_blocker.unblock(), time_machine.travel(STORY_NOW, tick=True):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            _load_reference_data()
             load_demo()
             yield
         finally:
