@@ -4,10 +4,16 @@ from django.db import IntegrityError, transaction
 
 from binome.pairs.models import Pair
 from binome.programs.models import Enrolment
+from binome.tests.constraints import violates
 
 
 def test_a_mentee_has_one_active_pair_at_most(pair, enrolments):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(
+            IntegrityError, match=violates(Pair, "pair_one_active_per_mentee")
+        ),
+        transaction.atomic(),
+    ):
         Pair.objects.create(mentor=enrolments["ines"], mentee=enrolments["bernard"])
     pair.close()
     Pair.objects.create(mentor=enrolments["ines"], mentee=enrolments["bernard"])
@@ -15,7 +21,9 @@ def test_a_mentee_has_one_active_pair_at_most(pair, enrolments):
 
 
 def test_an_enrolment_cannot_pair_with_itself(enrolments):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(Pair, "pair_distinct_enrolments")
+    ):
         Pair.objects.create(mentor=enrolments["camille"], mentee=enrolments["camille"])
 
 
