@@ -125,8 +125,9 @@ def test_departments_form_a_tree_without_cycles(departments):
     assert data.root() == dsi
     assert dsi.root() == dsi
     dsi.parent = data
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         dsi.full_clean()
+    assert [e.code for e in excinfo.value.error_dict["parent"]] == ["cycle"]
 
 
 def test_seniority_comes_from_the_hire_year(people):

@@ -40,8 +40,9 @@ def test_new_programme_has_the_default_cadence_and_rules(org):
 
 def test_lifecycle_moves_forward_one_step_at_a_time(org):
     programme = Programme.objects.create(organisation=org, name="P", slug="p")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         programme.move_to(Programme.Status.RUNNING)
+    assert excinfo.value.code == "invalid_transition"
     for status in (
         "recruiting",
         "matching",
@@ -53,8 +54,9 @@ def test_lifecycle_moves_forward_one_step_at_a_time(org):
         programme.move_to(status)
     programme.refresh_from_db()
     assert programme.status == "closed"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         programme.move_to(Programme.Status.RUNNING)
+    assert excinfo.value.code == "invalid_transition"
 
 
 def test_end_date_cannot_precede_start_date(org):
