@@ -92,7 +92,9 @@ def set_talent_opt_in(*, enrolment: Enrolment, opted_in: bool) -> None:
 def flag_talent(*, enrolment: Enrolment, by: User) -> TalentFlag:
     flag = TalentFlag.objects.filter(enrolment=enrolment).first()
     if flag is None:
-        raise ValidationError(_("This mentor has not agreed to be flagged to HR."))
+        raise ValidationError(
+            _("This mentor has not agreed to be flagged to HR."), code="no_opt_in"
+        )
     flag.flagged_at = timezone.now()
     flag.flagged_by = by
     flag.save(update_fields=["flagged_at", "flagged_by"])
@@ -155,7 +157,9 @@ def close_programme(*, programme: Programme, by: User) -> ClosingSummary:
     the programme (status « closed »). Surveys can still be answered."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status != Programme.Status.RUNNING:
-        raise ValidationError(_("Only a running programme can be closed."))
+        raise ValidationError(
+            _("Only a running programme can be closed."), code="not_running"
+        )
     today = timezone.localdate()
     closed = (
         Pair.objects.in_programme(programme)

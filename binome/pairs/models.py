@@ -95,13 +95,32 @@ class Pair(models.Model):
             return  # the form reports the missing field itself
         errors = []
         if self.mentor.role != Enrolment.Role.MENTOR:
-            errors.append(_("The mentor's enrolment is not a mentor enrolment."))
+            errors.append(
+                ValidationError(
+                    _("The mentor's enrolment is not a mentor enrolment."),
+                    code="mentor_role",
+                )
+            )
         if self.mentee.role != Enrolment.Role.MENTEE:
-            errors.append(_("The mentee's enrolment is not a mentee enrolment."))
+            errors.append(
+                ValidationError(
+                    _("The mentee's enrolment is not a mentee enrolment."),
+                    code="mentee_role",
+                )
+            )
         if self.mentor.programme_id != self.mentee.programme_id:
-            errors.append(_("Both people must be in the same programme."))
+            errors.append(
+                ValidationError(
+                    _("Both people must be in the same programme."),
+                    code="other_programme",
+                )
+            )
         if self.mentor.person_id == self.mentee.person_id:
-            errors.append(_("A person cannot mentor themselves."))
+            errors.append(
+                ValidationError(
+                    _("A person cannot mentor themselves."), code="same_person"
+                )
+            )
         if errors:
             raise ValidationError(errors)
 

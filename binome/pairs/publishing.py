@@ -75,7 +75,8 @@ def publish_round(*, round_: MatchingRound, by: Any) -> list[Pair]:
             ]
     except IntegrityError:
         raise ValidationError(
-            _("Some mentees already have an active pair: run the matching again.")
+            _("Some mentees already have an active pair: run the matching again."),
+            code="already_paired",
         ) from None
     round_.published_at = timezone.now()
     round_.published_by = by

@@ -125,7 +125,9 @@ def accept_charter(*, charter: Charter, enrolment: Enrolment) -> None:
         charter.mentee_accepted_at = now
         role = "mentee"
     else:
-        raise ValidationError(_("Only the pair can accept its charter."))
+        raise ValidationError(
+            _("Only the pair can accept its charter."), code="not_in_pair"
+        )
     charter.save(update_fields=["mentor_accepted_at", "mentee_accepted_at"])
     CharterChange.objects.create(
         charter=charter,
@@ -206,7 +208,9 @@ def plan_meetings(
 
 def _check_open(meeting: Meeting) -> None:
     if not meeting.is_open:
-        raise ValidationError(_("This session is no longer planned."))
+        raise ValidationError(
+            _("This session is no longer planned."), code="not_planned"
+        )
 
 
 def _tell_others(name: str, meeting: Meeting, by: User) -> None:
@@ -251,7 +255,10 @@ def cancel_meeting(*, meeting: Meeting, by: User) -> None:
 def log_meeting(*, meeting: Meeting, held: bool, minutes: int | None = None) -> None:
     """Mark a session held (with its length) or missed."""
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.HELD):
-        raise ValidationError(_("A cancelled or missed session cannot be logged."))
+        raise ValidationError(
+            _("A cancelled or missed session cannot be logged."),
+            code="not_loggable",
+        )
     if held:
         meeting.status = Meeting.Status.HELD
         meeting.held_minutes = minutes or meeting.duration_minutes
@@ -327,7 +334,9 @@ def give_feedback(
     comment: str = "",
 ) -> Feedback:
     if meeting.status != Meeting.Status.HELD:
-        raise ValidationError(_("Feedback comes after a held session."))
+        raise ValidationError(
+            _("Feedback comes after a held session."), code="not_held"
+        )
     feedback, _created = Feedback.objects.update_or_create(
         meeting=meeting,
         author=enrolment,

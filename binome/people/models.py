@@ -116,8 +116,9 @@ class Department(models.Model):
             if parent.organisation_id != self.organisation_id:
                 raise ValidationError(
                     {
-                        "parent": _(
-                            "The parent department belongs to another organisation."
+                        "parent": ValidationError(
+                            _("The parent department belongs to another organisation."),
+                            code="other_organisation",
                         )
                     }
                 )
@@ -126,7 +127,11 @@ class Department(models.Model):
                 or any(a.pk == self.pk for a in parent.ancestors())
             ):
                 raise ValidationError(
-                    {"parent": _("A department cannot be inside itself.")}
+                    {
+                        "parent": ValidationError(
+                            _("A department cannot be inside itself."), code="cycle"
+                        )
+                    }
                 )
 
 

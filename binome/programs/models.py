@@ -350,6 +350,7 @@ class Programme(models.Model):
                     "old": self.get_status_display(),
                     "new": self.Status(status).label,
                 },
+                code="invalid_transition",
             )
         self.status = status
         self.save(update_fields=["status"])

@@ -11,19 +11,10 @@ from hypothesis import strategies as st
 from pairmaker import Rules, SolveOptions, match, rule_violations
 from pairmaker.model import Candidate
 from pairmaker.scoring import in_reporting_line, reporting_chains
+from pairmaker.tests import strategies
 from pairmaker.tests.cohorts import random_cohort
-from pairmaker.tests.test_oracle import random_rules
 
-cohorts = st.builds(
-    lambda seed, n, m, locks: (
-        random_cohort(random.Random(seed), n, m, locks=locks),
-        random_rules(random.Random(seed + 1)),
-    ),
-    st.integers(0, 10**6),
-    st.integers(0, 25),
-    st.integers(0, 15),
-    st.booleans(),
-)
+cohorts = st.tuples(strategies.cohorts(), strategies.rules)
 options = st.sampled_from(
     [None, SolveOptions(dense_limit=0, k_mentee=1, k_mentor=1, block_rows=8)]
 )
@@ -77,13 +68,14 @@ def test_hard_rules_capacities_locks(
 
 
 @settings(max_examples=40, deadline=None)
-@given(cohorts, st.randoms(use_true_random=False), options)
+@given(cohorts, options, st.data())
 def test_deterministic_whatever_the_input_order(
-    cohort: tuple[list[Candidate], Rules], rnd: random.Random, opts: SolveOptions | None
+    cohort: tuple[list[Candidate], Rules],
+    opts: SolveOptions | None,
+    data: st.DataObject,
 ) -> None:
     people, rules = cohort
-    shuffled = list(people)
-    rnd.shuffle(shuffled)
+    shuffled = data.draw(st.permutations(people), label="shuffled")
     a = match(people, rules, options=opts)
     b = match(shuffled, rules, options=opts)
     assert a == b

@@ -33,7 +33,13 @@ def test_login_ignores_the_case_of_the_email():
 @pytest.mark.django_db
 def test_two_accounts_cannot_share_an_email_whatever_the_case():
     User.objects.create_user(email="odile@test.example")
-    with pytest.raises(IntegrityError):
+    # A unique field, not a named constraint: PostgreSQL names it
+    # accounts_user_email_key.
+    with pytest.raises(
+        IntegrityError,
+        match=r'violates unique constraint "accounts_user_email_key"'
+        r"|UNIQUE constraint failed: accounts_user\.email$",
+    ):
         User.objects.create_user(email="Odile@Test.example")
 
 

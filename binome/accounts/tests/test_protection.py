@@ -118,10 +118,12 @@ def test_password_policy_needs_twelve_characters_and_refuses_common_ones(db):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         validate_password("court")
-    with pytest.raises(ValidationError):
+    assert [e.code for e in excinfo.value.error_list] == ["password_too_short"]
+    with pytest.raises(ValidationError) as excinfo:
         validate_password("password1234")
+    assert [e.code for e in excinfo.value.error_list] == ["password_too_common"]
     validate_password("mentorat inversé au quotidien")  # no composition rule
 
 

@@ -47,8 +47,9 @@ def test_an_outsider_enrolment_cannot_accept(charter, enrolments):
     import pytest
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         services.accept_charter(charter=charter, enrolment=enrolments["ines"])
+    assert excinfo.value.code == "not_in_pair"
 
 
 def test_a_change_is_logged_with_its_author_and_needs_both_acceptances_again(

@@ -57,8 +57,9 @@ def test_only_mentors_see_the_talent_opt_in(login, pair, people):
 
 
 def test_no_flag_without_the_mentors_opt_in(pair, enrolments, people):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         closing.flag_talent(enrolment=enrolments["camille"], by=people["odile"].user)
+    assert excinfo.value.code == "no_opt_in"
     closing.submit_survey(
         pair=pair,
         enrolment=enrolments["camille"],
@@ -113,8 +114,9 @@ def test_closing_closes_pairs_issues_certificates_and_archives(
     assert (certificate.sessions_held, certificate.minutes_held) == (1, 40)
     assert certificate.skills[0]["code"] == "crcn-2-1"
     # A second close is refused: the programme is archived.
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         closing.close_programme(programme=pilot, by=people["odile"].user)
+    assert excinfo.value.code == "not_running"
 
 
 def test_certificate_pdf_lists_sessions_and_skills(login, pilot, pair, held, people):

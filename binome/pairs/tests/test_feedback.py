@@ -19,10 +19,11 @@ def held(meeting):
 
 
 def test_feedback_waits_until_the_session_is_held(meeting, enrolments):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         services.give_feedback(
             meeting=meeting, enrolment=enrolments["bernard"], rating=5, useful=True
         )
+    assert excinfo.value.code == "not_held"
 
 
 def test_each_person_gives_feedback_once_and_can_change_it(held, enrolments):

@@ -63,14 +63,16 @@ def test_a_cancelled_session_cannot_be_moved_or_logged(meeting, people):
     services.cancel_meeting(meeting=meeting, by=people["camille"].user)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         services.move_meeting(
             meeting=meeting,
             starts_at=paris(2026, 9, 16, 9, 0),
             by=people["camille"].user,
         )
-    with pytest.raises(ValidationError):
+    assert excinfo.value.code == "not_planned"
+    with pytest.raises(ValidationError) as excinfo:
         services.log_meeting(meeting=meeting, held=True)
+    assert excinfo.value.code == "not_loggable"
 
 
 def test_a_session_is_logged_held_with_its_length_or_missed(meetings):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from binome.people.models import SLOT_CODES, Department, Organisation, Person
+from binome.tests.constraints import violates
 
 
 def test_slot_codes_cover_five_weekdays_by_half_day():
@@ -21,7 +22,9 @@ def test_employee_id_is_unique_within_an_organisation(org):
     # Blank IDs never collide: people without an HRIS id are allowed.
     Person.objects.create(organisation=org, first_name="E", last_name="F")
     Person.objects.create(organisation=org, first_name="G", last_name="H")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(Person, "person_employee_id_unique")
+    ):
         Person.objects.create(
             organisation=org, first_name="I", last_name="J", employee_id="E1"
         )
@@ -31,7 +34,7 @@ def test_email_is_unique_within_an_organisation(org):
     Person.objects.create(
         organisation=org, first_name="A", last_name="B", email="a@x.fr"
     )
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=violates(Person, "person_email_unique")):
         Person.objects.create(
             organisation=org, first_name="C", last_name="D", email="a@x.fr"
         )
@@ -39,14 +42,16 @@ def test_email_is_unique_within_an_organisation(org):
 
 @pytest.mark.parametrize("level", [0, 6])
 def test_level_outside_one_to_five_is_refused_by_the_database(org, level):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=violates(Person, "person_level_range")):
         Person.objects.create(
             organisation=org, first_name="A", last_name="B", level=level
         )
 
 
 def test_hire_year_must_be_plausible(org):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(Person, "person_hire_year_range")
+    ):
         Person.objects.create(
             organisation=org, first_name="A", last_name="B", hire_year=1800
         )
@@ -55,7 +60,10 @@ def test_hire_year_must_be_plausible(org):
 def test_nobody_is_their_own_manager_in_the_database(people):
     camille = people["camille"]
     camille.manager_id = camille.pk
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match=violates(Person, "person_not_own_manager")),
+        transaction.atomic(),
+    ):
         camille.save()
 
 
@@ -117,8 +125,9 @@ def test_departments_form_a_tree_without_cycles(departments):
     assert data.root() == dsi
     assert dsi.root() == dsi
     dsi.parent = data
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         dsi.full_clean()
+    assert [e.code for e in excinfo.value.error_dict["parent"]] == ["cycle"]
 
 
 def test_seniority_comes_from_the_hire_year(people):

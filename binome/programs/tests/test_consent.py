@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from binome.programs import services
 from binome.programs.models import ConsentRecord, Enrolment
+from binome.tests.constraints import violates
 
 
 def test_volunteering_records_the_notice_version_and_time(recruiting, people):
@@ -59,7 +60,13 @@ def test_one_open_consent_per_enrolment_and_kind(enrolments):
         notice_version="v1",
         given_at=camille.consent_at,
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(
+            IntegrityError,
+            match=violates(ConsentRecord, "consent_one_open_per_enrolment"),
+        ),
+        transaction.atomic(),
+    ):
         ConsentRecord.objects.create(
             person=camille.person,
             enrolment=camille,

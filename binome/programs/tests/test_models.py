@@ -13,6 +13,7 @@ from binome.programs.models import (
     default_weights,
 )
 from binome.skills.models import Skill
+from binome.tests.constraints import violates
 
 DAY = datetime.datetime(2026, 9, 2, 9, 0, tzinfo=datetime.UTC)
 
@@ -39,8 +40,9 @@ def test_new_programme_has_the_default_cadence_and_rules(org):
 
 def test_lifecycle_moves_forward_one_step_at_a_time(org):
     programme = Programme.objects.create(organisation=org, name="P", slug="p")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         programme.move_to(Programme.Status.RUNNING)
+    assert excinfo.value.code == "invalid_transition"
     for status in (
         "recruiting",
         "matching",
@@ -52,12 +54,15 @@ def test_lifecycle_moves_forward_one_step_at_a_time(org):
         programme.move_to(status)
     programme.refresh_from_db()
     assert programme.status == "closed"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         programme.move_to(Programme.Status.RUNNING)
+    assert excinfo.value.code == "invalid_transition"
 
 
 def test_end_date_cannot_precede_start_date(org):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(Programme, "programme_dates_ordered")
+    ):
         Programme.objects.create(
             organisation=org,
             name="P",
@@ -68,11 +73,15 @@ def test_end_date_cannot_precede_start_date(org):
 
 
 @pytest.mark.parametrize(
-    "field, value",
-    [("cadence_days", 0), ("session_minutes", 5), ("mentor_capacity", 0)],
+    "field, value, constraint",
+    [
+        ("cadence_days", 0, "programme_cadence_range"),
+        ("session_minutes", 5, "programme_session_minutes_range"),
+        ("mentor_capacity", 0, "programme_capacity_range"),
+    ],
 )
-def test_cadence_and_capacity_have_database_bounds(org, field, value):
-    with pytest.raises(IntegrityError):
+def test_cadence_and_capacity_have_database_bounds(org, field, value, constraint):
+    with pytest.raises(IntegrityError, match=violates(Programme, constraint)):
         Programme.objects.create(organisation=org, name="P", slug="p", **{field: value})
 
 
@@ -142,7 +151,12 @@ def test_eligibility_uses_level_and_seniority_never_age(pilot, people):
 
 def test_one_enrolment_per_person_programme_and_role(pilot, people):
     Enrolment.objects.create(programme=pilot, person=people["camille"], role="mentor")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(
+            IntegrityError, match=violates(Enrolment, "enrolment_unique_role")
+        ),
+        transaction.atomic(),
+    ):
         Enrolment.objects.create(
             programme=pilot, person=people["camille"], role="mentor"
         )
@@ -161,7 +175,9 @@ def test_a_person_can_be_mentor_in_one_programme_and_mentee_in_another(
 
 
 def test_nobody_goes_past_the_invitation_without_consent(pilot, people):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(Enrolment, "enrolment_consent_required")
+    ):
         Enrolment.objects.create(
             programme=pilot, person=people["camille"], role="mentor", status="accepted"
         )
@@ -189,7 +205,10 @@ def test_withdrawal_keeps_the_record_and_stamps_it(enrolments):
 def test_withdrawn_at_only_when_withdrawn(enrolments):
     camille = enrolments["camille"]
     camille.withdrawn_at = DAY
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError,
+        match=violates(Enrolment, "enrolment_withdrawn_at_only_when_withdrawn"),
+    ):
         camille.save()
 
 
@@ -203,7 +222,9 @@ def test_mentor_capacity_defaults_to_the_programme(enrolments, pilot):
 
 
 def test_skill_wish_priority_is_one_to_three(enrolments):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(SkillWish, "skill_wish_priority_range")
+    ):
         SkillWish.objects.create(
             enrolment=enrolments["bernard"],
             skill=Skill.objects.get(code="linkedin"),
@@ -223,7 +244,7 @@ def test_goal_with_a_measurable_target(enrolments):
         skill=Skill.objects.get(code="linkedin"),
     )
     assert enrolments["bernard"].goals.get() == goal
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match=violates(Goal, "goal_target_positive")):
         Goal.objects.create(
             enrolment=enrolments["bernard"], title="x", kpi="y", target_value=0
         )

@@ -204,8 +204,9 @@ def test_a_failed_publication_leaves_nothing_behind(cohort, recruiting, people, 
     Pair.objects.create(mentor=other_mentor, mentee=cohort["victor"])
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as excinfo:
         publish_round(round_=round_, by=people["odile"].user)
+    assert excinfo.value.code == "already_paired"
     assert Pair.objects.count() == 1
     round_.refresh_from_db()
     assert round_.published_at is None

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from binome.skills.models import Assessment, AssessmentItem, Skill
+from binome.tests.constraints import violates
 
 
 def _assess(person, on, levels, assessor=None, phase=Assessment.Phase.BASELINE):
@@ -46,7 +47,9 @@ def test_assessment_by_an_assessor_is_told_apart_from_a_self_assessment(people):
 @pytest.mark.parametrize("level", [5, 9])
 def test_levels_above_four_are_refused(people, level):
     assessment = Assessment.objects.create(person=people["camille"])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(AssessmentItem, "assessment_item_level_range")
+    ):
         AssessmentItem.objects.create(
             assessment=assessment, skill=Skill.objects.get(code="seo"), level=level
         )
@@ -56,5 +59,10 @@ def test_a_skill_appears_once_per_assessment(people):
     assessment = Assessment.objects.create(person=people["camille"])
     skill = Skill.objects.get(code="seo")
     AssessmentItem.objects.create(assessment=assessment, skill=skill, level=2)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(
+            IntegrityError, match=violates(AssessmentItem, "assessment_item_unique")
+        ),
+        transaction.atomic(),
+    ):
         AssessmentItem.objects.create(assessment=assessment, skill=skill, level=3)

@@ -7,6 +7,7 @@ from binome.skills.models import (
     Skill,
     SkillArea,
 )
+from binome.tests.constraints import violates
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,10 @@ def test_names_follow_the_active_language():
 
 
 def test_a_default_level_descriptor_is_unique():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError,
+        match=violates(LevelDescriptor, "descriptor_default_level_unique"),
+    ):
         LevelDescriptor.objects.create(
             level=2, label_fr="x", label_en="x", description_fr="x", description_en="x"
         )
@@ -89,7 +93,9 @@ def test_a_skill_may_override_a_level_once():
         description_fr="x",
         description_en="x",
     )
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(LevelDescriptor, "descriptor_skill_level_unique")
+    ):
         LevelDescriptor.objects.create(
             skill=skill,
             level=2,

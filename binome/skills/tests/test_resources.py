@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from binome.pairs import services
 from binome.skills.models import Resource, Skill
+from binome.tests.constraints import violates
 
 
 @pytest.fixture
@@ -18,7 +19,9 @@ def prompt_guide(db):
 
 
 def test_a_resource_needs_a_link_or_a_file(db):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(
+        IntegrityError, match=violates(Resource, "resource_link_or_file")
+    ):
         Resource.objects.create(title="Vide", kind="video")
 
 
