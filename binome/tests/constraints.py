@@ -32,9 +32,11 @@ def violates(model: type[models.Model], name: str) -> str:
         )
     if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
         table = model._meta.db_table
+        fields = [model._meta.get_field(field) for field in constraint.fields]
         columns = ", ".join(
-            f"{table}.{model._meta.get_field(field).column}"
-            for field in constraint.fields
+            f"{table}.{field.column}"
+            for field in fields
+            if isinstance(field, models.Field)
         )
         return (
             rf'violates unique constraint "{re.escape(name)}"'
