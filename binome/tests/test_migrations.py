@@ -68,10 +68,9 @@ def migrated(tmp_path: Path) -> Any:
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
-        url = (
-            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-            f"/{name}"
-        )
+        # The pass's own URL (password, socket and all), another database.
+        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        url = f"{base}/{name}"
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input"],

@@ -77,6 +77,14 @@ def test_every_url_pattern_has_rows() -> None:
     )
 
 
+def test_the_admin_sample_names_real_admin_pages() -> None:
+    """The other roles are tried on the admin through ADMIN_SAMPLE only: a
+    renamed page must not silently leave them untried."""
+    from binome.tests.permission_rows import ADMIN_SAMPLE
+
+    assert not ADMIN_SAMPLE - set(KEYS), ADMIN_SAMPLE - set(KEYS)
+
+
 def test_rows_are_well_formed_and_name_real_patterns() -> None:
     problems = [p for row in ROWS for p in matrix.row_problems(row)]
     problems += [
