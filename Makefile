@@ -3,18 +3,20 @@
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the address the demo is served at (any port).
+DEMO_ENV = DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 ## make demo: set up .venv, migrate a SQLite database, load the demo, then
 ## serve with the background worker (emails print in this terminal).
 demo:
 	@scripts/bootstrap
-	DEBUG=1 .venv/bin/python manage.py migrate --no-input
-	DEBUG=1 .venv/bin/python manage.py demo
-	DEBUG=1 .venv/bin/python manage.py send_reminders
+	$(DEMO_ENV) .venv/bin/python manage.py migrate --no-input
+	$(DEMO_ENV) .venv/bin/python manage.py demo
+	$(DEMO_ENV) .venv/bin/python manage.py send_reminders
 	@echo "Binôme : http://$(HOST):$(PORT)/"
-	@DEBUG=1 .venv/bin/python manage.py db_worker & worker=$$!; \
+	@$(DEMO_ENV) .venv/bin/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 .venv/bin/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) .venv/bin/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: lint and run the whole suite on SQLite, then on PostgreSQL.
 test:

@@ -194,7 +194,7 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "binome.accounts.audit.attempted_username"
 
 # django-allauth: email login, no self-service signup (accounts come from HR,
-# imports or single sign-on), password reset stays Django's (accounts:password_reset).
+# imports or single sign-on), password reset stays Django's (people:access_link).
 ACCOUNT_ADAPTER = "binome.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "binome.accounts.forms.EmailLoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -206,7 +206,18 @@ ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 # Failed passwords are throttled by django-axes (audited, per account and
 # address); allauth's own limit stays as a backstop and guards second-factor
 # codes. No per-address limits: a whole company may share one address.
-ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "10/15m/key"}
+# « Première connexion / mot de passe oublié » (people:access_link): a few
+# links per address and per hour, so that nobody floods a mailbox; the
+# per-network limit is loose, a whole company may share one address.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": "10/15m/key",
+    "reset_password": "100/h/ip,5/h/key",
+}
+# How long an activation link works (people of the HR file without an account).
+ACCOUNT_ACTIVATION_DAYS = env_int("ACCOUNT_ACTIVATION_DAYS", 14)
+# How long a personal invitation link works (a reminder sends a fresh one).
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 30)
 # TOTP second factor with recovery codes; MFA_REQUIRED_FOR_STAFF=1 makes it
 # mandatory for administrators (is_staff).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

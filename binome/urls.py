@@ -16,6 +16,7 @@ urlpatterns = [
     path("compte/jetons-api/", include("binome.api.urls")),
     # « Mes données » (compte/donnees/…) and the GDPR pages (confidentialite/…).
     path("", include("binome.privacy.urls")),
+    path("compte/", include("binome.people.urls")),
     path("compte/", include("binome.accounts.urls")),
     path("compte/", include("binome.accounts.allauth_urls")),
     path(

@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        RedirectView.as_view(pattern_name="accounts:password_reset"),
+        RedirectView.as_view(pattern_name="people:access_link"),
     ),
     # Addresses are managed by HR or the identity provider, not by the person.
     path("email/", RedirectView.as_view(pattern_name="accounts:profile")),

@@ -33,14 +33,6 @@ ROWS: list[dict[str, Any]] = [
         "not_a_refusal": True,
         "why": "logging out ends on the login page",
     },
-    {"url": "accounts:password_reset", "expect": EVERYONE_OK},
-    {
-        "url": "accounts:password_reset",
-        "method": "POST",
-        "data": {"email": "nobody@test.example"},
-        "expect": {"*": 302},
-        "why": "the same answer whether the address exists or not",
-    },
     {"url": "accounts:password_reset_done", "expect": EVERYONE_OK},
     {
         "url": "accounts:password_reset_done",

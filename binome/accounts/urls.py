@@ -9,17 +9,8 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    # Invited people without a password choose one through the reset flow.
-    path(
-        "mot-de-passe/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="emails/password_reset.txt",
-            subject_template_name="emails/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    # « Première connexion / mot de passe oublié » is the people app's
+    # (people:access_link): it also activates people of the HR file.
     path(
         "mot-de-passe/envoye/",
         auth_views.PasswordResetDoneView.as_view(

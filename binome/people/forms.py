@@ -132,3 +132,14 @@ PROFILE_STEPS: list[tuple[str, Any, type[forms.ModelForm[Person]]]] = [
     ("availability", _("Availability"), ProfileAvailabilityForm),
     ("interests", _("Interests"), ProfileInterestsForm),
 ]
+
+
+class AccessLinkForm(forms.Form):
+    """« Première connexion / mot de passe oublié »: an address, nothing else."""
+
+    email = forms.EmailField(
+        label=_("Work email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)

@@ -48,6 +48,16 @@ def slot_label(code: str) -> str:
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_organisations",
+        verbose_name=_("HR administrators"),
+        help_text=_(
+            "They create the organisation's programmes (and manage those they "
+            "create) and give roles on them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -42,11 +42,13 @@ from binome.pairs.models import (
     SentReminder,
     TalentFlag,
 )
+from binome.people.models import Organisation
 from binome.programs.models import (
     CastingReview,
     CoffeeChat,
     ConsentRecord,
     Goal,
+    Invitation,
     MatchingRound,
     PairDecision,
     PeopleImport,
@@ -109,7 +111,11 @@ def _model(label: str) -> type[models.Model] | None:
 not_personal("auth.permission", "Permission names: code, not people.")
 not_personal("auth.group", "Group names; membership is erased with the account.")
 not_personal("contenttypes.contenttype", "Model names.")
-not_personal("people.organisation", "The employer's name.")
+not_personal(
+    "people.organisation",
+    "The employer's name; its HR administrators are account links, exported "
+    "and erased with the account.",
+)
 not_personal("people.department", "The organisation chart, without people.")
 not_personal("people.site", "Workplaces, without people.")
 not_personal("skills.skillarea", "The skills catalogue.")
@@ -154,6 +160,7 @@ def _export_user(s: Subject) -> Rows:
             manages=names(u.managed_programmes.all()),
             casting_panels=names(u.casting_panels.all()),
             sponsors=names(u.sponsored_programmes.all()),
+            administers=sorted(o.name for o in u.administered_organisations.all()),
         )
     ]
 
@@ -175,6 +182,7 @@ def _erase_user(s: Subject) -> int:
         Programme.managers.through,
         Programme.panel.through,
         Programme.sponsors.through,
+        Organisation.administrators.through,
     ):
         through.objects.filter(user=u).delete()
     return 1
@@ -384,6 +392,42 @@ def _erase_enrolments(s: Subject) -> int:
     from binome.programs.models import Enrolment
 
     return Enrolment.objects.filter(pk__in=s.enrolment_ids).update(motivation="")
+
+
+def _invitations(s: Subject) -> models.QuerySet[Invitation]:
+    if s.person is None:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(person=s.person).select_related("programme")
+
+
+def _export_invitations(s: Subject) -> Rows:
+    return [
+        row(
+            i,
+            "email",
+            "created_at",
+            "sent_at",
+            "send_count",
+            "opened_at",
+            "joined_at",
+            "declined_at",
+            programme=i.programme.name,
+        )
+        for i in _invitations(s)
+    ]
+
+
+def _erase_invitations(s: Subject) -> int:
+    return int(_invitations(s).delete()[0])
+
+
+personal(
+    "programs.invitation",
+    "Invitations by e-mail and what became of them (opened, joined, "
+    "declined). Deleted: they only serve the recruitment follow-up.",
+    export=_export_invitations,
+    erase=_erase_invitations,
+)
 
 
 personal(
@@ -1234,6 +1278,7 @@ not_personal(
 SECTIONS: list[tuple[str, Any]] = [
     ("people.person", _("Profile")),
     ("programs.consentrecord", _("Consents")),
+    ("programs.invitation", _("Invitations received")),
     ("programs.enrolment", _("Participations")),
     ("skills.assessment", _("Skills assessments")),
     ("programs.skillwish", _("Skills to learn or teach")),

@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from binome.people.models import Department
+from binome.people.models import Department, Person
 from binome.skills.models import Skill
 
 from .models import (
@@ -262,6 +262,52 @@ class InviteForm(forms.Form):
         if len(emails) > 500:
             raise forms.ValidationError(_("Invite at most 500 people at a time."))
         return emails
+
+
+ROLE_LABELS = {
+    "manager": _("Programme manager"),
+    "panel": _("Casting panel member"),
+    "sponsor": _("Sponsor (aggregate results only)"),
+}
+
+
+class RoleForm(forms.Form):
+    """Give a role on a programme to a person of the organisation, found by
+    their work e-mail or their employee ID (names are not unique)."""
+
+    who = forms.CharField(
+        label=_("Work email or employee ID"),
+        max_length=254,
+        help_text=_("The person must be in the organisation's HR file."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=list(ROLE_LABELS.items()))
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_who(self) -> Person:
+        value = self.cleaned_data["who"].strip()
+        people = Person.objects.filter(organisation=self.organisation).filter(
+            Q(email__iexact=value) | Q(employee_id=value)
+        )
+        found = list(people.select_related("user")[:2])
+        if not found:
+            raise forms.ValidationError(
+                _("Nobody in the HR file has this e-mail or employee ID.")
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several people match: use the e-mail address.")
+            )
+        return found[0]
+
+
+class InvitationMessageForm(forms.ModelForm[Programme]):
+    class Meta:
+        model = Programme
+        fields = ["invitation_message"]
+        widgets = {"invitation_message": forms.Textarea(attrs={"rows": 4})}
 
 
 class PreparationAnswerForm(forms.Form):

@@ -414,13 +414,19 @@ def apply_import(*, upload: PeopleImport) -> ImportPlan:
         "unchanged": plan.count("unchanged"),
         "reject": plan.count("reject"),
     }
+    # The people of the file, for « invite the imported people ».
+    upload.report["people"] = sorted(
+        people[r.employee_id].pk
+        for r in plan.rows
+        if r.action in ("create", "update", "unchanged")
+    )
     upload.save(update_fields=["applied_at", "report"])
     audit.record(
         AuditEvent.Action.IMPORT,
         actor=upload.uploaded_by,
         target=f"programme:{programme.slug}",
         file=upload.file_name,
-        **upload.report,
+        **{k: v for k, v in upload.report.items() if k != "people"},
     )
     return plan
 

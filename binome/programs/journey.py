@@ -6,24 +6,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from binome.accounts.views import sso_providers
 from binome.http import AuthenticatedRequest
+from binome.people import access
 from binome.people.forms import PROFILE_STEPS
 from binome.people.models import Person
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Skill
 
-from . import services
+from . import invitations, services
 from .access import require
 from .forms import (
     GOAL_EXAMPLES,
@@ -35,7 +42,7 @@ from .forms import (
     WishesForm,
     WithdrawForm,
 )
-from .models import CoffeeChat, Enrolment, PreparationStep, Programme
+from .models import CoffeeChat, Enrolment, Invitation, PreparationStep, Programme
 
 STEP_URLS = {
     "profile": "programs:profile",
@@ -149,8 +156,9 @@ def _join(
     )
 
 
-@login_required
 def join_by_invitation(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    """The programme's shared invitation link. Anonymous visitors see which
+    programme it is and how to get in (log in, or receive a first link)."""
     programme = Programme.from_invitation(token)
     if programme is None:
         return render(request, "programs/invitation_invalid.html", status=404)
@@ -161,7 +169,97 @@ def join_by_invitation(request: AuthenticatedRequest, token: str) -> HttpRespons
             {"programme": programme},
             status=410,
         )
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "programs/invitation_welcome.html",
+            {
+                "programme": programme,
+                "next_path": request.path,
+                "sso_providers": sso_providers(request),
+            },
+        )
     return _join(request, programme, via_invitation=True)
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def personal_invitation(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    """A personal invitation link (from the e-mail): opening it is recorded;
+    the person may decline at once, create their account if they have none
+    (the link proves their address), then read the notice and volunteer."""
+    invitation = Invitation.from_token(token)
+    if invitation is None:
+        return render(request, "programs/invitation_invalid.html", status=410)
+    invitations.mark_opened(invitation)
+    programme, person = invitation.programme, invitation.person
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "decline":
+        invitations.decline(invitation)
+        return render(
+            request,
+            "programs/invitation_declined.html",
+            {"programme": programme, "invitation": invitation},
+        )
+    if invitation.declined_at is not None and action != "undecline":
+        return render(
+            request,
+            "programs/invitation_declined.html",
+            {"programme": programme, "invitation": invitation},
+        )
+    if action == "undecline":
+        Invitation.objects.filter(pk=invitation.pk).update(declined_at=None)
+        return redirect(request.path)
+    if not programme.is_recruiting:
+        return render(
+            request,
+            "programs/not_recruiting.html",
+            {"programme": programme},
+            status=410,
+        )
+    user = request.user
+    if user.is_authenticated:
+        if person.user_id != user.pk:
+            return render(
+                request,
+                "programs/invitation_other_person.html",
+                {"programme": programme},
+                status=403,
+            )
+        return _join(request, programme, via_invitation=True)
+    form = None
+    if access.needs_activation(person):
+        form = SetPasswordForm(
+            access.unsaved_user(person), request.POST if action == "activate" else None
+        )
+        if action == "activate" and form.is_valid():
+            try:
+                account = access.activate(
+                    person=person,
+                    password=form.cleaned_data["new_password1"],
+                    language=get_language() or "fr",
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                login(request, account, backend=access.LOGIN_BACKEND)
+                messages.success(
+                    request, _("Your account is ready. Welcome to Binôme!")
+                )
+                return redirect(request.path)
+    return render(
+        request,
+        "programs/invitation_welcome.html",
+        {
+            "programme": programme,
+            "invitation": invitation,
+            "person": person,
+            "form": form,
+            "next_path": request.path,
+            "sso_providers": sso_providers(request),
+        },
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from binome.people.models import Organisation, Person
@@ -247,6 +247,15 @@ class Programme(models.Model):
         default=_new_nonce,
         editable=False,
         help_text=_("Changing it revokes every invitation link sent so far."),
+    )
+    invitation_message = models.TextField(
+        _("personal message of the invitations"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Added to the invitation e-mails, e.g. why this programme matters to "
+            "the company. Plain text."
+        ),
     )
     require_preparation = models.BooleanField(
         _("preparation required before matching"),
@@ -1149,3 +1158,108 @@ class PeopleImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+PERSONAL_INVITATION_SALT = "binome.programs.personal-invitation"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def awaiting_answer(self) -> InvitationQuerySet:
+        """Sent, neither declined nor answered by joining the programme."""
+        return self.filter(declined_at__isnull=True, joined_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """One person invited to one programme by e-mail: when, by whom, and what
+    became of it (opened, joined, declined), for the HR manager's follow-up.
+    The e-mail carries a personal link (``token()``) that opens the
+    invitation, lets a person without an account create one, and expires."""
+
+    class State(models.TextChoices):
+        SENT = "sent", pgettext_lazy("invitation", "Sent")
+        OPENED = "opened", pgettext_lazy("invitation", "Opened")
+        JOINED = "joined", pgettext_lazy("invitation", "Joined")
+        DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("programme"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("person"),
+    )
+    email = models.EmailField(_("sent to"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("first sent at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("last sent at"))
+    send_count = models.PositiveSmallIntegerField(_("e-mails sent"), default=1)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    joined_at = models.DateTimeField(_("joined at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "person"], name="invitation_unique_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.programme}"
+
+    @property
+    def state(self) -> str:
+        if self.declined_at:
+            return self.State.DECLINED
+        if self.joined_at:
+            return self.State.JOINED
+        if self.opened_at:
+            return self.State.OPENED
+        return self.State.SENT
+
+    def get_state_display(self) -> str:
+        return str(self.State(self.state).label)
+
+    def token(self) -> str:
+        """The personal link's token: signed and dated (it expires), and bound
+        to the programme's invitation key (replacing the programme's link
+        revokes it too)."""
+        return signing.dumps(
+            [self.pk, self.programme.invitation_nonce], salt=PERSONAL_INVITATION_SALT
+        )
+
+    @classmethod
+    def from_token(cls, token: str) -> Invitation | None:
+        """The invitation of a personal link, or None if forged, expired or
+        revoked."""
+        max_age = int(settings.INVITATION_LINK_DAYS) * 24 * 3600
+        try:
+            pk, nonce = signing.loads(
+                token, salt=PERSONAL_INVITATION_SALT, max_age=max_age
+            )
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return (
+            cls.objects.select_related(
+                "programme", "person__user", "programme__organisation"
+            )
+            .filter(pk=pk, programme__invitation_nonce=nonce)
+            .first()
+        )

@@ -50,10 +50,11 @@ ROWS: list[dict[str, Any]] = [
     *both(
         "programs:join",
         {"token": "invitation_token"},
-        only(*ALL),
-        only(*ALL),
+        {"*": 200},
+        {"*": 200},
         data={},
-        why="anyone of the organisation with the link; an empty form is refused",
+        why="anyone of the organisation with the link; an empty form is refused; "
+        "anonymous visitors see the programme and how to get in",
     ),
     *both("programs:journey", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
     *both("programs:profile", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
@@ -173,6 +174,21 @@ ROWS: list[dict[str, Any]] = [
         only(*MANAGERS),
         only(*MANAGERS),
         data={},
+    ),
+    *both(
+        "programs:roles",
+        RECRUITING,
+        only(*MANAGERS),
+        only(*MANAGERS),
+        data={},
+    ),
+    *both(
+        "programs:invitation",
+        lambda w: {"token": "faux-jeton"},
+        {"*": 410},
+        {"*": 410},
+        data={"action": "decline"},
+        why="a forged personal link: the page says it no longer works",
     ),
     *both(
         "programs:revoke_invitations",

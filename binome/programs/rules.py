@@ -107,6 +107,15 @@ def manages_any_programme(user: Any) -> bool:
     return bool(roles_of(user).managed)
 
 
+@rules.predicate
+def administers_organisation(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.administered_organisations.exists()
+    )
+
+
 # --- Predicates on an Enrolment ----------------------------------------------
 
 
@@ -132,9 +141,13 @@ rules.add_perm(
     "programs.view_enrolment", is_enrolled_person | manages_enrolment_programme
 )
 rules.add_perm("programs.change_enrolment", is_enrolled_person)
-# No object: managers of any programme, staff and superusers create programmes
+# No object: managers of any programme, the organisation's HR administrators,
+# staff and superusers create programmes
 # (in their organisation; see views._organisation_for_creator).
 rules.add_perm(
     "programs.create_programme",
-    rules.is_superuser | rules.is_staff | manages_any_programme,
+    rules.is_superuser
+    | rules.is_staff
+    | manages_any_programme
+    | administers_organisation,
 )

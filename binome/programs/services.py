@@ -13,11 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from binome.accounts.models import User
-from binome.accounts.notifications import absolute_url, notify, notify_address
+from binome.accounts import audit
+from binome.accounts.models import AuditEvent, User
+from binome.accounts.notifications import absolute_url, notify
+from binome.people import access as people_access
 from binome.people.models import Person
 from binome.skills.models import Assessment, AssessmentItem, Skill
 
+from . import invitations
 from .models import (
     CastingReview,
     CoffeeChat,
@@ -122,6 +125,7 @@ def volunteer(
         version=CONSENT_VERSION,
         at=enrolment.consent_at,
     )
+    invitations.mark_joined(programme=programme, person=person)
     if person.user:
         notify(
             "enrolment_received",
@@ -180,14 +184,15 @@ class InvitationReport:
     sent: list[str]
     unknown: list[str]
     already: list[str]
+    already_invited: list[str]
 
 
-@transaction.atomic
 def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationReport:
-    """Send the invitation link to people of the organisation.
+    """Invite people of the organisation by address, each with a personal link.
 
     Addresses outside the organisation's people are reported, never invited;
-    people already enrolled are skipped.
+    people already enrolled, or already invited (see the reminders), are
+    skipped.
     """
     wanted = sorted({e.strip().lower() for e in emails if e.strip()})
     people = {
@@ -196,36 +201,15 @@ def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationRe
             organisation=programme.organisation, email__in=wanted
         ).select_related("user")
     }
-    sent, unknown, already = [], [], []
-    url = absolute_url(reverse("programs:join", args=[programme.invitation_token()]))
-    for email in wanted:
-        person = people.get(email)
-        if person is None:
-            unknown.append(email)
-            continue
-        if (
-            person.enrolments.filter(programme=programme)
-            .exclude(status__in=[Enrolment.Status.INVITED, Enrolment.Status.WITHDRAWN])
-            .exists()
-        ):
-            already.append(email)
-            continue
-        language = person.user.language if person.user else "fr"
-        notify_address(
-            "invitation",
-            email,
-            language,
-            _programme_context(programme)
-            | {
-                "name": person.first_name,
-                "inviter": by.get_full_name() or by.email,
-                "url": url,
-                "has_account": person.user is not None,
-                "password_url": absolute_url(reverse("accounts:password_reset")),
-            },
-        )
-        sent.append(email)
-    return InvitationReport(sent=sent, unknown=unknown, already=already)
+    unknown = [email for email in wanted if email not in people]
+    plan = invitations.plan(programme, list(people.values()))
+    sent = invitations.send(programme=programme, people=plan.to_send, by=by)
+    return InvitationReport(
+        sent=sorted(i.email for i in sent),
+        unknown=unknown,
+        already=sorted(p.email for p in plan.already_enrolled),
+        already_invited=sorted(p.email for p in plan.already_invited),
+    )
 
 
 # Profile, self-assessment, wishes and goals ------------------------------------
@@ -565,4 +549,66 @@ def remind_to_complete(*, enrolment: Enrolment) -> None:
             "todo": todo,
             "url": absolute_url(reverse("programs:journey", args=[enrolment.pk])),
         },
+    )
+
+
+# Roles on a programme ------------------------------------------------------------
+
+ROLE_FIELDS = {"manager": "managers", "panel": "panel", "sponsor": "sponsors"}
+
+
+@transaction.atomic
+def grant_role(*, programme: Programme, person: Person, role: str, by: User) -> User:
+    """Make a person of the organisation manager, panel member or sponsor of
+    the programme. A person without an account gets one (and an e-mail to
+    activate it, leading to the programme). Audit-logged."""
+    if person.organisation_id != programme.organisation_id:
+        raise ValidationError(
+            _("This person belongs to another organisation."), code="other_org"
+        )
+    if role not in ROLE_FIELDS:
+        raise ValidationError(_("Unknown role."), code="role")
+    next_path = (
+        reverse("programs:detail", args=[programme.slug])
+        if role == "manager"
+        else reverse("home")
+    )
+    user = people_access.account_for_role(person, by=by, next_path=next_path)
+    relation = getattr(programme, ROLE_FIELDS[role])
+    if relation.filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("%(name)s already has this role.") % {"name": person.full_name},
+            code="already",
+        )
+    relation.add(user)
+    audit.record(
+        AuditEvent.Action.ROLE_CHANGE,
+        actor=by,
+        target=f"programme:{programme.slug}",
+        role=role,
+        user=user.pk,
+        change="granted",
+    )
+    return user
+
+
+@transaction.atomic
+def revoke_role(*, programme: Programme, user: User, role: str, by: User) -> None:
+    if role not in ROLE_FIELDS:
+        raise ValidationError(_("Unknown role."), code="role")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    relation = getattr(programme, ROLE_FIELDS[role])
+    if role == "manager" and not relation.exclude(pk=user.pk).exists():
+        raise ValidationError(
+            _("A programme keeps at least one manager: add another one first."),
+            code="last_manager",
+        )
+    relation.remove(user)
+    audit.record(
+        AuditEvent.Action.ROLE_CHANGE,
+        actor=by,
+        target=f"programme:{programme.slug}",
+        role=role,
+        user=user.pk,
+        change="revoked",
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", journey.programme_list, name="list"),
     path("nouveau/", views.programme_create, name="create"),
     path("rejoindre/<str:token>/", journey.join_by_invitation, name="join"),
+    path("invitation/<str:token>/", journey.personal_invitation, name="invitation"),
     path("inscriptions/<int:pk>/", journey.journey_overview, name="journey"),
     path("inscriptions/<int:pk>/profil/", journey.profile_step, name="profile"),
     path(
@@ -66,6 +67,7 @@ urlpatterns = [
         name="casting_decision",
     ),
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
+    path("<slug:slug>/roles/", views.roles, name="roles"),
     path("<slug:slug>/appariement/", views.round_list, name="rounds"),
     path("<slug:slug>/appariement/lancer/", views.round_start, name="round_start"),
     path("<slug:slug>/appariement/<int:number>/", views.round_detail, name="round"),

@@ -20,13 +20,17 @@ from binome.http import AuthenticatedRequest
 from binome.skills.models import Assessment
 
 from . import imports, rounds, services
+from . import invitations as invitations_
 from .access import managed_programme_or_404, programme_or_404, require
 from .forms import (
+    ROLE_LABELS,
     CastingReviewForm,
     EnrolmentFilterForm,
     ImportForm,
+    InvitationMessageForm,
     InviteForm,
     ProgrammeForm,
+    RoleForm,
 )
 from .models import (
     MATCHING_RULES,
@@ -211,30 +215,165 @@ def casting_decision(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    """The invitation link, and invitations by email."""
+    """Invite people and follow the invitations: the shared link, the people
+    imported for the programme (one action, after a preview of the e-mail and
+    its count), invitations by address, the personal message, reminders, and
+    who was invited, opened, joined or declined."""
     programme = _get_programme_for_manager(request, slug)
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = InviteForm(request.POST if action == "emails" else None)
+    message_form = InvitationMessageForm(
+        request.POST if action == "message" else None, instance=programme
+    )
     report = None
-    if request.method == "POST" and form.is_valid():
+    imported = invitations_.imported_people(programme)
+    imported_plan = invitations_.plan(programme, imported)
+    if action == "emails" and form.is_valid():
         report = services.invite(
             programme=programme, emails=form.cleaned_data["emails"], by=request.user
         )
-        if report.sent:
+        _say_sent(request, len(report.sent))
+        form = InviteForm()
+    elif action == "message" and message_form.is_valid():
+        message_form.save()
+        messages.success(request, _("The personal message is saved."))
+        return redirect("programs:invitations", slug=slug)
+    elif action == "imported":
+        expected = request.POST.get("expected", "")
+        if expected != str(len(imported_plan.to_send)):
+            messages.error(
+                request,
+                _(
+                    "The list changed since the page was shown (another import, "
+                    "or invitations already sent): nothing was sent. Check the "
+                    "new count below."
+                ),
+            )
+        else:
+            sent = invitations_.send(
+                programme=programme, people=imported_plan.to_send, by=request.user
+            )
+            _say_sent(request, len(sent))
+        return redirect("programs:invitations", slug=slug)
+    elif action == "remind":
+        due = invitations_.reminder_due(programme)
+        if request.POST.get("expected", "") != str(due.count()):
+            messages.error(
+                request,
+                _("The list changed since the page was shown: no reminder was sent."),
+            )
+        else:
+            reminded = invitations_.remind(programme=programme, by=request.user)
             messages.success(
                 request,
                 ngettext(
-                    "%(count)s invitation is on its way.",
-                    "%(count)s invitations are on their way.",
-                    len(report.sent),
+                    "%(count)s reminder is on its way.",
+                    "%(count)s reminders are on their way.",
+                    len(reminded),
                 )
-                % {"count": len(report.sent)},
+                % {"count": len(reminded)},
             )
-        form = InviteForm()
+        return redirect("programs:invitations", slug=slug)
     link = absolute_url(reverse("programs:join", args=[programme.invitation_token()]))
+    sent_list = programme.invitations.select_related("person", "invited_by")
     return render(
         request,
         "programs/invitations.html",
-        {"programme": programme, "form": form, "report": report, "link": link},
+        {
+            "programme": programme,
+            "form": form,
+            "message_form": message_form,
+            "report": report,
+            "link": link,
+            "imported_plan": imported_plan,
+            "imported_count": len(imported),
+            "preview": invitations_.preview(
+                programme,
+                request.user,
+                imported_plan.to_send[0] if imported_plan.to_send else None,
+            ),
+            "reminders": list(invitations_.reminder_due(programme)),
+            "reminder_days": invitations_.REMINDER_INTERVAL.days,
+            "sent_list": sent_list,
+            "counts": invitations_.counts(programme),
+        },
+    )
+
+
+def _say_sent(request: AuthenticatedRequest, count: int) -> None:
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s invitation is on its way.",
+                "%(count)s invitations are on their way.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+@login_required
+def roles(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Who manages the programme, sits on its casting panel or sponsors it;
+    a manager gives and removes these roles (audit-logged)."""
+    programme = _get_programme_for_manager(request, slug)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = RoleForm(
+        request.POST if action == "grant" else None,
+        organisation=programme.organisation,
+    )
+    if action == "grant" and form.is_valid():
+        person = form.cleaned_data["who"]
+        try:
+            services.grant_role(
+                programme=programme,
+                person=person,
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("who", error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now has the role « %(role)s ».")
+                % {
+                    "name": person.full_name,
+                    "role": ROLE_LABELS[form.cleaned_data["role"]],
+                },
+            )
+            return redirect("programs:roles", slug=slug)
+    elif action == "revoke":
+        role = request.POST.get("role", "")
+        holder = None
+        if role in services.ROLE_FIELDS:
+            relation = getattr(programme, services.ROLE_FIELDS[role])
+            user_pk = request.POST.get("user", "")
+            holder = relation.filter(pk=user_pk).first() if user_pk.isdigit() else None
+        try:
+            if holder is None:
+                raise ValidationError(_("This person does not have this role."))
+            services.revoke_role(
+                programme=programme, user=holder, role=role, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role is removed."))
+        return redirect("programs:roles", slug=slug)
+    return render(
+        request,
+        "programs/roles.html",
+        {
+            "programme": programme,
+            "form": form,
+            "groups": [
+                ("manager", _("Programme managers"), programme.managers.all()),
+                ("panel", _("Casting panel"), programme.panel.all()),
+                ("sponsor", _("Sponsors"), programme.sponsors.all()),
+            ],
+        },
     )
 
 
@@ -457,10 +596,14 @@ def round_compare(
 
 
 def _organisation_for_creator(request: AuthenticatedRequest) -> Any:
-    """The organisation a user may create programmes in, or 404: programme
-    managers (of any programme), staff and superusers of their organisation."""
+    """The organisation a user may create programmes in, or 404: its HR
+    administrators, programme managers (of any programme), staff and
+    superusers of their organisation."""
     user = request.user
     require(user, "programs.create_programme")
+    administered = user.administered_organisations.first()
+    if administered is not None:
+        return administered
     managed = Programme.objects.managed_by(user).select_related("organisation").first()
     person = getattr(user, "person", None)
     if managed is not None and not user.is_superuser:
@@ -596,7 +739,7 @@ def import_preview(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
             )
             % {a: plan.count(a) for a in ("create", "update", "unchanged", "reject")},
         )
-        return redirect("programs:enrolments", slug=slug)
+        return redirect("programs:invitations", slug=slug)
     plan = imports.plan_import(bytes(upload.content), upload.file_name, programme)
     return render(
         request,

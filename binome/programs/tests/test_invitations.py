@@ -5,17 +5,27 @@ from django.core import mail
 from django.urls import reverse
 
 from binome.programs import services
-from binome.programs.models import Programme
+from binome.programs.models import Invitation, Programme
 
 
 def _invites_to(text):
-    """The programme of the invitation link in a text. The token is signed
-    with a timestamp: comparing it with a new one fails across a second."""
+    """The programme of the shared invitation link in a text. The token is
+    signed with a timestamp: comparing it with a new one fails across a
+    second."""
     tokens = re.findall(r"/rejoindre/([^/\s\"'<]+)/", text)
     assert tokens, text
     programmes = {Programme.from_invitation(token) for token in tokens}
     assert len(programmes) == 1
     return programmes.pop()
+
+
+def _personal_invitation(text):
+    """The invitation of the personal link in an e-mail."""
+    tokens = re.findall(r"/invitation/([^/\s\"'<]+)/", text)
+    assert len(tokens) == 1, text
+    invitation = Invitation.from_token(tokens[0])
+    assert invitation is not None
+    return invitation
 
 
 def test_manager_sees_the_link_and_invites_people_by_email(login, recruiting, people):
@@ -25,7 +35,7 @@ def test_manager_sees_the_link_and_invites_people_by_email(login, recruiting, pe
     assert _invites_to(page.text) == recruiting
     mail.outbox.clear()
     emails = "camille@test.example; inconnu@ailleurs.example\nBERNARD@test.example"
-    response = client.post(url, {"emails": emails})
+    response = client.post(url, {"action": "emails", "emails": emails})
     assert response.status_code == 200
     assert sorted(m.to[0] for m in mail.outbox) == [
         "bernard@test.example",
@@ -34,7 +44,10 @@ def test_manager_sees_the_link_and_invites_people_by_email(login, recruiting, pe
     assert "inconnu@ailleurs.example" in response.text
     message = mail.outbox[0]
     assert "Vague 2027" in message.subject
-    assert _invites_to(message.body) == recruiting
+    invitation = _personal_invitation(message.body)
+    assert invitation.programme == recruiting
+    assert invitation.email == message.to[0]
+    assert invitation.invited_by == people["odile"].user
 
 
 def test_people_already_enrolled_are_not_invited_again(login, recruiting, people):
@@ -44,14 +57,15 @@ def test_people_already_enrolled_are_not_invited_again(login, recruiting, people
     mail.outbox.clear()
     login(people["odile"]).post(
         reverse("programs:invitations", args=["vague"]),
-        {"emails": "camille@test.example"},
+        {"action": "emails", "emails": "camille@test.example"},
     )
     assert mail.outbox == []
 
 
 def test_malformed_addresses_are_refused(login, recruiting, people):
     response = login(people["odile"]).post(
-        reverse("programs:invitations", args=["vague"]), {"emails": "pas-une-adresse"}
+        reverse("programs:invitations", args=["vague"]),
+        {"action": "emails", "emails": "pas-une-adresse"},
     )
     assert "Adresses invalides : pas-une-adresse" in response.text
 

@@ -132,7 +132,12 @@ def test_volunteering_twice_is_refused_but_rejoining_after_withdrawal_works(
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_logs_in_first(client, recruiting):
-    response = client.get(_join_url(recruiting))
-    assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+def test_anonymous_visitor_sees_the_programme_and_how_to_get_in(client, recruiting):
+    url = _join_url(recruiting)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Vous êtes invité·e à « Vague 2027 »" in response.text
+    assert f"{reverse('accounts:login')}?next={url}" in response.text.replace(
+        "%3A", ":"
+    )
+    assert "Je me porte volontaire" not in response.text
