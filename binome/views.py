@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from binome.pairs import publishing
 from binome.pairs.models import Pair
 from binome.programs.access import managed_programme_or_404
+from binome.programs import invitations as programme_invitations
 from binome.programs.models import Enrolment, MatchingRound, Programme
 
 
@@ -61,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "enrolments": enrolments,
             "pairs": pairs,
             "sponsored_programmes": Programme.objects.sponsored_by(request.user),
+            "invitations": programme_invitations.awaiting(request.user),
         },
     )
 

@@ -28,7 +28,9 @@ def access_link(request: HttpRequest) -> HttpResponse:
     """Send a link to choose a password: the same answer whether the address
     is known or not, and at most a few links per address and per hour."""
     initial = {"next": access.safe_next(request.GET.get("next"))}
-    form = AccessLinkForm(request.POST or None, initial=initial)
+    form = AccessLinkForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         if not ratelimit.consume(request, action="reset_password", key=email):
@@ -68,7 +70,10 @@ def activate_form(request: HttpRequest) -> HttpResponse:
     if activation is None:
         return render(request, "people/activation_invalid.html", status=410)
     person = activation.person
-    form = SetPasswordForm(access.unsaved_user(person), request.POST or None)
+    form = SetPasswordForm(
+        access.unsaved_user(person),
+        request.POST if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = access.activate(

@@ -220,3 +220,27 @@ def counts(programme: Programme) -> dict[str, int]:
     for invitation in programme.invitations.all():
         result[invitation.state] += 1
     return result
+
+
+def awaiting(user: Any) -> list[dict[str, Any]]:
+    """The user's invitations still awaiting an answer, to programmes that
+    recruit, with the link to answer (for the home page)."""
+    if not user.is_authenticated:
+        return []
+    found = (
+        Invitation.objects.awaiting_answer()
+        .filter(person__user=user, programme__status=Programme.Status.RECRUITING)
+        .exclude(
+            programme__enrolments__person__user=user,
+            programme__enrolments__status__in=ANSWERED,
+        )
+        .select_related("programme")
+        .distinct()
+    )
+    return [
+        {
+            "programme": invitation.programme,
+            "url": reverse("programs:invitation", args=[invitation.token()]),
+        }
+        for invitation in found
+    ]

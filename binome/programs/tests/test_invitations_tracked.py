@@ -250,3 +250,16 @@ def test_the_invitation_arrives_by_smtp_and_its_link_works(
     client.logout()
     path = _path(smtp_server.body(message))
     assert "Créer mon compte" in client.get(path).text
+
+
+def test_the_home_page_shows_an_invitation_awaiting_an_answer(login, recruiting, people):
+    bernard = people["bernard"]
+    invitations.send(programme=recruiting, people=[bernard], by=people["odile"].user)
+    client = login(bernard)
+    home = client.get(reverse("home"))
+    assert "Vous êtes invité" in home.text
+    link = re.search(r'href="(/programmes/invitation/[^"]+/)"', home.text)
+    assert link
+    assert "Je me porte volontaire" in client.get(link.group(1)).text
+    invitations.decline(Invitation.objects.get())
+    assert "/programmes/invitation/" not in client.get(reverse("home")).text
