@@ -194,3 +194,18 @@ def test_a_logged_in_person_may_attach_only_their_own_identity(client, people, o
     attached = _connect(client, oidc, claims("camille@test.example", verified=False))
     assert attached.status_code == 302
     assert SocialAccount.objects.get().user == camille
+
+
+def test_a_person_of_the_hr_file_gets_their_record_at_the_first_sso_login(
+    client, db, oidc
+):
+    from binome.people.models import Organisation, Person
+
+    org = Organisation.objects.create(name="Exemple", slug="exemple")
+    person = Person.objects.create(
+        organisation=org, first_name="Nora", last_name="Durand", email="Nora@exemple.fr"
+    )
+    sso_login(client, oidc, claims("nora@exemple.fr"))
+    person.refresh_from_db()
+    assert person.user == User.objects.get(email="nora@exemple.fr")
+    assert AuditEvent.objects.filter(action="person_linked").count() == 1
