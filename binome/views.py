@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from binome.pairs import publishing
 from binome.pairs.models import Pair
-from binome.programs.access import managed_programme_or_404
 from binome.programs import invitations as programme_invitations
+from binome.programs.access import managed_programme_or_404
 from binome.programs.models import Enrolment, MatchingRound, Programme
 
 

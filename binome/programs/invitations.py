@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent, User
@@ -123,6 +125,19 @@ def preview(
     return {"subject": subject, "body": body}
 
 
+def require_recruiting(programme: Programme) -> None:
+    """Invitations leave only while the programme recruits: before, their
+    links would lead to a closed door."""
+    if not programme.is_recruiting:
+        raise ValidationError(
+            _(
+                "The programme is not recruiting yet: open the recruitment "
+                "(programme page) before sending invitations."
+            ),
+            code="not_recruiting",
+        )
+
+
 def _send_all(invitations: list[Invitation], by: Any, *, reminder: bool) -> None:
     for invitation in invitations:
         notify_address(
@@ -138,6 +153,7 @@ def send(*, programme: Programme, people: list[Person], by: User) -> list[Invita
     """Invite these people (those ``plan`` puts in ``to_send``). The e-mails
     are queued in the same transaction (the database queue rolls back with
     it). Audit-logged."""
+    require_recruiting(programme)
     targets = plan(programme, people).to_send
     now = timezone.now()
     invitations = []
@@ -175,6 +191,7 @@ def reminder_due(programme: Programme, now: datetime.datetime | None = None) -> 
 @transaction.atomic
 def remind(*, programme: Programme, by: User) -> list[Invitation]:
     """Send a reminder, with a fresh link, to those who did not answer."""
+    require_recruiting(programme)
     now = timezone.now()
     due = list(reminder_due(programme, now).select_for_update(of=("self",)))
     for invitation in due:

@@ -228,6 +228,15 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     report = None
     imported = invitations_.imported_people(programme)
     imported_plan = invitations_.plan(programme, imported)
+    if action in ("emails", "imported", "remind") and not programme.is_recruiting:
+        messages.error(
+            request,
+            _(
+                "The programme is not recruiting yet: open the recruitment "
+                "(programme page) before sending invitations."
+            ),
+        )
+        return redirect("programs:invitations", slug=slug)
     if action == "emails" and form.is_valid():
         report = services.invite(
             programme=programme, emails=form.cleaned_data["emails"], by=request.user

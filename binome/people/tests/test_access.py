@@ -283,3 +283,18 @@ def test_the_command_refuses_a_bad_address(db):
             "--admin-last-name=B",
         )
     assert not Organisation.objects.exists()
+
+
+def test_the_printed_link_works(client, db):
+    out = io.StringIO()
+    call_command(
+        "create_organisation",
+        "Acme",
+        "--admin-email=rh@acme.example",
+        "--admin-first-name=Léa",
+        "--admin-last-name=Martin",
+        "--print-link",
+        stdout=out,
+    )
+    path = _activation_path(out.getvalue())
+    assert client.get(path).status_code == 302

@@ -252,7 +252,9 @@ def test_the_invitation_arrives_by_smtp_and_its_link_works(
     assert "Créer mon compte" in client.get(path).text
 
 
-def test_the_home_page_shows_an_invitation_awaiting_an_answer(login, recruiting, people):
+def test_the_home_page_shows_an_invitation_awaiting_an_answer(
+    login, recruiting, people
+):
     bernard = people["bernard"]
     invitations.send(programme=recruiting, people=[bernard], by=people["odile"].user)
     client = login(bernard)
@@ -263,3 +265,23 @@ def test_the_home_page_shows_an_invitation_awaiting_an_answer(login, recruiting,
     assert "Je me porte volontaire" in client.get(link.group(1)).text
     invitations.decline(Invitation.objects.get())
     assert "/programmes/invitation/" not in client.get(reverse("home")).text
+
+
+def test_nothing_leaves_before_the_recruitment_opens(login, imported, people):
+    imported.status = imported.Status.DRAFT
+    imported.save()
+    client = login(people["odile"])
+    url = reverse("programs:invitations", args=["vague"])
+    page = client.get(url)
+    assert "<strong>2</strong> personnes recevront" in page.text
+    assert "disabled" in page.text
+    mail.outbox.clear()
+    for data in (
+        {"action": "imported", "expected": "2"},
+        {"action": "emails", "emails": "nadia.sow@test.example"},
+        {"action": "remind", "expected": "0"},
+    ):
+        answer = client.post(url, data, follow=True)
+        assert "ne recrute pas encore" in answer.text
+    assert mail.outbox == []
+    assert not Invitation.objects.exists()

@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 person = self._create(organisation, name, slug, email, first, last)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        # The account was made on a fresh copy of the record (locked row).
+        person = Person.objects.select_related("user", "organisation").get(pk=person.pk)
         organisation = person.organisation
         self.stdout.write(f"organisation\t{organisation.slug}\t{organisation.name}")
         self.stdout.write(f"administrator\t{email}")
