@@ -226,6 +226,14 @@ def personal_invitation(request: AuthenticatedRequest, token: str) -> HttpRespon
                 {"programme": programme},
                 status=403,
             )
+        joined = (
+            Enrolment.objects.filter(programme=programme, person=person)
+            .filter(status__in=invitations.ANSWERED)
+            .first()
+        )
+        if joined is not None:
+            messages.info(request, _("You already take part in this programme."))
+            return redirect("programs:journey", pk=joined.pk)
         return _join(request, programme, via_invitation=True)
     form = None
     if access.needs_activation(person):

@@ -133,6 +133,10 @@ def test_a_person_without_account_joins_from_the_invitation(client, imported, pe
     assert enrolment.status == Enrolment.Status.VOLUNTEERED
     invitation = Invitation.objects.get(person=nadia)
     assert invitation.state == Invitation.State.JOINED
+    # Opening the link again leads to the programme, not to a second form.
+    again = client.get(path)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("programs:journey", args=[enrolment.pk])
     # The account exists now: the same link no longer offers to create one.
     client.logout()
     assert "Créer mon compte" not in client.get(path).text
