@@ -93,9 +93,11 @@ def test_each_rejection_has_its_row_number_and_reason(recruiting, people):
         "le niveau doit être un nombre entier de 1 à 5",
         "le manager ZZ n'est ni dans le fichier ni connu",
         "le rôle doit être mentor ou mentoré, pas « chef »",
-        "langue inconnue « klingon »",
+        "ce matricule figure aussi ligne 3",
     }
-    assert rows[3].reasons == ["ce matricule apparaît deux fois dans le fichier"]
+    # An unknown language is not a reason to refuse a row.
+    assert "langue inconnue « klingon », ignorée" in rows[2].warnings
+    assert rows[3].reasons == ["ce matricule figure aussi ligne 2"]
     assert rows[4].reasons == ["le matricule est vide"]
     assert rows[5].action == "create"
     imports.apply_import(upload=_upload(recruiting, bad))
@@ -106,14 +108,14 @@ def test_each_rejection_has_its_row_number_and_reason(recruiting, people):
     ) == ["X2"]
 
 
-def test_missing_columns_and_wrong_encoding_are_clear_errors(recruiting):
+def test_missing_columns_and_unknown_encoding_are_clear_errors(recruiting):
     plan = imports.plan_import(b"nom;poste\nMartin;Analyste\n", "rh.csv", recruiting)
     assert plan.errors[0].startswith("Colonnes manquantes : employee_id, first_name")
-    latin1 = "matricule;prénom;nom\nA1;Léa;Martin\n".encode("latin-1")
-    plan = imports.plan_import(latin1, "rh.csv", recruiting)
+    # 0x81 is neither UTF-8 here nor any character of Windows-1252.
+    plan = imports.plan_import(b"matricule;pr\x81nom;nom\n", "rh.csv", recruiting)
     assert plan.errors == [
-        "Le fichier n'est pas en UTF-8. "
-        "Enregistrez-le au format « CSV UTF-8 » et réessayez."
+        "L'encodage du fichier n'est pas reconnu (ni UTF-8, ni UTF-16, ni "
+        "Windows-1252). Enregistrez-le au format « CSV UTF-8 » et réessayez."
     ]
 
 
@@ -136,13 +138,21 @@ def test_xlsx_files_are_read(recruiting):
     assert [(r.employee_id, r.values["level"]) for r in plan.rows] == [("E10", 3)]
 
 
-def test_an_import_is_all_or_nothing(recruiting, people):
-    # The managers form a loop: everything is rolled back.
-    loop = "matricule;prénom;nom;matricule manager\nL1;A;A;L2\nL2;B;B;L1\n"
-    with pytest.raises(ValidationError, match="boucle"):
-        imports.apply_import(upload=_upload(recruiting, loop))
-    assert not Person.objects.filter(employee_id__in=["L1", "L2"]).exists()
-    assert PeopleImport.objects.get().applied_at is None
+def test_a_manager_loop_is_refused_in_the_preview_and_nothing_of_it_written(
+    recruiting, people
+):
+    loop = "matricule;prénom;nom;matricule manager\nL1;A;A;L2\nL2;B;B;L1\nL3;C;C;\n"
+    plan = imports.plan_import(loop.encode(), "rh.csv", recruiting)
+    rows = {r.number: r for r in plan.rows}
+    loop_reason = "les managers forment une boucle : L1 → L2 → L1 (lignes 2, 3)"
+    assert rows[2].reasons == rows[3].reasons == [loop_reason]
+    assert rows[4].action == "create"
+    imports.apply_import(upload=_upload(recruiting, loop))
+    assert set(
+        Person.objects.filter(employee_id__startswith="L").values_list(
+            "employee_id", flat=True
+        )
+    ) == {"L3"}
 
 
 def test_a_file_is_imported_once(recruiting, people):
