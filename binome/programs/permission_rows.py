@@ -143,6 +143,13 @@ ROWS: list[dict[str, Any]] = [
         only(*MANAGERS, ok=302),
         why="POST applies the import",
     ),
+    *both(
+        "programs:import_template",
+        lambda world: {"slug": world["programme_slug"], "file_format": "xlsx"},
+        only(*MANAGERS),
+        {"*": 405, **ANON},
+        why="a file to download; nothing to post",
+    ),
     *both("programs:enrolments", PILOT, only(*MANAGERS), only(*MANAGERS)),
     *both(
         "programs:enrolment_action",

@@ -53,6 +53,11 @@ urlpatterns = [
     path("<slug:slug>/statut/", views.programme_status, name="status"),
     path("<slug:slug>/import/", views.import_people, name="import"),
     path("<slug:slug>/import/<int:pk>/", views.import_preview, name="import_preview"),
+    path(
+        "<slug:slug>/import/modele.<str:file_format>",
+        views.import_template,
+        name="import_template",
+    ),
     path("<slug:slug>/volontaires/", views.enrolments, name="enrolments"),
     path(
         "<slug:slug>/volontaires/<int:pk>/action/",

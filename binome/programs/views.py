@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 import rules
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
@@ -43,6 +44,8 @@ from .models import (
     Programme,
     preparation_done,
 )
+
+logger = logging.getLogger(__name__)
 
 # Engine rule codes (pairmaker.rule_violations) -> the programme's rule labels.
 RULE_LABELS = {
@@ -738,7 +741,23 @@ def import_preview(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         try:
             plan = imports.apply_import(upload=upload)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if error.code == imports.ALREADY_IMPORTED:
+                # A second click on « Confirm »: the first one did the work.
+                messages.info(request, " ".join(error.messages))
+            else:
+                messages.error(request, " ".join(error.messages))
+            return redirect("programs:import_preview", slug=slug, pk=pk)
+        except Exception:
+            # apply_import runs in one transaction, so nothing was written;
+            # the error is logged for the team, the page says what happened.
+            logger.exception("import %s failed", upload.pk)
+            messages.error(
+                request,
+                _(
+                    "The import failed and nothing was imported. Try again; if it "
+                    "fails again, send the file to your administrator."
+                ),
+            )
             return redirect("programs:import_preview", slug=slug, pk=pk)
         messages.success(
             request,
@@ -761,9 +780,38 @@ def import_preview(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
                 a: plan.count(a) for a in ("create", "update", "unchanged", "reject")
             },
             "rejected": [r for r in plan.rows if r.action == "reject"],
-            "changed": [r for r in plan.rows if r.action in ("create", "update")][:200],
+            "warned": plan.warned[:PREVIEW_ROWS],
+            "changed": [r for r in plan.rows if r.action in ("create", "update")][
+                :PREVIEW_ROWS
+            ],
+            "preview_rows": PREVIEW_ROWS,
         },
     )
+
+
+PREVIEW_ROWS = 200
+
+
+@login_required
+@require_safe
+def import_template(
+    request: AuthenticatedRequest, slug: str, file_format: str
+) -> HttpResponse:
+    """The file to fill in, with its French headers and example rows."""
+    _get_programme_for_manager(request, slug)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    content_type = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[file_format]
+    response = HttpResponse(
+        imports.template_file(file_format), content_type=content_type
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="modele-import-binome.{file_format}"'
+    )
+    return response
 
 
 # Enrolments -------------------------------------------------------------------------
