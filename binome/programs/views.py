@@ -741,7 +741,8 @@ def import_preview(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         try:
             plan = imports.apply_import(upload=upload)
         except ValidationError as error:
-            if error.code == imports.ALREADY_IMPORTED:
+            # A ValidationError of several messages has no code of its own.
+            if getattr(error, "code", None) == imports.ALREADY_IMPORTED:
                 # A second click on « Confirm »: the first one did the work.
                 messages.info(request, " ".join(error.messages))
             else:
