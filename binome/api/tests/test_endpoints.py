@@ -190,10 +190,13 @@ def test_import_is_all_or_nothing(people, pilot, api_as):
     error = response.json()["error"]
     assert error["code"] == "import_rejected"
     rows = {d["index"]: d for d in error["details"]}
-    assert set(rows) == {2, 3}
+    # Both rows of E100 are refused, and so is E200, whose manager is E100.
+    assert set(rows) == {0, 1, 2, 3}
     assert rows[2]["employee_id"] == "E300"
     assert any("first_name" in reason for reason in rows[2]["reasons"])
-    assert rows[3]["reasons"]
+    assert rows[0]["reasons"][0].startswith("ce matricule figure aussi ligne")
+    assert rows[3]["reasons"][0].startswith("ce matricule figure aussi ligne")
+    assert "E100" in rows[1]["reasons"][0]
     assert Person.objects.count() == before
     assert not PeopleImport.objects.exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
