@@ -580,9 +580,13 @@ class _Planner:
                     _("manager %(id)s is neither in the file nor known")
                     % {"id": _quoted(manager)}
                 )
+        # First the loops the file draws as written, so that a loop is
+        # reported even when one of its rows is refused for another reason.
+        unique = [r for r in rows if len(file_rows.get(r.employee_id, [])) == 1]
+        self._reject_loops(unique)
         while True:
             self._reject_orphans(rows, file_rows)
-            if not self._reject_loops(rows):
+            if not self._reject_loops([r for r in rows if not r.reasons]):
                 return
 
     def _reject_orphans(
@@ -619,11 +623,12 @@ class _Planner:
                     todo.append(row.employee_id)
 
     def _reject_loops(self, rows: list[RowPlan]) -> bool:
-        """Refuse the rows whose new manager closes a loop; True if any."""
+        """Refuse the rows whose new manager closes a loop, if these rows
+        were written; True if any."""
         manager_of = dict(self.current_manager)
         row_of: dict[str, RowPlan] = {}
         for row in rows:
-            if not row.reasons and row.values.get("manager"):
+            if row.values.get("manager"):
                 manager_of[row.employee_id] = row.values["manager"]
                 row_of[row.employee_id] = row
         state: dict[str, int] = {}  # 1 = on the current path, 2 = done

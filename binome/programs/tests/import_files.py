@@ -100,7 +100,7 @@ def plausible_tables(draw: Any) -> list[list[Any]]:
          *[c for c in optional if draw(st.integers(0, 2))]]
     ))  # fmt: skip
     head = [draw(st.sampled_from(HEADERS[c])) for c in chosen]
-    rows = []
+    rows: list[list[Any]] = []
     for _ in range(draw(st.integers(0, 10))):
         row = []
         for column in chosen:
@@ -194,6 +194,7 @@ def files(draw: Any) -> tuple[bytes, str]:
         return draw(st.binary(max_size=600)), draw(
             st.sampled_from(["rh.csv", "rh.xlsx"])
         )
-    if kind <= 2:
-        return draw(mutated(well_formed_files()))
-    return draw(well_formed_files())
+    file: tuple[bytes, str] = draw(
+        mutated(well_formed_files()) if kind <= 2 else well_formed_files()
+    )
+    return file

@@ -92,7 +92,7 @@ def test_an_address_of_another_person_of_the_organisation_is_refused(
     ]
     # Camille has no employee ID: the import must not give her address away.
     assert rows[3].reasons == [
-        "l'adresse camille@test.example appartient à une autre personne de "
+        "l'e-mail camille@test.example appartient à une autre personne de "
         "l'organisation, sans matricule"
     ]
     _apply(recruiting, text)
@@ -219,3 +219,12 @@ def test_control_characters_are_cleaned_out(recruiting):
     rows = _plan(recruiting, text)
     assert rows[2].values["first_name"] == "A na"
     assert rows[2].values["last_name"] == "Lo pez"
+
+
+def test_a_loop_is_reported_even_when_one_of_its_rows_is_refused(recruiting):
+    text = HEAD + "D1;Ana;Lopez;pas-un-mail;D2;;\nD2;Paul;Roux;;D1;;\n"
+    rows = _plan(recruiting, text)
+    loop = "les managers forment une boucle : D1 → D2 → D1 (lignes 2, 3)"
+    assert rows[2].reasons == ["« pas-un-mail » n'est pas une adresse e-mail", loop]
+    # Not « manager D1 is refused »: the file itself is wrong.
+    assert rows[3].reasons == [loop]
