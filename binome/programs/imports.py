@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -170,10 +171,15 @@ def decode(content: bytes) -> tuple[str, str]:
     if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
         odd_zeros = sample[1::2].count(0)
         even_zeros = sample[0::2].count(0)
-        if odd_zeros > 2 * even_zeros:
-            return _decode(content, "utf-16-le", "UTF-16 LE"), "UTF-16 LE"
-        if even_zeros > 2 * odd_zeros:
-            return _decode(content, "utf-16-be", "UTF-16 BE"), "UTF-16 BE"
+        for codec, label, likely in (
+            ("utf-16-le", "UTF-16 LE", odd_zeros > 2 * even_zeros),
+            ("utf-16-be", "UTF-16 BE", even_zeros > 2 * odd_zeros),
+        ):
+            if likely:
+                try:
+                    return content.decode(codec), label
+                except UnicodeDecodeError:
+                    pass  # only zeros in it, then: try the others
     try:
         return content.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -275,7 +281,7 @@ def _first_rows(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
         if len(lines) > MAX_ROWS:
             raise ValidationError(
                 _("The file has more than %(count)s rows. Split it and try again.")
-                % {"count": f"{MAX_ROWS:,}".replace(",", "\u202f")}
+                % {"count": number_format(MAX_ROWS, force_grouping=True)}
             )
         lines.append(list(row)[:MAX_COLUMNS])
     return lines

@@ -2,9 +2,12 @@
 
 import codecs
 import io
+import re
+import zipfile
 
 import pytest
-from openpyxl import load_workbook
+from django.utils.formats import number_format
+from openpyxl import Workbook, load_workbook
 
 from binome.programs import imports
 
@@ -98,3 +101,40 @@ def test_the_template_has_the_french_headers(recruiting):
     sheet = load_workbook(io.BytesIO(imports.template_file("xlsx"))).active
     assert sheet is not None
     assert [c.value for c in next(sheet.iter_rows())] == expected
+
+
+def test_a_sheet_claiming_to_be_huge_is_read_as_it_is(recruiting):
+    """The size a workbook declares is not trusted: read as declared, each
+    row would be padded to 16,384 columns (50,000 such rows: minutes and
+    gigabytes)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["matricule", "prénom", "nom"])
+    for n in range(20):
+        sheet.append([f"E{n}", "Ana", "Lopez"])
+    written = io.BytesIO()
+    book.save(written)
+    out = io.BytesIO()
+    with zipfile.ZipFile(written) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data, n = re.subn(
+                    rb"</sheetPr>", b'</sheetPr><dimension ref="A1:XFD1048576"/>', data
+                )
+                assert n == 1
+            dst.writestr(item, data)
+    table = imports.read_table(out.getvalue(), "rh.xlsx")
+    assert {len(row) for row in table.rows} == {3}
+    plan = imports.plan_import(out.getvalue(), "rh.xlsx", recruiting)
+    assert len(plan.rows) == 20 and plan.rows[-1].employee_id == "E19"
+
+
+def test_a_file_of_too_many_rows_is_refused_without_reading_on(recruiting):
+    content = ("matricule;prénom;nom\n" + "A;B;C\n" * 60_000).encode()
+    plan = imports.plan_import(content, "rh.csv", recruiting)
+    assert plan.errors == [
+        f"Le fichier compte plus de {number_format(50_000, force_grouping=True)} "
+        "lignes. Découpez-le et réessayez."
+    ]
+    assert "50\xa0000" in plan.errors[0] or "50\u202f000" in plan.errors[0]
