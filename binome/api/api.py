@@ -287,6 +287,7 @@ def _import_report(
                 "employee_id": row.employee_id,
                 "action": row.action,
                 "reasons": row.reasons,
+                "warnings": row.warnings,
                 "changes": row.changes,
             }
             for row in plan.rows

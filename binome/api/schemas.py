@@ -92,6 +92,11 @@ class ImportRowOut(Schema):
     employee_id: str
     action: Literal["create", "update", "unchanged", "reject"]
     reasons: list[str]
+    warnings: list[str] = Field(
+        ...,
+        description="Imported all the same: an unknown language left out, "
+        "no email address (the person can be matched but not invited).",
+    )
     changes: list[str]
 
 

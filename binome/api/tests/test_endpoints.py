@@ -179,6 +179,22 @@ def test_import_applies_then_is_idempotent(people, pilot, api_as):
     assert Person.objects.get(employee_id="E100").job_title == "Data analyst"
 
 
+def test_import_reports_warnings_and_imports_the_row(people, pilot, api_as):
+    person = dict(PEOPLE[0], email="", languages=["fr", "klingon"])
+    response = api_as(people["odile"], ["people:import"]).post(
+        "/api/v1/programmes/pilote/people/import",
+        {"people": [person], "dry_run": False},
+    )
+    assert response.status_code == 200, response.json()
+    (row,) = response.json()["rows"]
+    assert row["action"] == "create" and row["reasons"] == []
+    assert row["warnings"] == [
+        "pas d'adresse e-mail : cette personne pourra être appariée mais pas invitée",
+        "langue inconnue « klingon », ignorée",
+    ]
+    assert Person.objects.get(employee_id="E100").languages == ["fr"]
+
+
 def test_import_is_all_or_nothing(people, pilot, api_as):
     before = Person.objects.count()
     bad = [*PEOPLE, {"employee_id": "E300", "first_name": "", "last_name": "X"}]

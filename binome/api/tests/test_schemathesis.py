@@ -64,7 +64,7 @@ values = ["pilote", "vague", "autre"]
 expected-statuses = ["2xx", "400", "401", "403", "404", "409"]
 
 # The import also applies rules no schema can state (an unknown manager, a
-# hire year in the future, an unknown language…): 422 import_rejected.
+# hire year in the future, two people with one address…): 422 import_rejected.
 [[operations]]
 include-name = "POST /api/v1/programmes/{slug}/people/import"
 
