@@ -360,10 +360,10 @@ class _Planner:
         people = list(Person.objects.filter(organisation=organisation))
         self.existing = {p.employee_id: p for p in people if p.employee_id}
         self.by_email = {p.email.lower(): p for p in people if p.email}
-        # Reporting lines as they stand: a person without an employee ID is
-        # known by its primary key.
+        # Reporting lines as they stand. A person without an employee ID is
+        # known by a key no file can hold: control characters are cleaned
+        # out of every cell.
         by_pk = {p.pk: p for p in people}
-        # (control characters never reach an employee ID read from a file).
         self.node_of = {p.pk: p.employee_id or f"\x00{p.pk}" for p in people}
         self.current_manager = {
             self.node_of[p.pk]: self.node_of.get(p.manager_id)
