@@ -319,3 +319,10 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         "meeting": meeting,
         "target_value": Decimal(1),
     }
+
+
+@pytest.fixture
+def admin_user(db):
+    from binome.accounts.models import User
+
+    return User.objects.create_superuser(email="ada@test.example", password="x" * 14)
