@@ -36,6 +36,7 @@ from binome.programs.models import (
     CoffeeChat,
     Enrolment,
     Goal,
+    Invitation,
     MatchingRound,
     PairDecision,
     PeopleImport,
@@ -112,6 +113,14 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         consent_at=DAY,
         consent_version="test",
         motivation="PLANTED-MOTIVATION-2",
+    )
+    Invitation.objects.create(
+        programme=recruiting,
+        person=z,
+        email=EMAIL,
+        invited_by=people["odile"].user,
+        sent_at=DAY,
+        opened_at=DAY,
     )
     skill = Skill.objects.get(code="crcn-2-1")
     SkillWish.objects.create(enrolment=me, skill=skill, intent="learn", priority=3)
@@ -366,6 +375,14 @@ def gaspard(org, departments, people, pilot, recruiting, enrolments):
         role="mentee",
         status="invited",
         motivation="GASPARD-PLANTED-MOTIVATION",
+    )
+    Invitation.objects.create(
+        programme=recruiting,
+        person=g,
+        email=GASPARD_EMAIL,
+        invited_by=people["odile"].user,
+        sent_at=timezone.now(),
+        opened_at=timezone.now(),
     )
     skill = Skill.objects.get(code="crcn-2-1")
     SkillWish.objects.create(enrolment=invited, skill=skill, intent="learn")

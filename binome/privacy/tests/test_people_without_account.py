@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from binome.accounts.models import AuditEvent, User
 from binome.people.models import Person
-from binome.programs.models import Enrolment, Goal, PeopleImport
+from binome.programs.models import Enrolment, Goal, Invitation, PeopleImport
 
 from .conftest import GASPARD_EMAIL, GASPARD_ID, GASPARD_NEEDLES
 from .dump import occurrences
@@ -53,6 +53,8 @@ def test_json_export_holds_his_data(office, admin_user, gaspard):
     [enrolment] = sections["programs.enrolment"]
     assert enrolment["motivation"] == "GASPARD-PLANTED-MOTIVATION"
     assert enrolment["programme"] == "Vague 2027"
+    [invitation] = sections["programs.invitation"]
+    assert invitation["email"] == GASPARD_EMAIL and invitation["opened_at"]
     assert sections["programs.goal"][0]["title"] == "GASPARD-PLANTED-GOAL"
     assert sections["programs.skillwish"][0]["skill"] == "crcn-2-1"
     assert sections["skills.assessment"][0]["levels"] == {"crcn-2-1": 1}
@@ -151,6 +153,7 @@ def test_erasure_asks_for_his_address_then_erases_him(office, admin_user, gaspar
     assert enrolment.motivation == "" and enrolment.status == "invited"
     assert Goal.objects.get(enrolment=enrolment).title == ""
     assert not PeopleImport.objects.filter(file_name="rh-gaspard.csv").exists()
+    assert not Invitation.objects.filter(person=person).exists()
     assert occurrences(GASPARD_NEEDLES) == []
 
     event = AuditEvent.objects.get(action="erasure")
