@@ -23,12 +23,22 @@ from .subject import Subject
 
 
 def live_enrolments(subject: Subject) -> list[Enrolment]:
-    """Participations still under way: they end before the data go."""
+    """Participations still under way: they end before the data go.
+
+    An invitation never answered is not one: there is no consent to withdraw,
+    and the database keeps an enrolment without consent « invited » (a
+    person of the HR file without an account typically has only these). It
+    stays, pseudonymised, for the invitation counts."""
     return [
         e
         for e in subject.enrolments
         if e.programme.status != Programme.Status.CLOSED
-        and e.status not in (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED)
+        and e.status
+        not in (
+            Enrolment.Status.INVITED,
+            Enrolment.Status.WITHDRAWN,
+            Enrolment.Status.DECLINED,
+        )
     ]
 
 

@@ -1,7 +1,9 @@
 """Rows of the permission matrix for the GDPR pages (format:
 binome/tests/matrix.py). ``user_id`` is the mentee's account: only
 the mentee themself and a superuser may export or erase it; everyone else
-gets a 404."""
+gets a 404. ``person_id`` is the mentee's HR profile: the pages about a
+person of the HR file (account or not) are the superuser's alone, the
+mentee included gets a 404 there (their own pages are under /compte/)."""
 
 from typing import Any
 
@@ -10,6 +12,11 @@ SELF_OR_SUPERUSER = {"*": 404, "anonymous": "login", "mentee": 200, "superuser":
 SUPERUSER = {"*": 404, "anonymous": "login", "superuser": 200}
 NO_POST = {"*": 405}
 WHOSE = {"user_id": "user_id"}
+
+
+def _mentee_person(world: Any) -> dict[str, int]:
+    return {"person_id": world.users["mentee"].person.pk}
+
 
 ROWS: list[dict[str, Any]] = []
 
@@ -33,6 +40,18 @@ for name in ("overview", "report", "json", "pdf"):
             "method": "POST",
             "expect": NO_POST,
         },
+        {
+            "url": f"privacy:admin_person_{name}",
+            "kwargs": _mentee_person,
+            "expect": SUPERUSER,
+            "why": "a person of the HR file, account or not: superusers only",
+        },
+        {
+            "url": f"privacy:admin_person_{name}",
+            "kwargs": _mentee_person,
+            "method": "POST",
+            "expect": NO_POST,
+        },
     ]
 
 ROWS += [
@@ -40,7 +59,7 @@ ROWS += [
     {
         "url": "privacy:erase",
         "method": "POST",
-        "data": {"confirm_email": "not-the-address@example.invalid"},
+        "data": {"confirm": "not-the-address@example.invalid"},
         "expect": LOGGED_IN,
         "why": "a wrong confirmation shows the form again and erases nothing",
     },
@@ -49,14 +68,14 @@ ROWS += [
         "url": "privacy:admin_erase",
         "kwargs": WHOSE,
         "method": "POST",
-        "data": {"confirm_email": "not-the-address@example.invalid"},
+        "data": {"confirm": "not-the-address@example.invalid"},
         "expect": SELF_OR_SUPERUSER,
     },
     {
         "url": "privacy:admin_erase",
         "kwargs": WHOSE,
         "method": "POST",
-        "data": lambda w: {"confirm_email": w.users["mentee"].email},
+        "data": lambda w: {"confirm": w.users["mentee"].email},
         "expect": {
             "*": 404,
             "anonymous": "login",
@@ -65,6 +84,27 @@ ROWS += [
         },
         "why": "the erasure itself: the person or a superuser only",
     },
+    {
+        "url": "privacy:admin_person_erase",
+        "kwargs": _mentee_person,
+        "expect": SUPERUSER,
+    },
+    {
+        "url": "privacy:admin_person_erase",
+        "kwargs": _mentee_person,
+        "method": "POST",
+        "data": {"confirm": "not-the-address@example.invalid"},
+        "expect": SUPERUSER,
+        "why": "a wrong confirmation shows the form again and erases nothing",
+    },
+    {
+        "url": "privacy:admin_person_erase",
+        "kwargs": _mentee_person,
+        "method": "POST",
+        "data": lambda w: {"confirm": w.users["mentee"].person.email},
+        "expect": {"*": 404, "anonymous": "login", "superuser": 302},
+        "why": "erasing a person of the HR file: superusers only",
+    },
     {"url": "privacy:erased", "expect": {"*": 200}, "why": "a goodbye page"},
     {"url": "privacy:erased", "method": "POST", "expect": NO_POST},
     {"url": "privacy:admin_index", "expect": SUPERUSER},
@@ -72,7 +112,14 @@ ROWS += [
         "url": "privacy:admin_index",
         "data": {"q": "a"},
         "expect": SUPERUSER,
-        "why": "searching accounts is for superusers only",
+        "why": "searching the HR file and the accounts is for superusers only",
+    },
+    {
+        "url": "privacy:admin_index",
+        "query": {"q": "Bernard <b>é😀"},
+        "expect": SUPERUSER,
+        "why": "a query with accents, HTML and emoji: found or not, no error",
+        "roles": ("anonymous", "manager", "superuser"),
     },
     {"url": "privacy:admin_index", "method": "POST", "expect": NO_POST},
 ]

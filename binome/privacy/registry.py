@@ -189,9 +189,9 @@ def _erase_user(s: Subject) -> int:
 
 
 def audit_events(s: Subject) -> models.QuerySet[AuditEvent]:
-    q = Q(pk__in=[])
+    q = Q(target__in=s.labels)
     if s.user is not None:
-        q |= Q(actor=s.user) | Q(target=s.label)
+        q |= Q(actor=s.user)
     for email in s.emails:
         q |= Q(details__username__iexact=email)
     return AuditEvent.objects.filter(q)

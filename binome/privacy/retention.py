@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binome.accounts.models import AuditEvent, User
 from binome.pairs.models import (
@@ -203,7 +204,8 @@ CATEGORIES = [
     Category(
         "login_attempts",
         _("Logins and failed logins (lockout)"),
-        _("deleted"),
+        # French agrees the participle with the category: « supprimées ».
+        pgettext_lazy("retention, feminine plural", "deleted"),
         _login_attempts,
     ),
     Category("audit_log", _("Audit log"), _("deleted"), _audit_log),
@@ -217,7 +219,7 @@ CATEGORIES = [
     Category(
         "import_files",
         _("Uploaded HR files"),
-        _("deleted"),
+        pgettext_lazy("retention, masculine plural", "deleted"),
         _import_files,
     ),
     Category(

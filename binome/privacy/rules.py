@@ -23,5 +23,6 @@ def is_self(user: Any, target: Any) -> bool:
 
 rules.add_perm("privacy.export_person_data", is_self | rules.is_superuser)
 rules.add_perm("privacy.erase_person", is_self | rules.is_superuser)
-# The administrators' page (search a person, retention policy).
+# The administrators' pages: search the HR file and the accounts, act for a
+# person of the HR file who may have no account, the retention policy.
 rules.add_perm("privacy.manage_personal_data", rules.is_superuser)

@@ -70,12 +70,29 @@ class Subject:
     def for_user(cls, user: User) -> Subject:
         return cls(user=user, person=None)
 
+    @classmethod
+    def for_person(cls, person: Person) -> Subject:
+        """A person of the HR file, with an account or not."""
+        return cls(user=None, person=person)
+
     @property
     def label(self) -> str:
+        """How the audit log names the person: an id, never a name."""
         if self.user is not None:
             return f"user:{self.user.pk}"
         assert self.person is not None
         return f"person:{self.person.pk}"
+
+    @property
+    def labels(self) -> list[str]:
+        """Every label the audit log may have used for the person: an event
+        about the HR profile may predate the account."""
+        found = []
+        if self.user is not None:
+            found.append(f"user:{self.user.pk}")
+        if self.person is not None:
+            found.append(f"person:{self.person.pk}")
+        return found
 
     @cached_property
     def enrolments(self) -> list[Enrolment]:

@@ -39,4 +39,30 @@ urlpatterns = [
         views.erase,
         name="admin_erase",
     ),
+    # Administrators, acting for a person of the HR file (account or not).
+    path(
+        "confidentialite/personnes/<int:person_id>/",
+        views.overview,
+        name="admin_person_overview",
+    ),
+    path(
+        "confidentialite/personnes/<int:person_id>/rapport/",
+        views.report,
+        name="admin_person_report",
+    ),
+    path(
+        "confidentialite/personnes/<int:person_id>/export.json",
+        views.export_json,
+        name="admin_person_json",
+    ),
+    path(
+        "confidentialite/personnes/<int:person_id>/export.pdf",
+        views.export_pdf,
+        name="admin_person_pdf",
+    ),
+    path(
+        "confidentialite/personnes/<int:person_id>/effacer/",
+        views.erase,
+        name="admin_person_erase",
+    ),
 ]

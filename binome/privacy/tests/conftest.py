@@ -36,6 +36,7 @@ from binome.programs.models import (
     CoffeeChat,
     Enrolment,
     Goal,
+    Invitation,
     MatchingRound,
     PairDecision,
     PeopleImport,
@@ -112,6 +113,14 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         consent_at=DAY,
         consent_version="test",
         motivation="PLANTED-MOTIVATION-2",
+    )
+    Invitation.objects.create(
+        programme=recruiting,
+        person=z,
+        email=EMAIL,
+        invited_by=people["odile"].user,
+        sent_at=DAY,
+        opened_at=DAY,
     )
     skill = Skill.objects.get(code="crcn-2-1")
     SkillWish.objects.create(enrolment=me, skill=skill, intent="learn", priority=3)
@@ -319,3 +328,118 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         "meeting": meeting,
         "target_value": Decimal(1),
     }
+
+
+# Gaspard Œillet-Dupré is in the HR file (imported, then invited to the
+# recruiting programme) but never activated an account. Each of his own
+# texts carries the word GASPARD-PLANTED.
+GASPARD_EMAIL = "gaspard.oeillet-dupre@planted.example"
+GASPARD_ID = "RH-GASPARD-0042"
+GASPARD_NEEDLES = [
+    "gaspard",
+    "œillet",
+    "oeillet",
+    "dupré",
+    "dupre",
+    GASPARD_ID.lower(),
+]
+
+
+@pytest.fixture
+def admin_user(db):
+    from binome.accounts.models import User
+
+    return User.objects.create_superuser(email="ada@test.example", password="x" * 14)
+
+
+@pytest.fixture
+def gaspard(org, departments, people, pilot, recruiting, enrolments):
+    from binome.people.models import Person
+
+    g = Person.objects.create(
+        organisation=org,
+        first_name="Gaspard",
+        last_name="Œillet-Dupré",
+        email=GASPARD_EMAIL,
+        employee_id=GASPARD_ID,
+        job_title="Contrôleur GASPARD-PLANTED-JOB",
+        department=departments["finance"],
+        level=3,
+        hire_year=2012,
+        manager=people["bernard"],
+        interests=["GASPARD-PLANTED-INTEREST"],
+    )
+    invited = Enrolment.objects.create(
+        programme=recruiting,
+        person=g,
+        role="mentee",
+        status="invited",
+        motivation="GASPARD-PLANTED-MOTIVATION",
+    )
+    Invitation.objects.create(
+        programme=recruiting,
+        person=g,
+        email=GASPARD_EMAIL,
+        invited_by=people["odile"].user,
+        sent_at=timezone.now(),
+        opened_at=timezone.now(),
+    )
+    skill = Skill.objects.get(code="crcn-2-1")
+    SkillWish.objects.create(enrolment=invited, skill=skill, intent="learn")
+    Goal.objects.create(enrolment=invited, title="GASPARD-PLANTED-GOAL", skill=skill)
+    mentor = Enrolment.objects.create(
+        programme=recruiting, person=people["ines"], role="mentor", status="invited"
+    )
+    PairDecision.objects.create(
+        programme=recruiting, mentor=mentor, mentee=invited, kind="forbid"
+    )
+    MatchingRound.objects.create(
+        programme=recruiting,
+        number=1,
+        status="failed",
+        error="Gaspard Œillet-Dupré (no mentor available)",
+        result={"unmatched": [{"mentee": invited.pk}]},
+    )
+    assessment = Assessment.objects.create(person=g, phase="baseline")
+    AssessmentItem.objects.create(assessment=assessment, skill=skill, level=1)
+    csv = (
+        "matricule;prenom;nom;email\n"
+        f"{GASPARD_ID};Gaspard;Œillet-Dupré;{GASPARD_EMAIL}\n"
+    )
+    PeopleImport.objects.create(
+        programme=recruiting,
+        uploaded_by=people["odile"].user,
+        file_name="rh-gaspard.csv",
+        content=csv.encode(),
+        sha256="1" * 64,
+    )
+    # Someone tried his address on the login page before he had an account.
+    AuditEvent.objects.create(
+        action="login_failed",
+        ip_address="198.51.100.9",
+        details={"username": GASPARD_EMAIL},
+    )
+    LogEntry.objects.create(
+        user=people["odile"].user,
+        content_type=ContentType.objects.get_for_model(g),
+        object_id=str(g.pk),
+        object_repr=str(g),
+        action_flag=CHANGE,
+        change_message="Changed the department of Gaspard Œillet-Dupré",
+    )
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    DBTaskResult.objects.create(
+        status="SUCCESSFUL",
+        args_kwargs={
+            "args": ["invitation", [[GASPARD_EMAIL, "fr"]], {"name": "Gaspard"}],
+            "kwargs": {},
+        },
+        task_path="binome.accounts.notifications.send_notification",
+        backend_name="default",
+        run_after=now,
+        finished_at=now,
+        return_value=1,
+    )
+    return {"person": g, "enrolment": invited}

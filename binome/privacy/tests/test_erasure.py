@@ -8,7 +8,7 @@ from binome.insights.indicators import dashboard
 from binome.insights.tests.conftest import TODAY
 from binome.pairs.models import Feedback, Meeting, Pair
 from binome.people.models import Person
-from binome.privacy.erasure import end_participation, erase_person
+from binome.privacy.erasure import end_participation, erase_person, live_enrolments
 from binome.privacy.subject import Subject
 from binome.programs.models import ConsentRecord, Enrolment
 
@@ -205,3 +205,24 @@ def test_an_administrators_trail_is_neither_exported_nor_erased(zephyrine, peopl
     admin_event = AuditEvent.objects.get(pk=admin_event.pk)
     assert admin_event.ip_address == "192.0.2.50"
     assert admin_event.actor == people["odile"].user
+
+
+def test_an_unanswered_invitation_stays_an_invitation(org, recruiting):
+    # The database keeps an enrolment without consent « invited »: erasure
+    # must not try to withdraw it (it used to fail on that constraint).
+    person = Person.objects.create(
+        organisation=org, first_name="Invité", last_name="Silencieux"
+    )
+    invitation = Enrolment.objects.create(
+        programme=recruiting,
+        person=person,
+        role="mentee",
+        status="invited",
+        motivation="PLANTED",
+    )
+    subject = Subject(user=None, person=person)
+    assert live_enrolments(subject) == []
+    erase_person(subject)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.motivation) == ("invited", "")
+    assert AuditEvent.objects.get(action="erasure").details["withdrawn"] == 0

@@ -30,7 +30,7 @@ def test_data_pages_and_erasure(page, live_server, enrolments, pair):
     ):
         page.goto(path)
         assert_accessible(page)
-    page.locator("#id_confirm_email").fill("bernard@test.example")
+    page.locator("#id_confirm").fill("bernard@test.example")
     page.locator("form button.danger[type=submit]").click()
     page.wait_for_url("**/compte/donnees/effacees/")
     assert_accessible(page)
@@ -43,5 +43,36 @@ def test_admin_pages(page, live_server, people):
     page.goto("/confidentialite/?q=bernard")
     assert_accessible(page)
     page.locator("table a").first.click()
-    page.wait_for_url("**/confidentialite/comptes/*/")
+    page.wait_for_url("**/confidentialite/personnes/*/")
     assert_accessible(page)
+
+
+def test_a_person_without_account_found_and_erased(page, live_server, org):
+    from binome.people.models import Person
+
+    person = Person.objects.create(
+        organisation=org,
+        first_name="Gaspard",
+        last_name="Œillet-Dupré",
+        email="gaspard@test.example",
+        employee_id="RH-42",
+    )
+    admin = User.objects.create_superuser(email="ada@test.example", password="x" * 14)
+    _log_in(page, live_server, admin)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/confidentialite/")
+    page.get_by_label("Nom, adresse e-mail ou matricule").fill("oeillet dupre")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/confidentialite/?q=*")
+    assert_accessible(page)
+    page.get_by_role("link", name="Gaspard Œillet-Dupré").click()
+    page.wait_for_url(f"**/confidentialite/personnes/{person.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Effacer les données…").click()
+    assert_accessible(page)
+    page.locator("#id_confirm").fill("gaspard@test.example")
+    page.locator("form button.danger[type=submit]").click()
+    page.wait_for_url("**/confidentialite/")
+    assert_accessible(page)
+    person.refresh_from_db()
+    assert person.first_name == "Personne"

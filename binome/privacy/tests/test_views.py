@@ -73,9 +73,7 @@ def test_others_get_404_on_someone_elses_pages(login, people, zephyrine, who):
     for url in _urls(zephyrine["user"].pk):
         assert client.get(url).status_code == 404, url
     assert (
-        client.post(
-            _urls(zephyrine["user"].pk)[3], {"confirm_email": EMAIL}
-        ).status_code
+        client.post(_urls(zephyrine["user"].pk)[3], {"confirm": EMAIL}).status_code
         == 404
     )
     assert not AuditEvent.objects.filter(action__in=["export", "erasure"]).exists()
@@ -105,9 +103,7 @@ def test_the_person_may_use_the_admin_url_for_themself(client, zephyrine):
 
 def test_erasure_needs_the_address_typed_again(client, zephyrine):
     client.force_login(zephyrine["user"])
-    response = client.post(
-        reverse("privacy:erase"), {"confirm_email": "wrong@x.example"}
-    )
+    response = client.post(reverse("privacy:erase"), {"confirm": "wrong@x.example"})
     assert response.status_code == 200
     assert User.objects.get(pk=zephyrine["user"].pk).is_active
     assert not AuditEvent.objects.filter(action="erasure").exists()
@@ -117,7 +113,7 @@ def test_person_erases_themself_and_is_logged_out(client, zephyrine):
     client.force_login(zephyrine["user"])
     page = client.get(reverse("privacy:erase"))
     assert page.status_code == 200 and "PLANTED" not in page.content.decode()
-    response = client.post(reverse("privacy:erase"), {"confirm_email": EMAIL.upper()})
+    response = client.post(reverse("privacy:erase"), {"confirm": EMAIL.upper()})
     assert response.status_code == 302
     assert response["Location"] == reverse("privacy:erased")
     assert not User.objects.get(pk=zephyrine["user"].pk).is_active
@@ -131,7 +127,7 @@ def test_person_erases_themself_and_is_logged_out(client, zephyrine):
 def test_a_superuser_erases_a_person(client, admin_user, zephyrine):
     client.force_login(admin_user)
     url = reverse("privacy:admin_erase", args=[zephyrine["user"].pk])
-    response = client.post(url, {"confirm_email": EMAIL})
+    response = client.post(url, {"confirm": EMAIL})
     assert response.status_code == 302
     assert not User.objects.get(pk=zephyrine["user"].pk).is_active
     event = AuditEvent.objects.get(action="erasure")
@@ -143,7 +139,12 @@ def test_admin_index_is_for_superusers_only(client, login, admin_user, people):
     client.force_login(admin_user)
     response = client.get(reverse("privacy:admin_index"), {"q": "bernard"})
     assert response.status_code == 200
-    assert reverse("privacy:admin_overview", args=[people["bernard"].user.pk]) in (
+    assert reverse("privacy:admin_person_overview", args=[people["bernard"].pk]) in (
+        response.content.decode()
+    )
+    # An account without an HR profile is found too, on its account page.
+    response = client.get(reverse("privacy:admin_index"), {"q": "ada@test"})
+    assert reverse("privacy:admin_overview", args=[admin_user.pk]) in (
         response.content.decode()
     )
 
