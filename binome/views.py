@@ -61,6 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "enrolments": enrolments,
             "pairs": pairs,
             "sponsored_programmes": Programme.objects.sponsored_by(request.user),
+            # An HR administrator's first day: no programme yet, but the
+            # right to create one (and nowhere else to learn where).
+            "may_create_programme": request.user.has_perm("programs.create_programme"),
         },
     )
 
