@@ -33,7 +33,7 @@ class JoinForm(forms.Form):
         widget=forms.RadioSelect,
     )
     motivation = forms.CharField(
-        label=_("Why do you want to take part? (optional)"),
+        label=_("Why do you want to take part?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
