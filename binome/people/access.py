@@ -145,7 +145,11 @@ def activate(
     """Give the person an account with this password, linked to their HR
     record, the address verified. Refused (ValidationError) if the person was
     activated meanwhile (a second tab, a double submit)."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=person.pk)
+    )
     if not needs_activation(person):
         raise ValidationError(
             _("This account is already activated. Log in with your password."),
@@ -273,7 +277,11 @@ def send_access_link(*, email: str, next_path: str = "", language: str = "fr") -
 def account_for_role(person: Person, *, by: Any, next_path: str = "") -> User:
     """The person's account, made now (without a password) if they have none,
     so that a role can be given to them; they get an activation e-mail."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=person.pk)
+    )
     if person.user is not None:
         return person.user
     if not person.email:
