@@ -63,6 +63,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "pairs": pairs,
             "sponsored_programmes": Programme.objects.sponsored_by(request.user),
             "invitations": programme_invitations.awaiting(request.user),
+            # An HR administrator's first day: no programme yet, but the
+            # right to create one (and nowhere else to learn where).
+            "may_create_programme": request.user.has_perm("programs.create_programme"),
         },
     )
 

@@ -49,6 +49,23 @@ def test_outsider_home_has_a_welcome_and_nothing_else(login, pair, people):
     assert "Bernard Lemoine" not in response.text
 
 
+def test_an_hr_administrator_without_programme_is_shown_how_to_start(
+    login, org, people
+):
+    """The first day of a real company: the HR administrator made by
+    ``create_organisation`` runs no programme yet; the home page leads to the
+    creation of one (not to the participants' « wait for an invitation »)."""
+    org.administrators.add(people["odile"].user)
+    response = login(people["odile"]).get(reverse("home"))
+    assert "Lancez votre premier programme" in response.text
+    assert f'href="{reverse("programs:create")}"' in response.text
+    assert "vous recevrez une invitation" not in response.text
+    # A participant is still told to wait for an invitation.
+    response = login(people["xavier"]).get(reverse("home"))
+    assert "Lancez votre premier programme" not in response.text
+    assert reverse("programs:create") not in response.text
+
+
 def test_pages_send_a_strict_content_security_policy(login, people):
     response = login(people["camille"]).get(reverse("home"))
     csp = response["Content-Security-Policy"]

@@ -98,6 +98,16 @@ def test_a_person_without_account_activates_it_from_the_email(
     assert "Ce lien ne fonctionne plus" in again.text
 
 
+def test_the_password_rules_describe_the_field(client, newcomer):
+    """Django's password help is a list: inside a <p>, the browser closed the
+    paragraph before it, so the rules were neither styled as help nor read
+    as the field's description (aria-describedby pointed at an empty <p>)."""
+    path = _path(access.activation_url(newcomer))
+    page = client.get(client.get(path)["Location"])
+    assert 'aria-describedby="id_new_password1_helptext"' in page.text
+    assert '<div class="help" id="id_new_password1_helptext"><ul>' in page.text
+
+
 def test_the_link_expires(client, newcomer):
     path = _path(access.activation_url(newcomer))
     with time_machine.travel(timezone.now() + datetime.timedelta(days=15)):

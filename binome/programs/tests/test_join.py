@@ -24,6 +24,15 @@ def test_invitation_page_shows_the_consent_notice(login, recruiting, people):
     assert "retirer à tout moment" in html
 
 
+def test_the_optional_motivation_says_so_once(login, recruiting, people):
+    """The field template adds « (facultatif) » to optional fields: a label
+    must not say it again (« (facultatif) (facultatif) »)."""
+    html = login(people["camille"]).get(_join_url(recruiting)).text
+    assert "Pourquoi voulez-vous participer ?" in html
+    assert "(facultatif) (facultatif)" not in html
+    assert html.count("(facultatif)") == 1
+
+
 def test_joining_needs_consent_and_says_so_next_to_the_field(login, recruiting, people):
     response = login(people["camille"]).post(
         _join_url(recruiting), {"role": "mentor", "motivation": "J'aime transmettre"}
