@@ -232,11 +232,37 @@ def decline(invitation: Invitation) -> None:
         invitation.save(update_fields=["declined_at"])
 
 
-def counts(programme: Programme) -> dict[str, int]:
-    result = dict.fromkeys(Invitation.State.values, 0)
-    for invitation in programme.invitations.all():
-        result[invitation.state] += 1
-    return result
+def follow_up(programme: Programme) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Each invitation with what became of it, and the count of each state.
+    A person who joined and then withdrew is counted as such, not as joined."""
+    stayed = set(
+        programme.enrolments.filter(status__in=ANSWERED).values_list(
+            "person_id", flat=True
+        )
+    )
+    left = (
+        set(
+            programme.enrolments.filter(status=Enrolment.Status.WITHDRAWN).values_list(
+                "person_id", flat=True
+            )
+        )
+        - stayed
+    )
+    rows = []
+    totals = dict.fromkeys(Invitation.State.values, 0)
+    for invitation in programme.invitations.select_related("person", "invited_by"):
+        state = invitation.state
+        if state == Invitation.State.JOINED and invitation.person_id in left:
+            state = Invitation.State.WITHDRAWN
+        totals[state] += 1
+        rows.append(
+            {
+                "invitation": invitation,
+                "state": state,
+                "label": Invitation.State(state).label,
+            }
+        )
+    return rows, totals
 
 
 def awaiting(user: Any) -> list[dict[str, Any]]:

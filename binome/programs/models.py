@@ -1180,6 +1180,8 @@ class Invitation(models.Model):
         OPENED = "opened", pgettext_lazy("invitation", "Opened")
         JOINED = "joined", pgettext_lazy("invitation", "Joined")
         DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+        # Joined, then left the programme (known from the enrolments).
+        WITHDRAWN = "withdrawn", pgettext_lazy("invitation", "Joined, then withdrew")
 
     programme = models.ForeignKey(
         Programme,

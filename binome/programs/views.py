@@ -287,7 +287,7 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             )
         return redirect("programs:invitations", slug=slug)
     link = absolute_url(reverse("programs:join", args=[programme.invitation_token()]))
-    sent_list = programme.invitations.select_related("person", "invited_by")
+    sent_list, counts = invitations_.follow_up(programme)
     return render(
         request,
         "programs/invitations.html",
@@ -307,7 +307,7 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "reminders": list(invitations_.reminder_due(programme)),
             "reminder_days": invitations_.REMINDER_INTERVAL.days,
             "sent_list": sent_list,
-            "counts": invitations_.counts(programme),
+            "counts": counts,
         },
     )
 

@@ -289,3 +289,21 @@ def test_nothing_leaves_before_the_recruitment_opens(login, imported, people):
         assert "ne recrute pas encore" in answer.text
     assert mail.outbox == []
     assert not Invitation.objects.exists()
+
+
+def test_the_follow_up_tells_who_joined_then_withdrew(login, imported, people):
+    from binome.programs import services
+
+    hugo = Person.objects.get(employee_id="T2")
+    invitations.send(programme=imported, people=[hugo], by=people["odile"].user)
+    enrolment = services.volunteer(
+        programme=imported, person=hugo, role="mentee", consent=True
+    )
+    client = login(people["odile"])
+    url = reverse("programs:invitations", args=["vague"])
+    assert "inscrites : 1" in client.get(url).text
+    services.withdraw(enrolment=enrolment, erase=False)
+    page = client.get(url)
+    assert "inscrites : 0" in page.text
+    assert "inscrites puis retirées : 1" in page.text
+    assert "Inscrite, puis retirée" in page.text
