@@ -220,9 +220,18 @@ def password_reset_url(user: User) -> str:
     )
 
 
-def send_activation(person: Person, *, next_path: str = "", language: str = "") -> None:
+def send_activation(
+    person: Person,
+    *,
+    next_path: str = "",
+    language: str = "",
+    role: str = "",
+    programme: str = "",
+) -> None:
     """E-mail the person a link to activate their account (nothing without an
-    address)."""
+    address). ``role`` (administrator, manager, panel, sponsor) and
+    ``programme`` say why they get an account; the e-mail says it in the
+    person's language."""
     if not person.email:
         return
     notify_address(
@@ -234,6 +243,8 @@ def send_activation(person: Person, *, next_path: str = "", language: str = "") 
             "organisation": person.organisation.name,
             "url": activation_url(person, next_path),
             "days": int(settings.ACCOUNT_ACTIVATION_DAYS),
+            "role": role,
+            "programme": programme,
         },
     )
 
@@ -274,15 +285,28 @@ def send_access_link(*, email: str, next_path: str = "", language: str = "fr") -
 
 
 @transaction.atomic
-def account_for_role(person: Person, *, by: Any, next_path: str = "") -> User:
+def account_for_role(
+    person: Person, *, by: Any, next_path: str = "", role: str = "", programme: str = ""
+) -> User:
     """The person's account, made now (without a password) if they have none,
-    so that a role can be given to them; they get an activation e-mail."""
+    so that a role can be given to them. Whoever still has to activate their
+    account gets an activation e-mail, saying why (the role)."""
     person = (
         Person.objects.select_for_update(of=("self",))
         .select_related("user")
         .get(pk=person.pk)
     )
     if person.user is not None:
+        if needs_activation(person):
+            # Not activated yet (the first e-mail lost, or ignored): again,
+            # saying why.
+            send_activation(
+                person,
+                next_path=next_path,
+                language=person.user.language,
+                role=role,
+                programme=programme,
+            )
         return person.user
     if not person.email:
         raise ValidationError(
@@ -313,7 +337,13 @@ def account_for_role(person: Person, *, by: Any, next_path: str = "") -> User:
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     if needs_activation(person):
-        send_activation(person, next_path=next_path, language=user.language)
+        send_activation(
+            person,
+            next_path=next_path,
+            language=user.language,
+            role=role,
+            programme=programme,
+        )
     return user
 
 

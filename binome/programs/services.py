@@ -573,7 +573,9 @@ def grant_role(*, programme: Programme, person: Person, role: str, by: User) -> 
         if role == "manager"
         else reverse("home")
     )
-    user = people_access.account_for_role(person, by=by, next_path=next_path)
+    user = people_access.account_for_role(
+        person, by=by, next_path=next_path, role=role, programme=programme.name
+    )
     relation = getattr(programme, ROLE_FIELDS[role])
     if relation.filter(pk=user.pk).exists():
         raise ValidationError(

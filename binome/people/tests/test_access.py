@@ -267,7 +267,8 @@ def test_first_organisation_on_an_empty_install(client, smtp_server, db_tasks):
     # The HR administrator creates the first programme, in the organisation.
     page = client.get(reverse("programs:create") + "?modele=pilot")
     assert page.status_code == 200
-    # Run twice: nothing doubles, the account is not reset.
+    # Run twice: nothing doubles, the account is not reset (and, being
+    # active, it gets no new activation e-mail).
     call_command(
         "create_organisation",
         "Acme Énergie",
@@ -308,3 +309,24 @@ def test_the_printed_link_works(client, db):
     )
     path = _activation_path(out.getvalue())
     assert client.get(path).status_code == 302
+
+
+def test_a_second_run_resends_the_activation_not_yet_used(db):
+    mail.outbox.clear()
+    for _ in range(2):
+        call_command(
+            "create_organisation",
+            "Acme",
+            "--admin-email=rh@acme.example",
+            "--admin-first-name=Léa",
+            "--admin-last-name=Martin",
+            stdout=io.StringIO(),
+        )
+    assert [m.to for m in mail.outbox] == [["rh@acme.example"]] * 2
+    assert "administratrice RH de Acme" in mail.outbox[0].body
+
+
+def test_the_first_login_page_has_no_stray_label(client, db):
+    page = client.get(reverse("people:access_link") + "?next=/programmes/")
+    assert "Next" not in page.text and "Suivant" not in page.text
+    assert 'type="hidden" name="next" value="/programmes/"' in page.text

@@ -34,11 +34,17 @@ def test_a_person_without_account_becomes_sponsor_and_gets_an_activation_email(
     (message,) = mail.outbox
     assert message.to == ["zoe@test.example"]
     assert "/compte/activer/" in message.body
+    assert "sponsor du programme « Vague 2027 »" in message.body
     event = AuditEvent.objects.filter(action=AuditEvent.Action.ROLE_CHANGE).latest("id")
     assert event.details["role"] == "sponsor"
     assert event.details["change"] == "granted"
     page = login(people["odile"]).get(reverse("programs:roles", args=["vague"]))
     assert "compte pas encore activé" in page.text
+    # Another role before the account is activated: a new e-mail says so.
+    mail.outbox.clear()
+    _grant(login(people["odile"]), "Z9", "panel")
+    (again,) = mail.outbox
+    assert "jury de casting du programme « Vague 2027 »" in again.body
 
 
 def test_errors_are_shown_next_to_the_field(login, recruiting, people, org):

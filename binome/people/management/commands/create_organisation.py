@@ -104,7 +104,7 @@ class Command(BaseCommand):
             )
             person.full_clean()
             person.save()
-        user = access.account_for_role(person, by=None)
+        user = access.account_for_role(person, by=None, role="administrator")
         organisation.administrators.add(user)
         audit.record(
             AuditEvent.Action.ROLE_CHANGE,
