@@ -65,6 +65,7 @@ def needs_activation(person: Person) -> bool:
         return True
     return (
         user.is_active
+        and not (user.is_staff or user.is_superuser)
         and user.last_login is None
         and not user.has_usable_password()
         and not SocialAccount.objects.filter(user=user).exists()
@@ -82,7 +83,7 @@ def _fingerprint(person: Person) -> str:
             str(user.last_login) if user else "",
         ]
     )
-    return salted_hmac(ACTIVATION_SALT, state).hexdigest()[:24]
+    return salted_hmac(ACTIVATION_SALT, state, algorithm="sha256").hexdigest()[:24]
 
 
 def safe_next(path: str | None) -> str:
@@ -156,38 +157,36 @@ def activate(
             code="already_active",
         )
     email = person.email.strip().lower()
+    others = User.objects.filter(email__iexact=email)
     user = person.user
-    created = user is None
     if user is None:
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None:
-            if Person.objects.filter(user=existing).exists():
-                raise ValidationError(
-                    _(
-                        "Another person of the HR file already uses this address. "
-                        "Ask your HR team to correct it."
-                    ),
-                    code="address_taken",
-                )
-            if (
-                existing.has_usable_password()
-                or SocialAccount.objects.filter(user=existing).exists()
-            ):
-                # Its owner logs in already (password or single sign-on):
-                # the record joins the account at their next login, not here.
-                raise ValidationError(
-                    _("An account already uses this address. Log in with it."),
-                    code="already_active",
-                )
-            # An account made earlier without any way in: the link proves
-            # the address, so it joins the record.
-            user = existing
-        else:
-            user = User(email=email)
-        user.first_name = user.first_name or person.first_name[:150]
-        user.last_name = user.last_name or person.last_name[:150]
-        if created and user.pk is None:
-            user.language = language if language in {"fr", "en"} else "fr"
+        if others.exists():
+            # An account of its own already uses the address (password,
+            # single sign-on, or made by hand): its owner logs in with it,
+            # and the record joins it then. Never handed over by a link.
+            raise ValidationError(
+                _("An account already uses this address. Log in with it."),
+                code="already_active",
+            )
+        user = User(
+            email=email,
+            first_name=person.first_name[:150],
+            last_name=person.last_name[:150],
+            language=language if language in {"fr", "en"} else "fr",
+        )
+    else:
+        if others.exclude(pk=user.pk).exists():
+            raise ValidationError(
+                _(
+                    "Another account already uses this address. Ask your HR "
+                    "team to correct it."
+                ),
+                code="address_taken",
+            )
+        # The account was made for a role, perhaps before HR corrected the
+        # address: it follows the record, so that the old address cannot
+        # ask for a new password.
+        user.email = email
     user.set_password(password)
     user.save()
     EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(
@@ -257,21 +256,6 @@ def send_access_link(*, email: str, next_path: str = "", language: str = "fr") -
     if not email:
         return ""
     user = User.objects.filter(email__iexact=email, is_active=True).first()
-    person = None
-    if user is not None:
-        person = Person.objects.filter(user=user).select_related("user").first()
-    if person is None:
-        person = (
-            Person.objects.filter(email__iexact=email)
-            .select_related("user", "organisation")
-            .order_by("user_id", "pk")
-            .first()
-        )
-        if person is not None and person.user is not None and person.user != user:
-            person = None
-    if person is not None and needs_activation(person):
-        send_activation(person, next_path=next_path, language=language)
-        return "activation"
     if user is not None and user.has_usable_password():
         notify_address(
             "password_reset",
@@ -280,6 +264,18 @@ def send_access_link(*, email: str, next_path: str = "", language: str = "fr") -
             {"url": password_reset_url(user)},
         )
         return "reset"
+    if user is not None:
+        person = Person.objects.filter(user=user).select_related("user").first()
+    else:
+        person = (
+            Person.objects.filter(email__iexact=email, user__isnull=True)
+            .select_related("organisation")
+            .order_by("pk")
+            .first()
+        )
+    if person is not None and needs_activation(person):
+        send_activation(person, next_path=next_path, language=language)
+        return "activation"
     logger.info("access link asked for an address with no way in")
     return ""
 
@@ -315,25 +311,31 @@ def account_for_role(
             code="no_email",
         )
     email = person.email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is not None and Person.objects.filter(user=user).exists():
+    if User.objects.filter(email__iexact=email).exists():
+        # Never hand over an existing account from here (it may be anyone's,
+        # an administrator's too): its owner logs in once, which joins it
+        # to the record, and the role can be given then.
         raise ValidationError(
-            _("Another person of the HR file already uses this address."),
+            _(
+                "An account already uses the address %(email)s without being "
+                "linked to this person: they must log in with it once, then "
+                "give the role again."
+            )
+            % {"email": email},
             code="address_taken",
         )
-    if user is None:
-        user = User.objects.create_user(
-            email=email,
-            first_name=person.first_name[:150],
-            last_name=person.last_name[:150],
-        )
-        audit.record(
-            AuditEvent.Action.ACCOUNT_CREATED,
-            actor=by,
-            target=f"user:{user.pk}",
-            method="role",
-            person=person.pk,
-        )
+    user = User.objects.create_user(
+        email=email,
+        first_name=person.first_name[:150],
+        last_name=person.last_name[:150],
+    )
+    audit.record(
+        AuditEvent.Action.ACCOUNT_CREATED,
+        actor=by,
+        target=f"user:{user.pk}",
+        method="role",
+        person=person.pk,
+    )
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     if needs_activation(person):
@@ -347,11 +349,28 @@ def account_for_role(
     return user
 
 
+def _address_is_proven(user: Any) -> bool:
+    """The account's address was checked: verified by allauth (single
+    sign-on with a verified claim, an activation link), or an account with a
+    password made by an administrator (people cannot sign up by themselves)."""
+    if EmailAddress.objects.filter(
+        user=user, email__iexact=user.email, verified=True
+    ).exists():
+        return True
+    return (
+        user.has_usable_password()
+        and not SocialAccount.objects.filter(user=user).exists()
+    )
+
+
 def link_person(user: Any, **_kwargs: Any) -> None:
     """At login or single sign-on signup: an account without an HR record
     joins the record of its address, when exactly one such record has no
-    account (the address was checked by the login itself)."""
+    account and the address is proven (an unverified single sign-on address
+    could otherwise take a colleague's record)."""
     if not getattr(user, "pk", None) or Person.objects.filter(user=user).exists():
+        return
+    if not _address_is_proven(user):
         return
     candidates = list(
         Person.objects.filter(email__iexact=user.email, user__isnull=True)[:2]

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from binome.accounts.models import User
 from binome.accounts.views import sso_providers
 
 from . import access
 from .forms import AccessLinkForm
+from .models import Person
 
 SESSION_KEY = "_binome_activation_token"
 
@@ -52,6 +54,29 @@ def access_link(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
+def activate_and_login(
+    request: HttpRequest, person: Person, form: SetPasswordForm[User]
+) -> bool:
+    """The password form of an activation (by link or by invitation): create
+    the account, log the person in, say welcome. False when the form or the
+    activation is refused (the errors are on the form)."""
+    if not form.is_valid():
+        return False
+    try:
+        user = access.activate(
+            person=person,
+            password=form.cleaned_data["new_password1"],
+            language=translation.get_language() or "fr",
+            request=request,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    login(request, user, backend=access.LOGIN_BACKEND)
+    messages.success(request, _("Your account is ready. Welcome to Binôme!"))
+    return True
+
+
 @never_cache
 def activate(request: HttpRequest, token: str) -> HttpResponse:
     """The link of an activation e-mail. The token moves to the session and
@@ -74,21 +99,9 @@ def activate_form(request: HttpRequest) -> HttpResponse:
         access.unsaved_user(person),
         request.POST if request.method == "POST" else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = access.activate(
-                person=person,
-                password=form.cleaned_data["new_password1"],
-                language=translation.get_language() or "fr",
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            request.session.pop(SESSION_KEY, None)
-            login(request, user, backend=access.LOGIN_BACKEND)
-            messages.success(request, _("Your account is ready. Welcome to Binôme!"))
-            return redirect(activation.next_path or "home")
+    if request.method == "POST" and activate_and_login(request, person, form):
+        request.session.pop(SESSION_KEY, None)
+        return redirect(activation.next_path or "home")
     return render(
         request,
         "people/activate.html",

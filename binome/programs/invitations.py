@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent, User
@@ -28,6 +28,10 @@ from binome.people.models import Person
 
 from .models import Enrolment, Invitation, Programme
 
+NOT_RECRUITING = gettext_lazy(
+    "The programme is not recruiting yet: open the recruitment "
+    "(programme page) before sending invitations."
+)
 # A reminder goes to people who did not answer, at most this often.
 REMINDER_INTERVAL = datetime.timedelta(days=3)
 # Enrolment statuses that mean the person already said yes (consented).
@@ -66,6 +70,9 @@ class InvitationPlan:
     already_invited: list[Person] = field(default_factory=list)
     already_enrolled: list[Person] = field(default_factory=list)
     no_email: list[Person] = field(default_factory=list)
+    # Fit neither role (level, seniority) or their account is deactivated:
+    # an invitation would lead them to a door they cannot open.
+    cannot_join: list[Person] = field(default_factory=list)
 
 
 def plan(programme: Programme, people: list[Person]) -> InvitationPlan:
@@ -81,6 +88,10 @@ def plan(programme: Programme, people: list[Person]) -> InvitationPlan:
             result.already_enrolled.append(person)
         elif not person.email:
             result.no_email.append(person)
+        elif (person.user is not None and not person.user.is_active) or all(
+            programme.ineligibility_reasons(person, role) for role in Enrolment.Role
+        ):
+            result.cannot_join.append(person)
         elif person.pk in invited:
             result.already_invited.append(person)
         else:
@@ -129,13 +140,7 @@ def require_recruiting(programme: Programme) -> None:
     """Invitations leave only while the programme recruits: before, their
     links would lead to a closed door."""
     if not programme.is_recruiting:
-        raise ValidationError(
-            _(
-                "The programme is not recruiting yet: open the recruitment "
-                "(programme page) before sending invitations."
-            ),
-            code="not_recruiting",
-        )
+        raise ValidationError(NOT_RECRUITING, code="not_recruiting")
 
 
 def _send_all(invitations: list[Invitation], by: Any, *, reminder: bool) -> None:
@@ -153,6 +158,9 @@ def send(*, programme: Programme, people: list[Person], by: User) -> list[Invita
     """Invite these people (those ``plan`` puts in ``to_send``). The e-mails
     are queued in the same transaction (the database queue rolls back with
     it). Audit-logged."""
+    # One sender at a time per programme: a double submit finds the
+    # invitations of the first one and sends nothing more.
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     require_recruiting(programme)
     targets = plan(programme, people).to_send
     now = timezone.now()
@@ -191,6 +199,7 @@ def reminder_due(programme: Programme, now: datetime.datetime | None = None) -> 
 @transaction.atomic
 def remind(*, programme: Programme, by: User) -> list[Invitation]:
     """Send a reminder, with a fresh link, to those who did not answer."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     require_recruiting(programme)
     now = timezone.now()
     due = list(reminder_due(programme, now).select_for_update(of=("self",)))
@@ -274,8 +283,9 @@ def awaiting(user: Any) -> list[dict[str, Any]]:
         Invitation.objects.awaiting_answer()
         .filter(person__user=user, programme__status=Programme.Status.RECRUITING)
         .exclude(
-            programme__enrolments__person__user=user,
-            programme__enrolments__status__in=ANSWERED,
+            programme__in=Enrolment.objects.filter(
+                person__user=user, status__in=ANSWERED
+            ).values("programme")
         )
         .select_related("programme")
         .distinct()

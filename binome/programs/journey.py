@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -15,7 +14,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,6 +25,7 @@ from binome.http import AuthenticatedRequest
 from binome.people import access
 from binome.people.forms import PROFILE_STEPS
 from binome.people.models import Person
+from binome.people.views import activate_and_login
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Skill
 
@@ -191,8 +190,9 @@ def personal_invitation(request: AuthenticatedRequest, token: str) -> HttpRespon
     invitation = Invitation.from_token(token)
     if invitation is None:
         return render(request, "programs/invitation_invalid.html", status=410)
-    invitations.mark_opened(invitation)
     programme, person = invitation.programme, invitation.person
+    if not request.user.is_authenticated or request.user.pk == person.user_id:
+        invitations.mark_opened(invitation)
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "decline":
         invitations.decline(invitation)
@@ -236,26 +236,17 @@ def personal_invitation(request: AuthenticatedRequest, token: str) -> HttpRespon
             return redirect("programs:journey", pk=joined.pk)
         return _join(request, programme, via_invitation=True)
     form = None
-    if access.needs_activation(person):
+    # The link proves the address it was sent to: it creates the account
+    # only while that is still the person's address in the HR file.
+    if (
+        access.needs_activation(person)
+        and invitation.email.strip().lower() == person.email.strip().lower()
+    ):
         form = SetPasswordForm(
             access.unsaved_user(person), request.POST if action == "activate" else None
         )
-        if action == "activate" and form.is_valid():
-            try:
-                account = access.activate(
-                    person=person,
-                    password=form.cleaned_data["new_password1"],
-                    language=get_language() or "fr",
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                login(request, account, backend=access.LOGIN_BACKEND)
-                messages.success(
-                    request, _("Your account is ready. Welcome to Binôme!")
-                )
-                return redirect(request.path)
+        if action == "activate" and activate_and_login(request, person, form):
+            return redirect(request.path)
     return render(
         request,
         "programs/invitation_welcome.html",

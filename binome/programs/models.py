@@ -1236,9 +1236,6 @@ class Invitation(models.Model):
             return self.State.OPENED
         return self.State.SENT
 
-    def get_state_display(self) -> str:
-        return str(self.State(self.state).label)
-
     def token(self) -> str:
         """The personal link's token: signed and dated (it expires), and bound
         to the programme's invitation key (replacing the programme's link

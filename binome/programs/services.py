@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,6 +186,7 @@ class InvitationReport:
     unknown: list[str]
     already: list[str]
     already_invited: list[str]
+    cannot_join: list[str]
 
 
 def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationReport:
@@ -197,9 +199,9 @@ def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationRe
     wanted = sorted({e.strip().lower() for e in emails if e.strip()})
     people = {
         p.email.lower(): p
-        for p in Person.objects.filter(
-            organisation=programme.organisation, email__in=wanted
-        ).select_related("user")
+        for p in Person.objects.annotate(address=Lower("email"))
+        .filter(organisation=programme.organisation, address__in=wanted)
+        .select_related("user")
     }
     unknown = [email for email in wanted if email not in people]
     plan = invitations.plan(programme, list(people.values()))
@@ -209,6 +211,7 @@ def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationRe
         unknown=unknown,
         already=sorted(p.email for p in plan.already_enrolled),
         already_invited=sorted(p.email for p in plan.already_invited),
+        cannot_join=sorted(p.email for p in plan.cannot_join),
     )
 
 

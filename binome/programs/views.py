@@ -232,18 +232,18 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     imported = invitations_.imported_people(programme)
     imported_plan = invitations_.plan(programme, imported)
     if action in ("emails", "imported", "remind") and not programme.is_recruiting:
-        messages.error(
-            request,
-            _(
-                "The programme is not recruiting yet: open the recruitment "
-                "(programme page) before sending invitations."
-            ),
-        )
+        messages.error(request, str(invitations_.NOT_RECRUITING))
         return redirect("programs:invitations", slug=slug)
     if action == "emails" and form.is_valid():
-        report = services.invite(
-            programme=programme, emails=form.cleaned_data["emails"], by=request.user
-        )
+        try:
+            report = services.invite(
+                programme=programme,
+                emails=form.cleaned_data["emails"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("programs:invitations", slug=slug)
         _say_sent(request, len(report.sent))
         form = InviteForm()
     elif action == "message" and message_form.is_valid():
@@ -262,10 +262,14 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 ),
             )
         else:
-            sent = invitations_.send(
-                programme=programme, people=imported_plan.to_send, by=request.user
-            )
-            _say_sent(request, len(sent))
+            try:
+                sent = invitations_.send(
+                    programme=programme, people=imported_plan.to_send, by=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                _say_sent(request, len(sent))
         return redirect("programs:invitations", slug=slug)
     elif action == "remind":
         due = invitations_.reminder_due(programme)
@@ -275,7 +279,11 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 _("The list changed since the page was shown: no reminder was sent."),
             )
         else:
-            reminded = invitations_.remind(programme=programme, by=request.user)
+            try:
+                reminded = invitations_.remind(programme=programme, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("programs:invitations", slug=slug)
             messages.success(
                 request,
                 ngettext(

@@ -209,3 +209,16 @@ def test_a_person_of_the_hr_file_gets_their_record_at_the_first_sso_login(
     person.refresh_from_db()
     assert person.user == User.objects.get(email="nora@exemple.fr")
     assert AuditEvent.objects.filter(action="person_linked").count() == 1
+
+
+def test_an_unverified_sso_address_does_not_take_an_hr_record(client, db, oidc):
+    from binome.people.models import Organisation, Person
+
+    org = Organisation.objects.create(name="Exemple", slug="exemple")
+    person = Person.objects.create(
+        organisation=org, first_name="Nora", last_name="Durand", email="nora@exemple.fr"
+    )
+    sso_login(client, oidc, claims("nora@exemple.fr", verified=False))
+    person.refresh_from_db()
+    assert person.user is None
+    assert not AuditEvent.objects.filter(action="person_linked").exists()

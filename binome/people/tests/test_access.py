@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -330,3 +331,81 @@ def test_the_first_login_page_has_no_stray_label(client, db):
     page = client.get(reverse("people:access_link") + "?next=/programmes/")
     assert "Next" not in page.text and "Suivant" not in page.text
     assert 'type="hidden" name="next" value="/programmes/"' in page.text
+
+
+def test_an_existing_account_is_never_handed_over_by_a_link(client, org):
+    """An account without password (an administrator made without one) and an
+    HR record of the same address: no activation link may set its password."""
+    admin = User.objects.create_superuser(email="boss@test.example", password=None)
+    person = Person.objects.create(
+        organisation=org, first_name="Faux", last_name="Boss", email="boss@test.example"
+    )
+    assert access.needs_activation(person)  # no account linked yet
+    with pytest.raises(ValidationError) as refused:
+        access.activate(person=person, password="Prise-de-controle-1")
+    assert refused.value.code == "already_active"
+    admin.refresh_from_db()
+    assert not admin.has_usable_password()
+    person.refresh_from_db()
+    assert person.user is None
+    # Nor can a role attach it.
+    with pytest.raises(ValidationError) as refused:
+        access.account_for_role(person, by=None, role="sponsor", programme="X")
+    assert refused.value.code == "address_taken"
+    person.refresh_from_db()
+    assert person.user is None
+
+
+def test_staff_accounts_never_activate_by_link(org):
+    staff = User.objects.create_user(email="it@test.example", is_staff=True)
+    person = Person.objects.create(
+        organisation=org,
+        first_name="I",
+        last_name="T",
+        email="it@test.example",
+        user=staff,
+    )
+    assert not access.needs_activation(person)
+
+
+def test_the_account_follows_an_address_corrected_by_hr(client, org):
+    person = Person.objects.create(
+        organisation=org,
+        first_name="Alice",
+        last_name="Typo",
+        email="alcie@test.example",
+    )
+    user = access.account_for_role(person, by=None, role="panel", programme="X")
+    assert user.email == "alcie@test.example"
+    person.refresh_from_db()
+    person.email = "alice@test.example"
+    person.save()
+    access.activate(person=person, password="Alice-secret-2026")
+    user.refresh_from_db()
+    assert user.email == "alice@test.example"
+    mail.outbox.clear()
+    # The old address gets nothing from « mot de passe oublié ».
+    assert access.send_access_link(email="alcie@test.example") == ""
+    assert mail.outbox == []
+
+
+def test_a_password_account_with_an_unlinked_record_gets_a_reset_link(org):
+    User.objects.create_user(email="tech@test.example", password="Secret-tech-99")
+    Person.objects.create(
+        organisation=org,
+        first_name="Tech",
+        last_name="Nique",
+        email="tech@test.example",
+    )
+    assert access.send_access_link(email="tech@test.example") == "reset"
+
+
+def test_activating_a_stale_copy_twice_is_refused(newcomer):
+    stale = Person.objects.get(pk=newcomer.pk)
+    access.activate(person=newcomer, password="Premier-secret-2026")
+    with pytest.raises(ValidationError) as refused:
+        access.activate(person=stale, password="Second-secret-2026")
+    assert refused.value.code == "already_active"
+    newcomer.refresh_from_db()
+    assert newcomer.user.check_password("Premier-secret-2026")
+    assert User.objects.filter(email="nadia.sow@test.example").count() == 1

@@ -10,6 +10,8 @@ examples do not see each other's writes.
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,6 +97,10 @@ def test_no_file_makes_the_pages_answer_5xx(client, recruiting, people, known, f
         if response.status_code == 302:
             preview = client.get(response["Location"])
             assert preview.status_code == 200
-            confirm = client.post(response["Location"])
-            assert confirm.status_code == 302
+            confirm = client.post(response["Location"], follow=True)
+            assert confirm.status_code == 200
+            # The page catches any crash of the confirmation (nothing is
+            # written, the user gets a message): that message must not show,
+            # or the confirmation crashed on a file the preview accepted.
+            assert "L'import a échoué" not in html.unescape(confirm.text)
         transaction.set_rollback(True)

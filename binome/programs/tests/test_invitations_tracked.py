@@ -307,3 +307,49 @@ def test_the_follow_up_tells_who_joined_then_withdrew(login, imported, people):
     assert "inscrites : 0" in page.text
     assert "inscrites puis retirées : 1" in page.text
     assert "Inscrite, puis retirée" in page.text
+
+
+def test_the_invitation_link_no_longer_creates_the_account_once_hr_changed_the_address(
+    client, imported, people
+):
+    nadia = Person.objects.get(employee_id="T1")
+    invitations.send(programme=imported, people=[nadia], by=people["odile"].user)
+    path = _path(mail.outbox[-1].body)
+    nadia.email = "nadia.corrigee@test.example"
+    nadia.save()
+    page = client.get(path)
+    assert "Créer mon compte" not in page.text
+    client.post(
+        path,
+        {
+            "action": "activate",
+            "new_password1": "Un-vrai-secret-42",
+            "new_password2": "Un-vrai-secret-42",
+        },
+    )
+    nadia.refresh_from_db()
+    assert nadia.user is None
+
+
+def test_the_home_invitation_stays_when_someone_else_volunteers(
+    login, recruiting, people
+):
+    from binome.programs import services
+
+    bernard = people["bernard"]
+    Enrolment.objects.create(programme=recruiting, person=bernard, role="mentee")
+    invitations.send(programme=recruiting, people=[bernard], by=people["odile"].user)
+    services.volunteer(
+        programme=recruiting, person=people["camille"], role="mentor", consent=True
+    )
+    assert "/programmes/invitation/" in login(bernard).get(reverse("home")).text
+
+
+def test_people_who_cannot_join_are_not_invited(login, recruiting, people):
+    # Mentors up to level 2; mentees from level 3 with 40 years in the company.
+    recruiting.mentee_min_seniority = 40
+    recruiting.save()
+    odile = people["odile"]  # level 4: not a mentor; 21 years: not a mentee
+    plan = invitations.plan(recruiting, [odile, people["camille"]])
+    assert plan.cannot_join == [odile]
+    assert plan.to_send == [people["camille"]]
