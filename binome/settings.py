@@ -280,6 +280,21 @@ MEDIA_URL = "media/"
 # or Celery with Redis: TASKS_BACKEND=binome.tasks_celery.CeleryBackend and a
 # `celery -A binome worker` process; the task code is the same.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+
+# The cache holds the rate limits (links per address, failed logins): with
+# several server processes it must be shared, in Redis (CACHE_URL=redis://…);
+# by default each process keeps its own, in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -282,7 +282,13 @@ def send_access_link(*, email: str, next_path: str = "", language: str = "fr") -
 
 @transaction.atomic
 def account_for_role(
-    person: Person, *, by: Any, next_path: str = "", role: str = "", programme: str = ""
+    person: Person,
+    *,
+    by: Any,
+    next_path: str = "",
+    role: str = "",
+    programme: str = "",
+    request: Any = None,
 ) -> User:
     """The person's account, made now (without a password) if they have none,
     so that a role can be given to them. Whoever still has to activate their
@@ -335,6 +341,7 @@ def account_for_role(
         target=f"user:{user.pk}",
         method="role",
         person=person.pk,
+        request=request,
     )
     person.user = user
     person.save(update_fields=["user", "updated_at"])

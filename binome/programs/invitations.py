@@ -154,7 +154,9 @@ def _send_all(invitations: list[Invitation], by: Any, *, reminder: bool) -> None
 
 
 @transaction.atomic
-def send(*, programme: Programme, people: list[Person], by: User) -> list[Invitation]:
+def send(
+    *, programme: Programme, people: list[Person], by: User, request: Any = None
+) -> list[Invitation]:
     """Invite these people (those ``plan`` puts in ``to_send``). The e-mails
     are queued in the same transaction (the database queue rolls back with
     it). Audit-logged."""
@@ -178,6 +180,7 @@ def send(*, programme: Programme, people: list[Person], by: User) -> list[Invita
             actor=by,
             target=f"programme:{programme.slug}",
             count=len(invitations),
+            request=request,
         )
         _send_all(invitations, by, reminder=False)
     return invitations
@@ -197,7 +200,7 @@ def reminder_due(programme: Programme, now: datetime.datetime | None = None) -> 
 
 
 @transaction.atomic
-def remind(*, programme: Programme, by: User) -> list[Invitation]:
+def remind(*, programme: Programme, by: User, request: Any = None) -> list[Invitation]:
     """Send a reminder, with a fresh link, to those who did not answer."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     require_recruiting(programme)
@@ -215,6 +218,7 @@ def remind(*, programme: Programme, by: User) -> list[Invitation]:
             target=f"programme:{programme.slug}",
             count=len(due),
             reminder=True,
+            request=request,
         )
         _send_all(due, by, reminder=True)
     return due

@@ -189,7 +189,9 @@ class InvitationReport:
     cannot_join: list[str]
 
 
-def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationReport:
+def invite(
+    *, programme: Programme, emails: list[str], by: User, request: Any = None
+) -> InvitationReport:
     """Invite people of the organisation by address, each with a personal link.
 
     Addresses outside the organisation's people are reported, never invited;
@@ -205,7 +207,9 @@ def invite(*, programme: Programme, emails: list[str], by: User) -> InvitationRe
     }
     unknown = [email for email in wanted if email not in people]
     plan = invitations.plan(programme, list(people.values()))
-    sent = invitations.send(programme=programme, people=plan.to_send, by=by)
+    sent = invitations.send(
+        programme=programme, people=plan.to_send, by=by, request=request
+    )
     return InvitationReport(
         sent=sorted(i.email for i in sent),
         unknown=unknown,
@@ -561,7 +565,14 @@ ROLE_FIELDS = {"manager": "managers", "panel": "panel", "sponsor": "sponsors"}
 
 
 @transaction.atomic
-def grant_role(*, programme: Programme, person: Person, role: str, by: User) -> User:
+def grant_role(
+    *,
+    programme: Programme,
+    person: Person,
+    role: str,
+    by: User,
+    request: Any = None,
+) -> User:
     """Make a person of the organisation manager, panel member or sponsor of
     the programme. A person without an account gets one (and an e-mail to
     activate it, leading to the programme). Audit-logged."""
@@ -577,7 +588,12 @@ def grant_role(*, programme: Programme, person: Person, role: str, by: User) -> 
         else reverse("home")
     )
     user = people_access.account_for_role(
-        person, by=by, next_path=next_path, role=role, programme=programme.name
+        person,
+        by=by,
+        next_path=next_path,
+        role=role,
+        programme=programme.name,
+        request=request,
     )
     relation = getattr(programme, ROLE_FIELDS[role])
     if relation.filter(pk=user.pk).exists():
@@ -593,12 +609,15 @@ def grant_role(*, programme: Programme, person: Person, role: str, by: User) -> 
         role=role,
         user=user.pk,
         change="granted",
+        request=request,
     )
     return user
 
 
 @transaction.atomic
-def revoke_role(*, programme: Programme, user: User, role: str, by: User) -> None:
+def revoke_role(
+    *, programme: Programme, user: User, role: str, by: User, request: Any = None
+) -> None:
     if role not in ROLE_FIELDS:
         raise ValidationError(_("Unknown role."), code="role")
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -616,4 +635,5 @@ def revoke_role(*, programme: Programme, user: User, role: str, by: User) -> Non
         role=role,
         user=user.pk,
         change="revoked",
+        request=request,
     )

@@ -240,6 +240,7 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 programme=programme,
                 emails=form.cleaned_data["emails"],
                 by=request.user,
+                request=request,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -264,7 +265,10 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             try:
                 sent = invitations_.send(
-                    programme=programme, people=imported_plan.to_send, by=request.user
+                    programme=programme,
+                    people=imported_plan.to_send,
+                    by=request.user,
+                    request=request,
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -280,7 +284,9 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             )
         else:
             try:
-                reminded = invitations_.remind(programme=programme, by=request.user)
+                reminded = invitations_.remind(
+                    programme=programme, by=request.user, request=request
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("programs:invitations", slug=slug)
@@ -351,6 +357,7 @@ def roles(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 person=person,
                 role=form.cleaned_data["role"],
                 by=request.user,
+                request=request,
             )
         except ValidationError as error:
             form.add_error("who", error)
@@ -375,7 +382,11 @@ def roles(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             if holder is None:
                 raise ValidationError(_("This person does not have this role."))
             services.revoke_role(
-                programme=programme, user=holder, role=role, by=request.user
+                programme=programme,
+                user=holder,
+                role=role,
+                by=request.user,
+                request=request,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

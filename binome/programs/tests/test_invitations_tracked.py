@@ -77,6 +77,7 @@ def test_the_preview_counts_and_shows_the_email_before_sending(login, imported, 
     assert Invitation.objects.filter(programme=recruiting).count() == 2
     event = AuditEvent.objects.get(action=AuditEvent.Action.INVITATIONS_SENT)
     assert event.details == {"count": 2}
+    assert event.ip_address == "127.0.0.1"
 
 
 def test_a_stale_count_sends_nothing(login, imported, people):

@@ -76,9 +76,11 @@ def test_a_panel_member_is_removed(login, recruiting, people):
         {"action": "revoke", "role": "panel", "user": people["victor"].user.pk},
     )
     assert recruiting.panel.count() == 0
-    assert AuditEvent.objects.filter(
+    event = AuditEvent.objects.get(
         action=AuditEvent.Action.ROLE_CHANGE, details__change="revoked"
-    ).exists()
+    )
+    assert event.ip_address == "127.0.0.1"
+    assert event.actor == people["odile"].user
 
 
 def test_people_of_another_organisation_cannot_be_given_a_role(
