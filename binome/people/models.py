@@ -54,8 +54,8 @@ class Organisation(models.Model):
         related_name="administered_organisations",
         verbose_name=_("HR administrators"),
         help_text=_(
-            "They create the organisation's programmes (and manage those they "
-            "create) and give roles on them."
+            "They create and manage all the organisation's programmes, and give "
+            "roles on them."
         ),
     )
 

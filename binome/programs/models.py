@@ -118,7 +118,10 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(managers=user)
+        # The organisation's HR administrators manage all its programmes.
+        return self.filter(
+            Q(managers=user) | Q(organisation__administrators=user)
+        ).distinct()
 
     def sponsored_by(self, user: Any) -> ProgrammeQuerySet:
         if not user.is_authenticated:

@@ -1,7 +1,8 @@
 """Who may do what on a programme and an enrolment (django-rules).
 
 Roles on a programme are rows of three many-to-many tables (managers, panel,
-sponsors); a participant is a person with an enrolment. ``roles_of(user)``
+sponsors), and the organisation's HR administrators manage all its
+programmes; a participant is a person with an enrolment. ``roles_of(user)``
 reads all of them in **one** query and keeps the answer on the user object
 for the rest of the request, so checking a permission on every row of a list
 costs no query at all (no N+1). Superusers manage every programme, as
@@ -60,6 +61,8 @@ def roles_of(user: Any) -> Roles:
         ids(Programme.panel.through, "p", "programme_id", user_id=user.pk),
         ids(Programme.sponsors.through, "s", "programme_id", user_id=user.pk),
         ids(Enrolment, "e", "pk", person__user_id=user.pk),
+        # The organisation's HR administrators manage all its programmes.
+        ids(Programme, "m", "pk", organisation__administrators=user.pk),
         all=True,
     )
     found: dict[str, set[int]] = {"m": set(), "p": set(), "s": set(), "e": set()}

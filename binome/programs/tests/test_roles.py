@@ -95,3 +95,24 @@ def test_people_of_another_organisation_cannot_be_given_a_role(
     response = _grant(login(people["odile"]), "ex@autre.example", "panel")
     assert response.status_code == 200
     assert recruiting.panel.count() == 0
+
+
+def test_an_hr_administrator_manages_every_programme_of_the_organisation(
+    login, recruiting, people, org
+):
+    victor = people["victor"]  # no role on the programme
+    client = login(victor)
+    url = reverse("programs:roles", args=["vague"])
+    assert client.get(url).status_code == 404
+    org.administrators.add(victor.user)
+    client = login(victor)
+    assert client.get(url).status_code == 200
+    _grant(client, "bernard@test.example", "sponsor")
+    assert list(recruiting.sponsors.all()) == [people["bernard"].user]
+    # Not the programmes of another organisation.
+    from binome.people.models import Organisation
+    from binome.programs.models import Programme
+
+    other = Organisation.objects.create(name="Autre", slug="autre")
+    Programme.objects.create(organisation=other, name="Ailleurs", slug="ailleurs")
+    assert client.get(reverse("programs:roles", args=["ailleurs"])).status_code == 404
