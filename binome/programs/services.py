@@ -602,15 +602,7 @@ def grant_role(
             code="already",
         )
     relation.add(user)
-    audit.record(
-        AuditEvent.Action.ROLE_CHANGE,
-        actor=by,
-        target=f"programme:{programme.slug}",
-        role=role,
-        user=user.pk,
-        change="granted",
-        request=request,
-    )
+    _record_role_change(programme, user, role, "granted", by=by, request=request)
     return user
 
 
@@ -628,12 +620,18 @@ def revoke_role(
             code="last_manager",
         )
     relation.remove(user)
+    _record_role_change(programme, user, role, "revoked", by=by, request=request)
+
+
+def _record_role_change(
+    programme: Programme, user: User, role: str, change: str, *, by: User, request: Any
+) -> None:
     audit.record(
         AuditEvent.Action.ROLE_CHANGE,
         actor=by,
         target=f"programme:{programme.slug}",
         role=role,
         user=user.pk,
-        change="revoked",
+        change=change,
         request=request,
     )

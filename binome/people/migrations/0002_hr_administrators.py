@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='administrators',
-            field=models.ManyToManyField(blank=True, help_text="They create the organisation's programmes (and manage those they create) and give roles on them.", related_name='administered_organisations', to=settings.AUTH_USER_MODEL, verbose_name='HR administrators'),
+            field=models.ManyToManyField(blank=True, help_text="They create and manage all the organisation's programmes, and give roles on them.", related_name='administered_organisations', to=settings.AUTH_USER_MODEL, verbose_name='HR administrators'),
         ),
     ]
