@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Enrolment
@@ -37,6 +38,18 @@ class CharterForm(forms.ModelForm[Charter]):
             "mentor_objectives": forms.Textarea(attrs={"rows": 3}),
             "ground_rules": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Shown as « Rejoindre la visio »: a web address only (no ftp:, no
+        # javascript:), so that the link opens the video call and nothing else.
+        self.fields["video_link"].validators.append(
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Give the web address of the video call (https://…)."),
+                code="not_web_address",  # "invalid" would take the field's message
+            )
+        )
 
 
 class KpiForm(forms.ModelForm[Kpi]):
