@@ -51,6 +51,15 @@ class CharterForm(forms.ModelForm[Charter]):
             )
         )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Browsers send CRLF line ends: an unchanged text must compare equal,
+        # or saving the page would tell the partner of a change that is none.
+        for name in ("mentee_objectives", "mentor_objectives", "ground_rules"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n")
+        return cleaned
+
 
 class KpiForm(forms.ModelForm[Kpi]):
     class Meta:

@@ -323,6 +323,23 @@ class ChangeLine:
         """Fits on one line as « label: old → new »."""
         return all(len(v) <= 60 and "\n" not in v for v in (self.old, self.new))
 
+    @property
+    def removed_lines(self) -> list[str]:
+        """For a text of several lines (the ground rules), the lines it lost:
+        a reader sees what changed, not the whole text twice."""
+        new = set(self.new.splitlines())
+        return [line for line in self.old.splitlines() if line not in new]
+
+    @property
+    def added_lines(self) -> list[str]:
+        old = set(self.old.splitlines())
+        return [line for line in self.new.splitlines() if line not in old]
+
+    @property
+    def by_lines(self) -> bool:
+        """Shown as lines removed and added rather than before and after."""
+        return min(len(self.old.splitlines()), len(self.new.splitlines())) >= 3
+
 
 def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
     """A value as stored in CharterChange (JSON), shown to a person."""

@@ -118,6 +118,22 @@ def test_the_e_mail_is_in_french_for_a_french_partner(
     assert "Après : Bienveillance." in message.body
 
 
+def test_a_longer_text_shows_only_the_lines_removed_and_added(
+    accepted, people, django_capture_on_commit_callbacks
+):
+    rules = accepted.ground_rules
+    assert len(rules.splitlines()) >= 3
+    _edit(
+        accepted,
+        people["bernard"],
+        django_capture_on_commit_callbacks,
+        ground_rules=rules + "\nOn coupe les notifications.",
+    )
+    [message] = mail.outbox
+    assert "Ligne ajoutée : On coupe les notifications." in message.body
+    assert rules.splitlines()[0] not in message.body  # unchanged lines: not repeated
+
+
 def test_the_same_change_is_never_mailed_twice_by_a_retried_task(accepted, people):
     change = services.update_charter(
         charter=accepted, data={"cadence_days": 21}, by=people["camille"].user
@@ -220,6 +236,9 @@ def test_saving_the_page_unchanged_says_so_and_keeps_both_acceptances(
 ):
     url = reverse("pairs:charter", args=[accepted.pair_id])
     data = {name: getattr(accepted, name) for name in accepted.EDITABLE_FIELDS}
+    assert "\n" in data["ground_rules"]
+    # As a browser sends a textarea: CRLF line ends.
+    data["ground_rules"] = data["ground_rules"].replace("\n", "\r\n")
     response = camille.post(url, data, follow=True)
     assert "Rien n'a changé dans la charte." in html.unescape(response.content.decode())
     accepted.refresh_from_db()
