@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from binome.pairs import publishing
+from binome.pairs import notices, publishing
 from binome.pairs.models import Pair
 from binome.programs import invitations as programme_invitations
 from binome.programs.access import managed_programme_or_404
@@ -58,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
+            # The partner changed the charter: what changed, to accept again.
+            "charter_notices": notices.awaiting_acceptance(request.user, list(pairs)),
             "managed_programmes": managed,
             "enrolments": enrolments,
             "pairs": pairs,

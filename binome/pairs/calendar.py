@@ -1,9 +1,10 @@
 """iCalendar (RFC 5545) output: one file per session, and a private feed.
 
-Events carry dates, the place or video link and a link to the workspace,
-never the agenda or notes: a calendar is often shared with an assistant or
-synchronised to a phone. Times are in UTC, which Outlook and Google Calendar
-both read without a VTIMEZONE block.
+Events carry dates, the video link (LOCATION and URL; web addresses only) or
+the place, and a link to the workspace, never the agenda or notes: a
+calendar is often shared with an assistant or synchronised to a phone.
+Times are in UTC, which Outlook and Google Calendar both read without a
+VTIMEZONE block.
 """
 
 from __future__ import annotations
@@ -50,10 +51,18 @@ def meeting_event(meeting: Meeting) -> Event:
         % {"mentor": pair.mentor.person, "mentee": pair.mentee.person},
     )
     url = absolute_url(reverse("pairs:workspace", args=[pair.pk]))
-    event.add("url", url)
-    event.add("description", _("Prepare the agenda in Binôme: %(url)s") % {"url": url})
-    if charter and (charter.video_link or charter.location):
-        event.add("location", charter.video_link or charter.location)
+    video = charter.safe_video_link if charter else ""
+    description = _("Prepare the agenda in Binôme: %(url)s") % {"url": url}
+    if video:
+        # « Rejoindre la visio »: where calendars put a link to open.
+        description = (
+            _("Join the video call: %(link)s") % {"link": video} + "\n" + description
+        )
+    event.add("url", video or url)
+    event.add("description", description)
+    place = video or (charter.location if charter else "")
+    if place:
+        event.add("location", place)
     cancelled = meeting.status == Meeting.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")

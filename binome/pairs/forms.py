@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Enrolment
@@ -37,6 +38,27 @@ class CharterForm(forms.ModelForm[Charter]):
             "mentor_objectives": forms.Textarea(attrs={"rows": 3}),
             "ground_rules": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Shown as « Rejoindre la visio »: a web address only (no ftp:, no
+        # javascript:), so that the link opens the video call and nothing else.
+        self.fields["video_link"].validators.append(
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Give the web address of the video call (https://…)."),
+                code="not_web_address",  # "invalid" would take the field's message
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Browsers send CRLF line ends: an unchanged text must compare equal,
+        # or saving the page would tell the partner of a change that is none.
+        for name in ("mentee_objectives", "mentor_objectives", "ground_rules"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n")
+        return cleaned
 
 
 class KpiForm(forms.ModelForm[Kpi]):

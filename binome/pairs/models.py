@@ -3,14 +3,18 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -151,9 +155,10 @@ def _feed_token() -> str:
 class Charter(models.Model):
     """The « charte du binôme », written together at the first meeting.
 
-    Both people accept it. Any later change withdraws both acceptances, so
-    that an accepted charter is always the text both of them agreed to; the
-    change log shows who changed what.
+    Both people accept it. A later change is its author's acceptance of the
+    new text and withdraws the partner's, who is told what changed: an
+    accepted charter is always the text both of them agreed to; the change
+    log shows who changed what.
     """
 
     EDITABLE_FIELDS = [
@@ -226,6 +231,16 @@ class Charter(models.Model):
             return self.mentee_accepted_at
         return None
 
+    @property
+    def safe_video_link(self) -> str:
+        """The video link if it is a web address (http or https), else "":
+        only such links are ever rendered as « Rejoindre la visio »."""
+        link = self.video_link.strip()
+        scheme, _sep, rest = link.partition("://")
+        if scheme.lower() in ("http", "https") and rest:
+            return link
+        return ""
+
 
 class CharterChange(models.Model):
     """One edit of a charter: who changed which fields, from what to what."""
@@ -263,6 +278,96 @@ class CharterChange(models.Model):
                 assert isinstance(field, models.Field)  # a column, not a relation
                 labels.append(str(field.verbose_name))
         return labels
+
+    @property
+    def is_acceptance(self) -> bool:
+        return "accepted" in self.changes
+
+    def lines(self) -> list[ChangeLine]:
+        """What changed, readable in the active language: one line per field
+        (its label, the old and the new value), KPI changes included."""
+        lines = []
+        for name, values in self.changes.items():
+            if name in Charter.EDITABLE_FIELDS:
+                old, new = values
+                lines.append(_change_line(Charter, name, old, new))
+        title = (self.changes.get("kpi") or [""])[0]
+        if "kpi:added" in self.changes:
+            lines.append(
+                ChangeLine(
+                    str(_("New KPI")), _display(None, None), _display(None, title)
+                )
+            )
+        for name, values in self.changes.items():
+            if name.startswith("kpi:") and name != "kpi:added":
+                old, new = values
+                line = _change_line(Kpi, name.removeprefix("kpi:"), old, new)
+                label = _("KPI « %(title)s » – %(field)s") % {
+                    "title": title,
+                    "field": line.label.lower(),
+                }
+                lines.append(ChangeLine(str(label), line.old, line.new))
+        return lines
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One changed field of a charter, ready to read: label, before, after."""
+
+    label: str
+    old: str
+    new: str
+
+    @property
+    def is_short(self) -> bool:
+        """Fits on one line as « label: old → new »."""
+        return all(len(v) <= 60 and "\n" not in v for v in (self.old, self.new))
+
+    @property
+    def removed_lines(self) -> list[str]:
+        """For a text of several lines (the ground rules), the lines it lost:
+        a reader sees what changed, not the whole text twice."""
+        new = set(self.new.splitlines())
+        return [line for line in self.old.splitlines() if line not in new]
+
+    @property
+    def added_lines(self) -> list[str]:
+        old = set(self.old.splitlines())
+        return [line for line in self.new.splitlines() if line not in old]
+
+    @property
+    def by_lines(self) -> bool:
+        """Shown as lines removed and added rather than before and after."""
+        return min(len(self.old.splitlines()), len(self.new.splitlines())) >= 3
+
+
+def _display(field: models.Field[Any, Any] | None, value: Any) -> str:
+    """A value as stored in CharterChange (JSON), shown to a person."""
+    if value is None or value == "":
+        return str(_("(empty)"))
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    if isinstance(field, models.DecimalField):
+        return number_format(Decimal(str(value)).normalize())
+    return str(value)
+
+
+def _change_line(
+    model: type[models.Model], name: str, old: Any, new: Any
+) -> ChangeLine:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ChangeLine(capfirst(name), _display(None, old), _display(None, new))
+    assert isinstance(field, models.Field)  # a column, not a relation
+    return ChangeLine(
+        capfirst(str(field.verbose_name)), _display(field, old), _display(field, new)
+    )
 
 
 class Kpi(models.Model):

@@ -53,6 +53,14 @@ class Due:
     key: str
     programme_id: int
     context: dict[str, Any]
+    # A digest: the keys of what it lists, each recorded as sent with it.
+    covers: tuple[str, ...] = ()
+    # A digest may span programmes (a person in two pairs).
+    programme_ids: tuple[int, ...] = ()
+
+    @property
+    def programmes(self) -> tuple[int, ...]:
+        return self.programme_ids or (self.programme_id,)
 
 
 def _pair_users(pair: Pair) -> list[User]:
@@ -142,35 +150,7 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
                 )
             )
 
-    actions = ActionItem.objects.filter(
-        done_at__isnull=True,
-        due_date__lte=today,
-        meeting__pair__status=Pair.Status.ACTIVE,
-        owner__person__user__is_active=True,
-    ).select_related("owner__person__user", "meeting__pair", "owner")
-    for item in actions:
-        owner = item.owner.person.user
-        # Both filtered on above (owner__person__user__is_active, due_date__lte).
-        assert owner is not None and item.due_date is not None
-        due.append(
-            Due(
-                Reminder.ACTIONS_DUE,
-                owner,
-                str(item.pk),
-                item.owner.programme_id,
-                {
-                    "name": owner.first_name or str(owner),
-                    "action": item.text,
-                    "due_date": item.due_date.isoformat(),
-                    "url": absolute_url(
-                        reverse(
-                            "pairs:meeting",
-                            args=[item.meeting.pair_id, item.meeting_id],
-                        )
-                    ),
-                },
-            )
-        )
+    due.extend(_overdue_actions_digests(today))
 
     limit = today - datetime.timedelta(days=INACTIVITY_DAYS)
     pairs = (
@@ -211,6 +191,68 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
     return due
 
 
+def _overdue_actions_digests(today: datetime.date) -> list[Due]:
+    """One digest per person and day listing all their overdue action items,
+    across their pairs. Its key is the day (never two the same day); it
+    covers each item by the item's own key, so that it goes out only on a
+    day when at least one of them was not reminded yet (see
+    ``pending_reminders``)."""
+    actions = (
+        ActionItem.objects.filter(
+            done_at__isnull=True,
+            due_date__lte=today,
+            meeting__pair__status=Pair.Status.ACTIVE,
+            owner__person__user__is_active=True,
+        )
+        .select_related(
+            "owner__person__user",
+            "meeting__pair__mentor__person",
+            "meeting__pair__mentee__person",
+        )
+        .order_by("due_date", "id")
+    )
+    by_owner: dict[int, list[ActionItem]] = {}
+    for item in actions:
+        by_owner.setdefault(item.owner.person.user_id or 0, []).append(item)
+    digests = []
+    for items in by_owner.values():
+        owner = items[0].owner.person.user
+        # Filtered on above (owner__person__user__is_active).
+        assert owner is not None
+        listed = []
+        for item in items:
+            assert item.due_date is not None  # filtered on above (due_date__lte)
+            pair = item.meeting.pair
+            partner = pair.mentee if item.owner_id == pair.mentor_id else pair.mentor
+            listed.append(
+                {
+                    "action": item.text,
+                    "due_date": item.due_date.isoformat(),
+                    "partner": str(partner.person),
+                    "url": absolute_url(
+                        reverse("pairs:meeting", args=[pair.pk, item.meeting_id])
+                    ),
+                }
+            )
+        programmes = tuple(sorted({item.owner.programme_id for item in items}))
+        digests.append(
+            Due(
+                Reminder.ACTIONS_DUE,
+                owner,
+                f"day:{today.isoformat()}",
+                programmes[0],
+                {
+                    "name": owner.first_name or str(owner),
+                    "count": len(listed),
+                    "actions": listed,
+                },
+                covers=tuple(str(item.pk) for item in items),
+                programme_ids=programmes,
+            )
+        )
+    return digests
+
+
 def pending_reminders(now: datetime.datetime | None = None) -> list[Due]:
     """The reminders to send now: wanted by their recipient, not yet sent."""
     due = select_reminders(now)
@@ -228,6 +270,8 @@ def pending_reminders(now: datetime.datetime | None = None) -> list[Due]:
         for d in due
         if (d.user.pk not in preferences or preferences[d.user.pk].wants(d.kind))
         and (d.user.pk, d.kind, d.key) not in sent
+        # A digest of only what was already reminded would be noise.
+        and not (d.covers and all((d.user.pk, d.kind, k) in sent for k in d.covers))
     ]
 
 
@@ -242,10 +286,18 @@ def send_reminders() -> int:
                 SentReminder.objects.create(
                     user=reminder.user, kind=reminder.kind, key=reminder.key
                 )
+                SentReminder.objects.bulk_create(
+                    [
+                        SentReminder(user=reminder.user, kind=reminder.kind, key=key)
+                        for key in reminder.covers
+                    ],
+                    ignore_conflicts=True,
+                )
         except IntegrityError:
             continue  # another worker sent it meanwhile
         notify(f"pair_{reminder.kind}", [reminder.user], reminder.context)
-        per_programme.setdefault(reminder.programme_id, Counter())[reminder.kind] += 1
+        for programme_id in reminder.programmes:
+            per_programme.setdefault(programme_id, Counter())[reminder.kind] += 1
         count += 1
     for programme_id, kinds in per_programme.items():
         post_digest(programme_id, kinds)

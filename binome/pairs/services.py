@@ -38,6 +38,7 @@ from .models import (
     Meeting,
     Pair,
 )
+from .notices import mail_charter_change
 
 # Aggregates over fewer people are suppressed (PRODUCT.md: privacy by design).
 MIN_AGGREGATE = 5
@@ -94,12 +95,8 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
-def update_charter(
-    *, charter: Charter, data: dict[str, Any], by: User
-) -> CharterChange | None:
-    """Apply edits; log who changed what. A change withdraws both acceptances,
-    so that an accepted charter is always the text both people agreed to."""
+def charter_edits(*, charter: Charter, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """What ``data`` would change in the charter: {field: [old, new]}."""
     changes = {}
     for name in Charter.EDITABLE_FIELDS:
         if name not in data:
@@ -107,12 +104,49 @@ def update_charter(
         old, new = getattr(charter, name), data[name]
         if old != new:
             changes[name] = [_jsonable(old), _jsonable(new)]
-            setattr(charter, name, new)
+    return changes
+
+
+def _accept_as_author(charter: Charter, by: User) -> list[str]:
+    """An edit is its author's acceptance of the new text; the partner (both
+    people, if neither wrote it) is asked to accept again. Returns the
+    acceptance fields to save."""
+    now = timezone.now()
+    pair = charter.pair
+    for side in ("mentor", "mentee"):
+        enrolment = pair.mentor if side == "mentor" else pair.mentee
+        is_author = by.pk is not None and enrolment.person.user_id == by.pk
+        setattr(charter, f"{side}_accepted_at", now if is_author else None)
+    return ["mentor_accepted_at", "mentee_accepted_at"]
+
+
+def _log_edit(
+    *, charter: Charter, changes: dict[str, list[Any]], by: User
+) -> CharterChange:
+    """Log an edit and tell the partner (once, after the commit)."""
+    change = CharterChange.objects.create(
+        charter=charter, changed_by=by, changes=changes
+    )
+    transaction.on_commit(lambda: mail_charter_change.enqueue(change.pk))
+    return change
+
+
+@transaction.atomic
+def update_charter(
+    *, charter: Charter, data: dict[str, Any], by: User
+) -> CharterChange | None:
+    """Apply edits; log who changed what. A change is its author's acceptance
+    and asks the partner to accept again (by e-mail and on their home page),
+    so that an accepted charter is always the text both people agreed to. An
+    edit that changes nothing changes no acceptance and tells nobody."""
+    changes = charter_edits(charter=charter, data=data)
     if not changes:
         return None
-    charter.mentor_accepted_at = charter.mentee_accepted_at = None
+    for name in changes:
+        setattr(charter, name, data[name])
+    _accept_as_author(charter, by)
     charter.save()
-    return CharterChange.objects.create(charter=charter, changed_by=by, changes=changes)
+    return _log_edit(charter=charter, changes=changes, by=by)
 
 
 @transaction.atomic
@@ -139,7 +173,8 @@ def accept_charter(*, charter: Charter, enrolment: Enrolment) -> None:
 
 @transaction.atomic
 def update_kpi(*, kpi: Kpi, data: dict[str, Any], by: User) -> None:
-    """Edit a KPI or its progress; a change to the target is a charter change."""
+    """Edit a KPI or its progress. A change to the target (title, measure,
+    value, unit, due date) is a charter change; progress is not."""
     target_fields = ["title", "kpi", "target_value", "unit", "due_date"]
     changes = {}
     for name, value in data.items():
@@ -152,10 +187,11 @@ def update_kpi(*, kpi: Kpi, data: dict[str, Any], by: User) -> None:
         kpi.progress_updated_at = timezone.now()
     kpi.save()
     if changes:
+        # The targets are part of the charter: same rule as a charter edit.
         changes["kpi"] = [kpi.title]
-        CharterChange.objects.create(
-            charter=kpi.charter, changed_by=by, changes=changes
-        )
+        charter = kpi.charter
+        charter.save(update_fields=_accept_as_author(charter, by))
+        _log_edit(charter=charter, changes=changes, by=by)
 
 
 # --- Sessions --------------------------------------------------------------
@@ -564,11 +600,14 @@ def rate_resource(*, resource: Resource, user: User, rating: int) -> ResourceRat
 
 @transaction.atomic
 def add_kpi(*, charter: Charter, direction: str, by: User, **fields: Any) -> Kpi:
-    """A new KPI changes the charter: it is logged and needs both acceptances."""
+    """A new KPI changes the charter: it is logged, counts as its author's
+    acceptance and asks the partner to accept again."""
     kpi = Kpi.objects.create(charter=charter, direction=direction, **fields)
-    charter.mentor_accepted_at = charter.mentee_accepted_at = None
-    charter.save()
-    CharterChange.objects.create(
-        charter=charter, changed_by=by, changes={"kpi": [kpi.title], "kpi:added": [1]}
-    )
+    charter.save(update_fields=_accept_as_author(charter, by))
+    changes: dict[str, list[Any]] = {"kpi": [kpi.title], "kpi:added": [1]}
+    for name in ("kpi", "target_value", "unit", "due_date"):
+        value = getattr(kpi, name)
+        if value not in (None, ""):
+            changes[f"kpi:{name}"] = [None, _jsonable(value)]
+    _log_edit(charter=charter, changes=changes, by=by)
     return kpi

@@ -4,6 +4,8 @@ content. Everyone else gets a 404, so nobody can probe for ids."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 import rules
@@ -25,7 +27,7 @@ from binome.programs.models import Enrolment, Programme, ProgrammeQuerySet
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
-from . import calendar, services
+from . import calendar, notices, services
 from .forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -45,6 +47,8 @@ from .forms import (
 )
 from .models import (
     Assistant,
+    ChangeLine,
+    CharterChange,
     Feedback,
     GlossaryTerm,
     Meeting,
@@ -141,30 +145,57 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _edit_digest(changes: dict[str, Any]) -> str:
+    """Names the exact edit a person confirmed (see ``charter``)."""
+    text = json.dumps(changes, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @login_required
 def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
+    partner = pair.mentee if me.pk == pair.mentor_id else pair.mentor
     form = CharterForm(
         request.POST if request.method == "POST" else None, instance=charter
     )
+    preview: list[ChangeLine] = []
+    confirm = ""
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         charter.refresh_from_db()  # the form mutated the instance
-        if services.update_charter(charter=charter, data=data, by=request.user):
-            messages.success(
-                request,
-                _("The charter is saved. You both need to accept it again."),
-            )
-        return redirect("pairs:charter", pk=pk)
+        edits = services.charter_edits(charter=charter, data=data)
+        # An edit tells the partner: it is saved once its author has seen
+        # what changes and confirmed this very edit.
+        if edits and request.POST.get("confirm") != _edit_digest(edits):
+            preview = CharterChange(changes=edits).lines()
+            confirm = _edit_digest(edits)
+        else:
+            if services.update_charter(charter=charter, data=data, by=request.user):
+                messages.success(
+                    request,
+                    _(
+                        "The charter is saved and counts as your acceptance. "
+                        "%(partner)s is told what changed and asked to accept "
+                        "it again."
+                    )
+                    % {"partner": partner.person},
+                )
+            else:
+                messages.info(request, _("Nothing changed in the charter."))
+            return redirect("pairs:charter", pk=pk)
     return render(
         request,
         "pairs/charter.html",
         {
             "pair": pair,
             "me": me,
+            "partner": partner,
             "charter": charter,
             "form": form,
+            "preview": preview,
+            "confirm": confirm,
+            "notices": notices.awaiting_acceptance(request.user, [pair]),
             "kpis": charter.kpis.all(),
             "kpi_form": KpiForm(),
             "changes": charter.changes.select_related("changed_by")[:30],
@@ -197,7 +228,15 @@ def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             by=request.user,
             **form.cleaned_data,
         )
-        messages.success(request, _("The KPI is added."))
+        partner = pair.mentee if me.pk == pair.mentor_id else pair.mentor
+        messages.success(
+            request,
+            _(
+                "The KPI is added to the charter. %(partner)s is told and asked "
+                "to accept the charter again."
+            )
+            % {"partner": partner.person},
+        )
     else:
         messages.error(request, _("The KPI could not be added: check the fields."))
     return redirect("pairs:charter", pk=pk)
@@ -337,6 +376,7 @@ def _meeting_context(
         "feedback_form": FeedbackForm(instance=feedback),
         "resources": services.suggested_resources(meeting),
         "is_mentor": me.pk == pair.mentor_id,
+        "video_link": services.get_or_create_charter(pair=pair).safe_video_link,
     }
 
 

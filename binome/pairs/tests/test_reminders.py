@@ -248,3 +248,108 @@ def test_the_manager_sets_the_webhook_url(login, people, pair):
         url, {"url": "https://hooks.slack.com/services/T/B/X", "is_active": "on"}
     )
     assert pair.programme.webhook.url == "https://hooks.slack.com/services/T/B/X"
+
+
+# --- Overdue action items: one digest per person and day ------------------
+
+
+@pytest.fixture
+def second_pair(other_programme, people):
+    """Camille also mentors Xavier, in another programme."""
+    from binome.pairs.models import Pair
+    from binome.programs.models import Enrolment
+
+    def enrol(person, role):
+        return Enrolment.objects.create(
+            programme=other_programme,
+            person=person,
+            role=role,
+            status=Enrolment.Status.ACCEPTED,
+            consent_at=datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC),
+            consent_version="test",
+        )
+
+    pair = Pair.objects.create(
+        mentor=enrol(people["camille"], Enrolment.Role.MENTOR),
+        mentee=enrol(people["xavier"], Enrolment.Role.MENTEE),
+        started_on=datetime.date(2026, 9, 1),
+    )
+    services.get_or_create_charter(pair=pair)
+    meeting = services.plan_meetings(pair=pair, first_at=paris(2026, 9, 15, 14, 0))[0]
+    services.log_meeting(meeting=meeting, held=True)
+    return pair, meeting
+
+
+def _action(meeting, owner, text, due):
+    # Held, so that no other reminder (« not logged yet ») is due.
+    services.log_meeting(meeting=meeting, held=True)
+    return services.add_action_item(
+        meeting=meeting, text=text, owner=owner, due_date=due
+    )
+
+
+def test_overdue_actions_of_two_pairs_make_one_digest_sent_once_a_day(
+    started, meetings, second_pair, smtp_server
+):
+    pair2, meeting2 = second_pair
+    camille_pilot = started.mentor
+    _action(
+        meetings[0], camille_pilot, "Envoyer le glossaire", datetime.date(2026, 9, 18)
+    )
+    _action(meetings[0], camille_pilot, "Relire le plan", datetime.date(2026, 9, 20))
+    _action(meeting2, pair2.mentor, "Préparer un cas Excel", datetime.date(2026, 9, 19))
+    with time_machine.travel(paris(2026, 9, 20, 8, 0), tick=False):
+        assert reminders.send_reminders.call() == 1
+    with time_machine.travel(paris(2026, 9, 20, 18, 0), tick=False):
+        assert reminders.send_reminders.call() == 0  # never twice the same day
+    [message] = smtp_server.to("camille@test.example")
+    assert message["Subject"] == "3 actions de vos séances sont en retard"
+    body = smtp_server.body(message)
+    for text in ("Envoyer le glossaire", "Relire le plan", "Préparer un cas Excel"):
+        assert f"« {text} »" in body
+    assert "avec Bernard Lemoine, à faire pour le 18 septembre 2026" in body
+    assert "avec Xavier Nul, à faire pour le 19 septembre 2026" in body
+    assert f"/binomes/{pair2.pk}/seances/{meeting2.pk}/" in body
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_later_day_brings_a_digest_only_when_an_action_is_newly_overdue(
+    started, meetings, smtp_server
+):
+    mentor = started.mentor
+    _action(meetings[0], mentor, "Envoyer le glossaire", datetime.date(2026, 9, 18))
+    _action(meetings[0], mentor, "Relire le plan", datetime.date(2026, 9, 22))
+    with time_machine.travel(paris(2026, 9, 18, 8, 0), tick=False):
+        assert reminders.send_reminders.call() == 1
+    with time_machine.travel(paris(2026, 9, 19, 8, 0), tick=False):
+        assert reminders.send_reminders.call() == 0  # nothing new is overdue
+    with time_machine.travel(paris(2026, 9, 22, 8, 0), tick=False):
+        assert reminders.send_reminders.call() == 1
+    first, second = smtp_server.to("camille@test.example")
+    assert first["Subject"] == "Une action de vos séances est en retard"
+    assert "Relire le plan" not in smtp_server.body(first)
+    assert "Envoyer le glossaire" in smtp_server.body(second)
+    assert "Relire le plan" in smtp_server.body(second)
+
+
+def test_the_digest_respects_the_person_s_choice(started, meetings, people):
+    _action(meetings[0], started.mentor, "Relire le plan", datetime.date(2026, 9, 20))
+    preference = ReminderPreference.for_user(people["camille"].user)
+    preference.actions_due = False
+    preference.save()
+    with time_machine.travel(paris(2026, 9, 20, 8, 0), tick=False):
+        assert reminders.send_reminders.call() == 0
+    assert mail.outbox == []
+
+
+def test_the_digest_is_in_the_person_s_language(started, meetings, people):
+    camille = people["camille"].user
+    camille.language = "en"
+    camille.save()
+    _action(meetings[0], started.mentor, "Relire le plan", datetime.date(2026, 9, 20))
+    _action(meetings[0], started.mentor, "Publier", datetime.date(2026, 9, 20))
+    with time_machine.travel(paris(2026, 9, 21, 8, 0), tick=False):
+        reminders.send_reminders.call()
+    [message] = mail.outbox
+    assert message.subject == "2 action items from your sessions are overdue"
+    assert "with Bernard Lemoine, due on Sept. 20, 2026" in message.body
