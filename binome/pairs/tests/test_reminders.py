@@ -55,13 +55,14 @@ def test_nothing_is_due_on_a_quiet_day(started, meetings):
 def test_action_items_remind_their_owner_from_their_due_date(
     started, meetings, enrolments
 ):
-    services.log_meeting(meeting=meetings[0], held=True)
-    item = services.add_action_item(
-        meeting=meetings[0],
-        text="Publier un post",
-        owner=enrolments["bernard"],
-        due_date=datetime.date(2026, 9, 20),
-    )
+    with time_machine.travel(paris(2026, 9, 14, 11, 0), tick=False):
+        services.log_meeting(meeting=meetings[0], held=True)
+        item = services.add_action_item(
+            meeting=meetings[0],
+            text="Publier un post",
+            owner=enrolments["bernard"],
+            due_date=datetime.date(2026, 9, 20),
+        )
     assert _due(paris(2026, 9, 19, 8, 0)) == []
     assert _due(paris(2026, 9, 20, 8, 0)) == [(Reminder.ACTIONS_DUE, "Bernard")]
     services.toggle_action_item(item=item)
