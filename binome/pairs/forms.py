@@ -83,7 +83,9 @@ def _session_field(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=DATETIME_WIDGET,
-        input_formats=["%Y-%m-%dT%H:%M"],
+        # The browser's picker sends the first; the others are typed by hand
+        # where it has none.
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         error_messages={
             "invalid": _("Enter a date and a time, for example 2026-11-23 10:00.")
         },
