@@ -300,7 +300,8 @@ def load_workspace_demo(
         charter.mentor_accepted_at = charter.mentee_accepted_at = accepted
         charter.save()
         start = _at(pair.started_on, 9 + number % 8)
-        meetings = services.plan_meetings(pair=pair, first_at=start)
+        # Planned that morning: the story starts on the pair's first day.
+        meetings = services.plan_meetings(pair=pair, first_at=start, now=start)
         # One pair drifts away: its recent sessions were missed (at risk).
         drifting = number == len(pairs) - 1
         past = [m for m in meetings if timezone.localdate(m.starts_at) < today]

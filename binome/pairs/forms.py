@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Enrolment
 from binome.skills.models import Skill
 
+from . import dates
 from .models import (
     ActionItem,
     AgendaItem,
@@ -19,6 +22,7 @@ from .models import (
     GlossaryTerm,
     Kpi,
     Meeting,
+    Pair,
     ProgrammeWebhook,
     ReminderPreference,
 )
@@ -61,11 +65,34 @@ class CharterForm(forms.ModelForm[Charter]):
         return cleaned
 
 
-class KpiForm(forms.ModelForm[Kpi]):
+class DueDateMixin:
+    """A due date is today or later (``dates.check_due_date``); the date an
+    existing record already has may stay as it is, even once past."""
+
+    instance: Any
+    cleaned_data: dict[str, Any]
+    fields: dict[str, forms.Field]
+
+    def _limit_due_date(self) -> None:
+        today = timezone.localdate()
+        self.fields["due_date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_due_date(self) -> Any:
+        due = self.cleaned_data["due_date"]
+        saved = self.instance.due_date if self.instance.pk else None
+        dates.check_due_date(due, today=timezone.localdate(), unchanged_from=saved)
+        return due
+
+
+class KpiForm(DueDateMixin, forms.ModelForm[Kpi]):
     class Meta:
         model = Kpi
         fields = ["title", "kpi", "target_value", "unit", "due_date"]
         widgets = {"due_date": DATE_WIDGET}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit_due_date()
 
 
 class KpiProgressForm(forms.ModelForm[Kpi]):
@@ -74,20 +101,75 @@ class KpiProgressForm(forms.ModelForm[Kpi]):
         fields = ["current_value", "done"]
 
 
-class PlanForm(forms.Form):
-    first_at = forms.DateTimeField(
-        label=_("First session"),
+def _session_field(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
         widget=DATETIME_WIDGET,
-        input_formats=["%Y-%m-%dT%H:%M"],
+        # The browser's picker sends the first; the others are typed by hand
+        # where it has none.
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={
+            "invalid": _("Enter a date and a time, for example 2026-11-23 10:00.")
+        },
     )
+
+
+def _limit_session_field(field: forms.Field, pair: Pair) -> None:
+    """The browser's date picker offers the days the rules allow."""
+    now = timezone.localtime()
+    field.widget.attrs["min"] = now.strftime("%Y-%m-%dT%H:%M")
+    end = pair.programme.end_date
+    if end is not None and end >= now.date():
+        field.widget.attrs["max"] = f"{end.isoformat()}T23:59"
+
+
+class PlanForm(forms.Form):
+    """The first session of a plan: from now on, up to the programme's end."""
+
+    first_at = _session_field(_("First session"))
+
+    def __init__(self, *args: Any, pair: Pair, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+        _limit_session_field(self.fields["first_at"], pair)
+
+    def clean_first_at(self) -> Any:
+        first_at = self.cleaned_data["first_at"]
+        dates.check_session_start(
+            pair=self.pair, starts_at=first_at, now=timezone.now()
+        )
+        return first_at
 
 
 class MoveForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("New date and time"),
-        widget=DATETIME_WIDGET,
-        input_formats=["%Y-%m-%dT%H:%M"],
-    )
+    """A new date for a session, under the rules of planning. Outside working
+    hours the page warns, and the person confirms with ``outside_hours_ok``."""
+
+    starts_at = _session_field(_("New date and time"))
+    outside_hours_ok = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        _limit_session_field(self.fields["starts_at"], meeting.pair)
+
+    def clean_starts_at(self) -> Any:
+        starts_at = self.cleaned_data["starts_at"]
+        dates.check_session_start(
+            pair=self.meeting.pair, starts_at=starts_at, now=timezone.now()
+        )
+        return starts_at
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Valid, outside working hours, and not confirmed yet."""
+        return (
+            self.is_valid()
+            and not self.cleaned_data["outside_hours_ok"]
+            and dates.is_outside_working_hours(
+                self.cleaned_data["starts_at"], self.meeting.duration_minutes
+            )
+        )
 
 
 class AgendaItemForm(forms.ModelForm[AgendaItem]):
@@ -121,7 +203,7 @@ class EnrolmentChoiceField(forms.ModelChoiceField[Enrolment]):
         return str(obj.person)
 
 
-class ActionItemForm(forms.ModelForm[ActionItem]):
+class ActionItemForm(DueDateMixin, forms.ModelForm[ActionItem]):
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_date"]
@@ -135,18 +217,36 @@ class ActionItemForm(forms.ModelForm[ActionItem]):
         owner.queryset = Enrolment.objects.filter(
             pk__in=[pair.mentor_id, pair.mentee_id]
         ).select_related("person")
+        self._limit_due_date()
 
 
 class LogForm(forms.Form):
+    """Held or missed: only once the session has begun."""
+
     held = forms.TypedChoiceField(
         label=_("Did the session take place?"),
         choices=[("1", _("Held")), ("0", _("Missed"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the session was held or missed.")},
     )
     minutes = forms.IntegerField(
         label=_("Length (minutes)"), min_value=1, max_value=480, required=False
     )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            dates.check_has_started(
+                starts_at=self.meeting.starts_at, now=timezone.now()
+            )
+        except ValidationError as error:
+            self.add_error("held", error)
+        return cleaned
 
 
 class FeedbackForm(forms.ModelForm[Feedback]):

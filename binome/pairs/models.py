@@ -516,6 +516,11 @@ class Meeting(models.Model):
         """Still planned: it can be moved, cancelled, prepared or logged."""
         return self.status == self.Status.PLANNED
 
+    @property
+    def has_started(self) -> bool:
+        """Begun (or over): only then can it be declared held or missed."""
+        return self.starts_at <= timezone.now()
+
 
 class AgendaItem(models.Model):
     """A topic or question for a session, prepared beforehand."""

@@ -81,7 +81,14 @@ ROWS: list[dict[str, Any]] = [
         data={"cadence_days": "0"},
     ),
     *both("pairs:charter_accept", PAIR, POST_ONLY, only(*MEMBERS, ok=302)),
-    *both("pairs:kpi_add", PAIR, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    *both(
+        "pairs:kpi_add",
+        PAIR,
+        only(*MEMBERS),
+        only(*MEMBERS),
+        data={},
+        why="a KPI with errors comes back on its own page",
+    ),
     *both(
         "pairs:kpi_progress",
         {"pk": "pair_id", "kpi_pk": "kpi_id"},
@@ -106,7 +113,14 @@ ROWS: list[dict[str, Any]] = [
         data={},
     ),
     *both("pairs:schedule", PAIR, only(*MEMBERS), only(*MEMBERS)),
-    *both("pairs:plan", PAIR, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    *both(
+        "pairs:plan",
+        PAIR,
+        only(*MEMBERS),
+        only(*MEMBERS),
+        data={},
+        why="the plan is shown (or its errors) before it is confirmed",
+    ),
     *both("pairs:meeting", MEETING, only(*MEMBERS), only(*MEMBERS)),
     *both(
         "pairs:meeting_move",
@@ -135,8 +149,9 @@ ROWS: list[dict[str, Any]] = [
         "pairs:action_add",
         MEETING,
         POST_ONLY,
-        only(*MEMBERS, ok=302),
+        only(*MEMBERS),
         data={"text": ""},
+        why="an action with errors comes back with them, next to the fields",
     ),
     *both(
         "pairs:action_toggle",
@@ -144,6 +159,13 @@ ROWS: list[dict[str, Any]] = [
         POST_ONLY,
         only(*MEMBERS, ok=302),
     ),
-    *both("pairs:log", MEETING, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    *both(
+        "pairs:log",
+        MEETING,
+        POST_ONLY,
+        only(*MEMBERS),
+        data={},
+        why="the errors come back next to the fields",
+    ),
     *both("pairs:feedback", MEETING, POST_ONLY, only(*MEMBERS, ok=302), data={}),
 ]

@@ -44,6 +44,8 @@ from .services import INACTIVITY_DAYS
 logger = logging.getLogger(__name__)
 
 WEBHOOK_TIMEOUT = 3  # seconds: a slow channel must not hold up the worker
+# How long after a session its « held or missed? » reminder may still go out.
+LOG_MISSING_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,10 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
                 )
             )
 
-    for meeting in planned.filter(starts_at__lte=now):
+    # « Held or missed? » for the sessions that ended lately: one that ended
+    # weeks ago is not worth an email, and a backlog must not send hundreds.
+    recent = now - datetime.timedelta(days=LOG_MISSING_DAYS)
+    for meeting in planned.filter(starts_at__lte=now, starts_at__gte=recent):
         if meeting.ends_at > now:
             continue
         for user in _pair_users(meeting.pair):

@@ -25,6 +25,7 @@ from binome.people.models import Person
 from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
+from . import dates
 from .models import (
     DEFAULT_GROUND_RULES,
     ActionItem,
@@ -176,6 +177,10 @@ def update_kpi(*, kpi: Kpi, data: dict[str, Any], by: User) -> None:
     """Edit a KPI or its progress. A change to the target (title, measure,
     value, unit, due date) is a charter change; progress is not."""
     target_fields = ["title", "kpi", "target_value", "unit", "due_date"]
+    if "due_date" in data:
+        dates.check_due_date(
+            data["due_date"], today=timezone.localdate(), unchanged_from=kpi.due_date
+        )
     changes = {}
     for name, value in data.items():
         old = getattr(kpi, name)
@@ -198,48 +203,135 @@ def update_kpi(*, kpi: Kpi, data: dict[str, Any], by: User) -> None:
 
 
 def schedule(
-    *, first_at: datetime.datetime, cadence_days: int, until: datetime.date
+    *,
+    first_at: datetime.datetime,
+    cadence_days: int,
+    until: datetime.date,
+    limit: int = dates.MAX_SESSIONS,
 ) -> list[datetime.datetime]:
     """The « échéancier »: one date every ``cadence_days`` from ``first_at``
-    up to ``until`` (included), at the same local time of day, even across a
-    daylight-saving change."""
+    up to ``until`` (included), at most ``limit`` of them, at the same local
+    time of day, even across a daylight-saving change."""
     local = timezone.localtime(first_at)
     naive = local.replace(tzinfo=None)
     tz = timezone.get_current_timezone()
-    dates = []
+    result: list[datetime.datetime] = []
     step = datetime.timedelta(days=cadence_days)
-    while naive.date() <= until:
-        dates.append(timezone.make_aware(naive, tz))
-        naive += step
-    return dates
+    while naive.date() <= until and len(result) < limit:
+        result.append(timezone.make_aware(naive, tz))
+        try:
+            naive += step
+        except OverflowError:  # the end of the calendar (year 9999)
+            break
+    return result
 
 
 def default_end(pair: Pair, first_at: datetime.datetime) -> datetime.date:
-    end = pair.programme.end_date
-    if end is None or end < timezone.localdate(first_at):
-        end = timezone.localdate(first_at) + datetime.timedelta(days=182)
-    return end
+    return dates.plan_until(pair, first_at)
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    """What planning from ``first_at`` will do, shown before it is done."""
+
+    first_at: datetime.datetime
+    cadence_days: int
+    starts: list[datetime.datetime]  # the sessions to create
+    replaced: list[Meeting]  # upcoming planned sessions, not prepared: deleted
+    kept: list[Meeting]  # upcoming planned sessions already prepared: kept
+    capped: bool  # the programme would hold more than MAX_SESSIONS
+    outside_working_hours: bool
+
+
+def _is_prepared(meeting: Meeting) -> bool:
+    """Something was written for this session (agenda, notes, actions or any
+    other record attached to it): re-planning must not delete it."""
+    if any(
+        getattr(meeting, name)
+        for name in ("icebreaker", "notes", "mentor_learned", "mentee_learned")
+    ):
+        return True
+    for relation in Meeting._meta.related_objects:
+        if relation.many_to_many:
+            continue
+        rows = relation.related_model._default_manager.filter(
+            **{relation.field.name: meeting}
+        )
+        if rows.exists():
+            return True
+    return False
+
+
+def preview_plan(
+    *, pair: Pair, first_at: datetime.datetime, now: datetime.datetime | None = None
+) -> PlanPreview:
+    """Check the first date, and compute the sessions that planning creates,
+    replaces and keeps. Only upcoming planned sessions are ever replaced: the
+    past ones (even those still waiting to be logged) and the held, missed or
+    cancelled ones are not touched."""
+    now = now or timezone.now()
+    dates.check_session_start(pair=pair, starts_at=first_at, now=now)
+    charter = get_or_create_charter(pair=pair)
+    until = dates.plan_until(pair, first_at)
+    replaced: list[Meeting] = []
+    kept: list[Meeting] = []
+    for meeting in pair.meetings.planned().filter(starts_at__gte=now):
+        (kept if _is_prepared(meeting) else replaced).append(meeting)
+    taken = {m.starts_at for m in kept}
+    every = schedule(
+        first_at=first_at,
+        cadence_days=charter.cadence_days,
+        until=until,
+        limit=dates.MAX_SESSIONS + 1,
+    )
+    return PlanPreview(
+        first_at=first_at,
+        cadence_days=charter.cadence_days,
+        starts=[at for at in every[: dates.MAX_SESSIONS] if at not in taken],
+        replaced=replaced,
+        kept=kept,
+        capped=len(every) > dates.MAX_SESSIONS,
+        outside_working_hours=dates.is_outside_working_hours(
+            first_at, charter.session_minutes
+        ),
+    )
 
 
 @transaction.atomic
 def plan_meetings(
-    *, pair: Pair, first_at: datetime.datetime, until: datetime.date | None = None
+    *,
+    pair: Pair,
+    first_at: datetime.datetime,
+    by: User | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[Meeting]:
-    """Plan the sessions from the charter's cadence. Planning again replaces
-    the planned sessions from ``first_at`` on that nobody has prepared yet."""
+    """Plan the sessions from the charter's cadence, from ``first_at`` (now
+    or later) to the programme's end. Planning again replaces the upcoming
+    planned sessions that nobody has prepared (see ``preview_plan``); the
+    others are told. ``now`` is for the demo, which tells a past story."""
+    # One plan at a time per pair (a double submit must not plan twice).
+    Pair.objects.select_for_update().filter(pk=pair.pk).first()
+    preview = preview_plan(pair=pair, first_at=first_at, now=now)
     charter = get_or_create_charter(pair=pair)
-    until = until or default_end(pair, first_at)
-    later = pair.meetings.planned().filter(starts_at__gte=first_at)
-    later.filter(agenda_items__isnull=True).delete()
-    kept = {m.starts_at for m in later}
-    meetings = [
+    Meeting.objects.filter(
+        pk__in=[m.pk for m in preview.replaced], status=Meeting.Status.PLANNED
+    ).delete()
+    created = Meeting.objects.bulk_create(
         Meeting(pair=pair, starts_at=at, duration_minutes=charter.session_minutes)
-        for at in schedule(
-            first_at=first_at, cadence_days=charter.cadence_days, until=until
-        )
-        if at not in kept
-    ]
-    return Meeting.objects.bulk_create(meetings)
+        for at in preview.starts
+    )
+    if by is not None and created:
+        context = {
+            "by": by.get_full_name() or by.email,
+            "count": len(created),
+            "first": created[0].starts_at.isoformat(),
+            "last": created[-1].starts_at.isoformat(),
+            "replaced": len(preview.replaced),
+            "url": absolute_url(reverse("pairs:schedule", args=[pair.pk])),
+        }
+        users = _people_to_tell(pair, by)
+        transaction.on_commit(lambda: notify("pair_meetings_planned", users, context))
+    return created
 
 
 def _check_open(meeting: Meeting) -> None:
@@ -249,17 +341,21 @@ def _check_open(meeting: Meeting) -> None:
         )
 
 
-def _tell_others(name: str, meeting: Meeting, by: User) -> None:
-    """Tell the pair (and the assistant) about a change someone else made."""
-    pair = meeting.pair
+def _people_to_tell(pair: Pair, by: User) -> list[User]:
+    """The pair and the mentee's assistant, except ``by``."""
     users = [pair.mentor.person.user, pair.mentee.person.user]
     assistant = Assistant.objects.filter(pair=pair).first()
     if assistant:
         users.append(assistant.user)
-    others = [u for u in users if u is not None and u.pk != by.pk]
+    return [u for u in users if u is not None and u.pk != by.pk]
+
+
+def _tell_others(name: str, meeting: Meeting, by: User) -> None:
+    """Tell the pair (and the assistant) about a change someone else made."""
+    pair = meeting.pair
     notify(
         name,
-        others,
+        _people_to_tell(pair, by),
         {
             "by": by.get_full_name() or by.email,
             "starts_at": meeting.starts_at.isoformat(),
@@ -269,8 +365,20 @@ def _tell_others(name: str, meeting: Meeting, by: User) -> None:
 
 
 @transaction.atomic
-def move_meeting(*, meeting: Meeting, starts_at: datetime.datetime, by: User) -> None:
+def move_meeting(
+    *,
+    meeting: Meeting,
+    starts_at: datetime.datetime,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Move a planned session, under the rules of planning (from now on, up
+    to the programme's end). Outside working hours is allowed: the page
+    warns first."""
     _check_open(meeting)
+    dates.check_session_start(
+        pair=meeting.pair, starts_at=starts_at, now=now or timezone.now()
+    )
     if meeting.moved_from is None:
         meeting.moved_from = meeting.starts_at
     meeting.starts_at = starts_at
@@ -288,13 +396,20 @@ def cancel_meeting(*, meeting: Meeting, by: User) -> None:
     transaction.on_commit(lambda: _tell_others("pair_meeting_cancelled", meeting, by))
 
 
-def log_meeting(*, meeting: Meeting, held: bool, minutes: int | None = None) -> None:
-    """Mark a session held (with its length) or missed."""
+def log_meeting(
+    *,
+    meeting: Meeting,
+    held: bool,
+    minutes: int | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Mark a session held (with its length) or missed, once it has begun."""
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.HELD):
         raise ValidationError(
             _("A cancelled or missed session cannot be logged."),
             code="not_loggable",
         )
+    dates.check_has_started(starts_at=meeting.starts_at, now=now or timezone.now())
     if held:
         meeting.status = Meeting.Status.HELD
         meeting.held_minutes = minutes or meeting.duration_minutes
@@ -321,6 +436,7 @@ def add_action_item(
 ) -> ActionItem:
     if owner.pk not in (meeting.pair.mentor_id, meeting.pair.mentee_id):
         raise ValidationError(_("The owner must be one of the pair."))
+    dates.check_due_date(due_date, today=timezone.localdate())
     return ActionItem.objects.create(
         meeting=meeting, text=text, owner=owner, due_date=due_date
     )
@@ -602,6 +718,7 @@ def rate_resource(*, resource: Resource, user: User, rating: int) -> ResourceRat
 def add_kpi(*, charter: Charter, direction: str, by: User, **fields: Any) -> Kpi:
     """A new KPI changes the charter: it is logged, counts as its author's
     acceptance and asks the partner to accept again."""
+    dates.check_due_date(fields.get("due_date"), today=timezone.localdate())
     kpi = Kpi.objects.create(charter=charter, direction=direction, **fields)
     charter.save(update_fields=_accept_as_author(charter, by))
     changes: dict[str, list[Any]] = {"kpi": [kpi.title], "kpi:added": [1]}

@@ -137,7 +137,7 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "upcoming": [m for m in meetings if m.is_open and m.ends_at >= now],
             "to_log": [m for m in meetings if m.is_open and m.ends_at < now],
             "past": [m for m in reversed(meetings) if not m.is_open],
-            "plan_form": PlanForm(),
+            "plan_form": PlanForm(pair=pair),
             "assistant": Assistant.objects.filter(pair=pair).first(),
             "assistant_form": AssistantForm(),
             "is_mentee": me.pk == pair.mentee_id,
@@ -216,30 +216,34 @@ def charter_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Add a KPI. The charter page posts here; a form with errors comes back
+    on its own page, with what was typed and each error next to its field."""
     pair, me = _get_pair_for_user(request, pk)
     charter = services.get_or_create_charter(pair=pair)
-    form = KpiForm(request.POST)
-    if form.is_valid():
-        services.add_kpi(
-            charter=charter,
-            direction="mentor" if me.pk == pair.mentor_id else "mentee",
-            by=request.user,
-            **form.cleaned_data,
-        )
-        partner = pair.mentee if me.pk == pair.mentor_id else pair.mentor
-        messages.success(
-            request,
-            _(
-                "The KPI is added to the charter. %(partner)s is told and asked "
-                "to accept the charter again."
+    form = KpiForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_kpi(
+                charter=charter,
+                direction="mentor" if me.pk == pair.mentor_id else "mentee",
+                by=request.user,
+                **form.cleaned_data,
             )
-            % {"partner": partner.person},
-        )
-    else:
-        messages.error(request, _("The KPI could not be added: check the fields."))
-    return redirect("pairs:charter", pk=pk)
+        except ValidationError as error:
+            form.add_error("due_date", error)
+        else:
+            partner = pair.mentee if me.pk == pair.mentor_id else pair.mentor
+            messages.success(
+                request,
+                _(
+                    "The KPI is added to the charter. %(partner)s is told and asked "
+                    "to accept the charter again."
+                )
+                % {"partner": partner.person},
+            )
+            return redirect("pairs:charter", pk=pk)
+    return render(request, "pairs/kpi_add.html", {"pair": pair, "form": form})
 
 
 @login_required
@@ -266,26 +270,48 @@ def kpi_progress(request: AuthenticatedRequest, pk: int, kpi_pk: int) -> HttpRes
 
 
 @login_required
-@require_POST
 def plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    pair, _me = _get_pair_for_user(request, pk)
-    form = PlanForm(request.POST)
-    if form.is_valid():
-        created = services.plan_meetings(
-            pair=pair, first_at=form.cleaned_data["first_at"]
-        )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d session is planned.",
-                "%(count)d sessions are planned.",
-                len(created),
-            )
-            % {"count": len(created)},
-        )
-    else:
-        messages.error(request, _("Give the date and time of the first session."))
-    return redirect("pairs:workspace", pk=pk)
+    """Plan the sessions: the first date, then a preview of what will be
+    created, replaced and kept, then the confirmation (the others are told)."""
+    pair, me = _get_pair_for_user(request, pk)
+    charter = services.get_or_create_charter(pair=pair)
+    form = PlanForm(request.POST if request.method == "POST" else None, pair=pair)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        first_at = form.cleaned_data["first_at"]
+        try:
+            if request.POST.get("confirm"):
+                created = services.plan_meetings(
+                    pair=pair, first_at=first_at, by=request.user
+                )
+            else:
+                preview = services.preview_plan(pair=pair, first_at=first_at)
+        except ValidationError as error:
+            form.add_error("first_at", error)
+        else:
+            if preview is None:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d session is planned.",
+                        "%(count)d sessions are planned.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
+                )
+                return redirect("pairs:schedule", pk=pk)
+    partner = pair.mentee if me.pk == pair.mentor_id else pair.mentor
+    return render(
+        request,
+        "pairs/plan.html",
+        {
+            "pair": pair,
+            "charter": charter,
+            "form": form,
+            "preview": preview,
+            "partner": partner,
+        },
+    )
 
 
 @login_required
@@ -314,13 +340,20 @@ def meeting_move(
     form = MoveForm(
         request.POST if request.method == "POST" else None,
         initial={"starts_at": timezone.localtime(meeting.starts_at)},
+        meeting=meeting,
     )
-    if request.method == "POST" and form.is_valid():
-        services.move_meeting(
-            meeting=meeting, starts_at=form.cleaned_data["starts_at"], by=request.user
-        )
-        messages.success(request, _("The session is moved."))
-        return redirect("pairs:schedule", pk=pk)
+    if request.method == "POST" and form.is_valid() and not form.needs_confirmation:
+        try:
+            services.move_meeting(
+                meeting=meeting,
+                starts_at=form.cleaned_data["starts_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("starts_at", error)
+        else:
+            messages.success(request, _("The session is moved."))
+            return redirect("pairs:schedule", pk=pk)
     return render(
         request,
         "pairs/move.html",
@@ -371,7 +404,9 @@ def _meeting_context(
         "agenda_form": AgendaItemForm(),
         "notes_form": NotesForm(instance=meeting),
         "action_form": ActionItemForm(pair=pair),
-        "log_form": LogForm(initial={"minutes": meeting.duration_minutes}),
+        "log_form": LogForm(
+            initial={"minutes": meeting.duration_minutes}, meeting=meeting
+        ),
         "feedback": feedback,
         "feedback_form": FeedbackForm(instance=feedback),
         "resources": services.suggested_resources(meeting),
@@ -428,14 +463,19 @@ def action_add(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpR
     meeting = _get_meeting(pair, meeting_pk)
     form = ActionItemForm(request.POST, pair=pair)
     if form.is_valid():
-        services.add_action_item(meeting=meeting, **form.cleaned_data)
-    elif not request.htmx:
-        messages.error(request, _("Write the action and choose who owns it."))
-    if request.htmx:
+        try:
+            services.add_action_item(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.htmx or not form.is_valid():
+        # Errors go next to their field, with what was typed: the fragment
+        # for htmx, the whole page otherwise.
         context = _meeting_context(request, pair, me, meeting)
         if not form.is_valid():
             context["action_form"] = form
-        return render(request, "pairs/meeting.html#actions", context)
+        if request.htmx:
+            return render(request, "pairs/meeting.html#actions", context)
+        return render(request, "pairs/meeting.html", context)
     return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#actions")
 
 
@@ -463,9 +503,13 @@ def action_toggle(
 def meeting_log(
     request: AuthenticatedRequest, pk: int, meeting_pk: int
 ) -> HttpResponse:
-    pair, _me = _get_pair_for_user(request, pk)
+    pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
-    form = LogForm(request.POST)
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.HELD):
+        # The page has no log form then, to show an error next to.
+        messages.error(request, _("A cancelled or missed session cannot be logged."))
+        return redirect("pairs:meeting", pk=pk, meeting_pk=meeting_pk)
+    form = LogForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
             services.log_meeting(
@@ -474,12 +518,13 @@ def meeting_log(
                 minutes=form.cleaned_data["minutes"],
             )
         except ValidationError as error:
-            _form_errors(request, error)
+            form.add_error("held", error)
         else:
             messages.success(request, _("The session is logged."))
-    else:
-        messages.error(request, _("Say whether the session was held or missed."))
-    return redirect("pairs:meeting", pk=pk, meeting_pk=meeting_pk)
+            return redirect("pairs:meeting", pk=pk, meeting_pk=meeting_pk)
+    context = _meeting_context(request, pair, me, meeting)
+    context["log_form"] = form
+    return render(request, "pairs/meeting.html", context)
 
 
 @login_required

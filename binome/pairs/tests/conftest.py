@@ -19,12 +19,21 @@ def charter(pair):
     return services.get_or_create_charter(pair=pair)
 
 
+# When the pair planned its sessions: before the first one, as planning
+# happens from now on (binome.pairs.dates).
+PLANNED_AT = paris(2026, 9, 1, 9, 0)
+
+
 @pytest.fixture
 def meetings(pair, charter):
-    """Sessions every 14 days from Monday 14 September 2026, 10:00."""
+    """Sessions every 14 days from Monday 14 September 2026, 10:00, planned
+    on 1 September."""
+    import time_machine
+
     from binome.pairs import services
 
-    return services.plan_meetings(pair=pair, first_at=paris(2026, 9, 14, 10, 0))
+    with time_machine.travel(PLANNED_AT, tick=False):
+        return services.plan_meetings(pair=pair, first_at=paris(2026, 9, 14, 10, 0))
 
 
 @pytest.fixture

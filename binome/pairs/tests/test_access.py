@@ -107,7 +107,7 @@ def test_an_assistant_sees_and_moves_dates_but_never_content(
     assert SECRET not in schedule.content.decode()
     assert "Mon CV" not in schedule.content.decode()
     move = reverse("pairs:meeting_move", args=[pair.pk, noted.pk])
-    assert client.post(move, {"starts_at": "2026-09-15T16:00"}).status_code == 302
+    assert client.post(move, {"starts_at": "2026-11-24T16:00"}).status_code == 302
     ics = client.get(reverse("pairs:meeting_ics", args=[pair.pk, noted.pk]))
     assert ics.status_code == 200 and SECRET.encode() not in ics.content
     for url in _content_urls(pair, noted):
@@ -155,7 +155,7 @@ def test_action_items_with_and_without_htmx(login, people, pair, meeting, enrolm
     url = reverse("pairs:action_add", args=[pair.pk, meeting.pk])
     data = {"text": "Créer un compte Canva", "owner": enrolments["bernard"].pk}
     response = client.post(
-        url, data | {"due_date": "2026-09-20"}, headers={"HX-Request": "true"}
+        url, data | {"due_date": "2026-11-30"}, headers={"HX-Request": "true"}
     )
     assert 'id="actions"' in response.content.decode()
     assert client.post(url, data).status_code == 302

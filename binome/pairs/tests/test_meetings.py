@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from binome.pairs import services
 from binome.pairs.models import Meeting
 
-from .conftest import paris
+from .conftest import PLANNED_AT, paris
 
 
 def test_sessions_are_planned_every_fourteen_days_until_the_programme_ends(
@@ -29,18 +30,21 @@ def test_planning_follows_the_charter_cadence(pair, charter, people):
     services.update_charter(
         charter=charter, data={"cadence_days": 28}, by=people["camille"].user
     )
-    planned = services.plan_meetings(pair=pair, first_at=paris(2026, 9, 14, 10, 0))
+    with time_machine.travel(PLANNED_AT, tick=False):
+        planned = services.plan_meetings(pair=pair, first_at=paris(2026, 9, 14, 10, 0))
     assert len(planned) == 4
 
 
 def test_planning_again_keeps_prepared_sessions(pair, meetings, people):
+    # Now is Sunday 22 November: the sessions of 23 November and 7 December
+    # are upcoming; the one of 23 November is prepared.
     services.add_agenda_item(
-        meeting=meetings[2], by=people["bernard"].user, text="Canva", kind="topic"
+        meeting=meetings[5], by=people["bernard"].user, text="Canva", kind="topic"
     )
-    services.plan_meetings(pair=pair, first_at=paris(2026, 9, 14, 10, 0))
+    services.plan_meetings(pair=pair, first_at=paris(2026, 11, 23, 10, 0))
     assert pair.meetings.count() == 7
-    assert meetings[2].agenda_items.count() == 1
-    assert Meeting.objects.filter(pk=meetings[2].pk).exists()
+    assert meetings[5].agenda_items.count() == 1
+    assert Meeting.objects.filter(pk=meetings[5].pk).exists()
 
 
 def test_moving_a_session_keeps_its_first_date_and_tells_the_partner(
@@ -50,7 +54,7 @@ def test_moving_a_session_keeps_its_first_date_and_tells_the_partner(
     with django_capture_on_commit_callbacks(execute=True):
         services.move_meeting(
             meeting=meeting,
-            starts_at=paris(2026, 9, 15, 14, 0),
+            starts_at=paris(2026, 11, 24, 14, 0),
             by=people["bernard"].user,
         )
     meeting.refresh_from_db()
@@ -85,18 +89,25 @@ def test_a_session_is_logged_held_with_its_length_or_missed(meetings):
 def test_move_and_cancel_through_the_pages(camille, pair, meetings):
     move = reverse("pairs:meeting_move", args=[pair.pk, meetings[0].pk])
     assert camille.get(move).status_code == 200
-    response = camille.post(move, {"starts_at": "2026-09-15T14:00"})
+    response = camille.post(move, {"starts_at": "2026-11-24T14:00"})
     assert response.status_code == 302
     meetings[0].refresh_from_db()
-    assert timezone.localtime(meetings[0].starts_at) == paris(2026, 9, 15, 14, 0)
+    assert timezone.localtime(meetings[0].starts_at) == paris(2026, 11, 24, 14, 0)
     camille.post(reverse("pairs:meeting_cancel", args=[pair.pk, meetings[1].pk]))
     meetings[1].refresh_from_db()
     assert meetings[1].status == Meeting.Status.CANCELLED
 
 
 def test_plan_through_the_workspace(camille, pair, charter):
-    response = camille.post(
-        reverse("pairs:plan", args=[pair.pk]), {"first_at": "2026-09-14T10:00"}
-    )
+    url = reverse("pairs:plan", args=[pair.pk])
+    # First the plan to check: nothing is created yet.
+    response = camille.post(url, {"first_at": "2026-11-23T10:00"})
+    assert response.status_code == 200
+    assert [timezone.localtime(at) for at in response.context["preview"].starts] == [
+        paris(2026, 11, 23, 10, 0),
+        paris(2026, 12, 7, 10, 0),
+    ]
+    assert pair.meetings.count() == 0
+    response = camille.post(url, {"first_at": "2026-11-23T10:00", "confirm": "1"})
     assert response.status_code == 302
-    assert pair.meetings.count() == 7
+    assert pair.meetings.count() == 2

@@ -55,13 +55,14 @@ def test_nothing_is_due_on_a_quiet_day(started, meetings):
 def test_action_items_remind_their_owner_from_their_due_date(
     started, meetings, enrolments
 ):
-    services.log_meeting(meeting=meetings[0], held=True)
-    item = services.add_action_item(
-        meeting=meetings[0],
-        text="Publier un post",
-        owner=enrolments["bernard"],
-        due_date=datetime.date(2026, 9, 20),
-    )
+    with time_machine.travel(paris(2026, 9, 14, 11, 0), tick=False):
+        services.log_meeting(meeting=meetings[0], held=True)
+        item = services.add_action_item(
+            meeting=meetings[0],
+            text="Publier un post",
+            owner=enrolments["bernard"],
+            due_date=datetime.date(2026, 9, 20),
+        )
     assert _due(paris(2026, 9, 19, 8, 0)) == []
     assert _due(paris(2026, 9, 20, 8, 0)) == [(Reminder.ACTIONS_DUE, "Bernard")]
     services.toggle_action_item(item=item)
@@ -275,17 +276,20 @@ def second_pair(other_programme, people):
         started_on=datetime.date(2026, 9, 1),
     )
     services.get_or_create_charter(pair=pair)
-    meeting = services.plan_meetings(pair=pair, first_at=paris(2026, 9, 15, 14, 0))[0]
-    services.log_meeting(meeting=meeting, held=True)
+    with time_machine.travel(paris(2026, 9, 1, 9, 0), tick=False):
+        first_at = paris(2026, 9, 15, 14, 0)
+        meeting = services.plan_meetings(pair=pair, first_at=first_at)[0]
     return pair, meeting
 
 
 def _action(meeting, owner, text, due):
-    # Held, so that no other reminder (« not logged yet ») is due.
-    services.log_meeting(meeting=meeting, held=True)
-    return services.add_action_item(
-        meeting=meeting, text=text, owner=owner, due_date=due
-    )
+    # Held, so that no other reminder (« not logged yet ») is due; declared
+    # and its action added just after the session, as a pair would.
+    with time_machine.travel(meeting.starts_at + datetime.timedelta(hours=2)):
+        services.log_meeting(meeting=meeting, held=True)
+        return services.add_action_item(
+            meeting=meeting, text=text, owner=owner, due_date=due
+        )
 
 
 def test_overdue_actions_of_two_pairs_make_one_digest_sent_once_a_day(

@@ -30,9 +30,14 @@ def _submit(page, action_suffix):
 def test_a_pair_accepts_prepares_holds_and_reviews_a_session(
     page, browser, live_server, pair
 ):
-    first = timezone.localtime() + datetime.timedelta(days=1)
+    # The real clock runs here: the programme runs around today, and the
+    # first session starts this minute, so that it can be logged as held.
+    programme = pair.programme
+    programme.start_date = timezone.localdate() - datetime.timedelta(days=60)
+    programme.end_date = timezone.localdate() + datetime.timedelta(days=60)
+    programme.save()
     services.plan_meetings(
-        pair=pair, first_at=first.replace(hour=10, minute=0, second=0, microsecond=0)
+        pair=pair, first_at=timezone.localtime().replace(second=0, microsecond=0)
     )
     meeting = pair.meetings.first()
     workspace = f"/binomes/{pair.pk}/"
