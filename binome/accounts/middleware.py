@@ -46,7 +46,7 @@ class FrenchFirstLocaleMiddleware:
             chosen = request.session.pop(CHOSEN_LANGUAGE_SESSION_KEY, None)
             if chosen in self.supported:
                 account.choose_language(chosen)
-            language = account.language
+            language: str | None = account.language
         else:
             language = cookie
         if language not in self.supported:

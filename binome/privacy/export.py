@@ -149,13 +149,19 @@ def readable(
         return gettext("no")
     if key == "languages" and isinstance(value, list):
         names = {code: str(name) for code, name in LANGUAGE_CHOICES}
-        return [names.get(str(code), str(code)) for code in value]
+        shown: list[Readable] = [names.get(str(code), str(code)) for code in value]
+        return shown
     if key == "availability" and isinstance(value, list):
-        return [slot_label(c) if c in SLOT_CODES else str(c) for c in value]
-    if key == "levels" and isinstance(value, dict):
-        return [
-            (skills.get(code, code), readable(level)) for code, level in value.items()
+        slots: list[Readable] = [
+            slot_label(c) if c in SLOT_CODES else str(c) for c in value
         ]
+        return slots
+    if key == "levels" and isinstance(value, dict):
+        levels: list[tuple[str, Readable]] = [
+            (skills.get(str(code), str(code)), readable(level))
+            for code, level in value.items()
+        ]
+        return levels
     if key == "skill" and isinstance(value, str):
         return skills.get(value, value)
     if key == "role" and value in Enrolment.Role.values:

@@ -4,6 +4,7 @@ render."""
 
 import io
 import re
+from typing import Any
 
 from django.urls import reverse
 from django.utils import translation
@@ -62,7 +63,8 @@ def _pdf_text(content: bytes) -> tuple[str, set[str]]:
     text = "\n".join(page.extract_text() for page in reader.pages)
     fonts = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     return text, fonts
 
