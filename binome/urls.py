@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from binome import views
+from binome.accounts import views as accounts_views
 from binome.api import views as api_views
 from binome.api.api import api
 from binome.insights import views as insights_views
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Anything else under /api/v1/ gets the API's JSON 404.
     re_path(r"^api/v1/", api_views.not_found),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, also saved on the account.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -12,15 +12,26 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from .models import User
+
+# A language chosen with the switch before logging in: saved on the account
+# at login (the person chose it just now, on this browser).
+CHOSEN_LANGUAGE_SESSION_KEY = "binome_chosen_language"
+
 
 class FrenchFirstLocaleMiddleware:
-    """Pick the language: the user's explicit choice, then French.
+    """Pick the language: the person's explicit choice, then French.
 
     Unlike Django's LocaleMiddleware, the browser's Accept-Language is ignored:
     Binôme is French first, and a company laptop set to English should not
-    switch the whole product for someone who never asked for it. The choice
-    is the language cookie (set by the language switch), else the account's
-    preferred language, else LANGUAGE_CODE.
+    switch the whole product for someone who never asked for it.
+
+    Logged in, the account's language decides (the switch saves it there, so
+    it follows the person to any browser, and the e-mails use it); a choice
+    made on the login page just before logging in is saved on the account.
+    The language cookie follows the account, so that the login page keeps
+    the person's language after logging out. Anonymous, the cookie decides
+    (set by the switch), else LANGUAGE_CODE.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -28,12 +39,18 @@ class FrenchFirstLocaleMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        account = user if isinstance(user, User) and user.is_authenticated else None
+        if account is not None:
+            chosen = request.session.pop(CHOSEN_LANGUAGE_SESSION_KEY, None)
+            if chosen in self.supported:
+                account.choose_language(chosen)
+            language: str | None = account.language
+        else:
+            language = cookie
         if language not in self.supported:
-            user = getattr(request, "user", None)
-            preferred = getattr(user, "language", None) if user else None
-            language = preferred if preferred in self.supported else None
-        language = language or settings.LANGUAGE_CODE
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -41,7 +58,28 @@ class FrenchFirstLocaleMiddleware:
         patch = response.headers.get("Vary", "")
         if "Cookie" not in patch:
             response.headers["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
+        if (
+            account is not None
+            and account.language in self.supported
+            and cookie != account.language
+            and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        ):
+            _set_language_cookie(response, account.language)
         return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The cookie as Django's set_language writes it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 class SessionExpiryMiddleware:

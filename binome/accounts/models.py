@@ -86,6 +86,15 @@ class User(AbstractUser):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    def choose_language(self, language: str) -> None:
+        """Remember the language the person chose with the language switch:
+        the pages follow it on every browser, and so do the e-mails."""
+        if language not in self.Language.values:
+            raise ValueError(f"unsupported language: {language!r}")
+        if self.language != language:
+            self.language = language
+            self.save(update_fields=["language"])
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: object) -> int:

@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import check_for_language
+from django.views.i18n import set_language as django_set_language
 
 from binome.http import AuthenticatedRequest
 
 from . import audit
+from .middleware import CHOSEN_LANGUAGE_SESSION_KEY
 from .models import User
 
 
@@ -24,6 +27,23 @@ def sso_providers(request: HttpRequest) -> list[dict[str, str]]:
         {"name": provider.name, "url": provider.get_login_url(request)}
         for provider in sorted(providers, key=lambda p: p.name)
     ]
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie and redirect), remembered on the
+    account: the next login, from any browser, and the e-mails follow it.
+    Chosen before logging in, it waits in the session and is saved on the
+    account at login (see FrenchFirstLocaleMiddleware)."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if language in User.Language.values and check_for_language(language):
+        if request.user.is_authenticated:
+            user = request.user
+            assert isinstance(user, User)
+            user.choose_language(language)
+        else:
+            request.session[CHOSEN_LANGUAGE_SESSION_KEY] = language
+    return response
 
 
 class LoginView(AllauthLoginView):

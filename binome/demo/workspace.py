@@ -70,6 +70,7 @@ SESSIONS = [
     ),
 ]
 
+# (term, kind, definition and example in French, then in English)
 GLOSSARY = [
     (
         "CRUD",
@@ -77,6 +78,8 @@ GLOSSARY = [
         "Créer, lire, modifier, supprimer : les quatre opérations de "
         "base sur des données.",
         "« L'appli ne fait que du CRUD sur les contrats. »",
+        "Create, read, update, delete: the four basic operations on data.",
+        "“The app only does CRUD on contracts.”",
     ),
     (
         "Growth hacking",
@@ -84,12 +87,16 @@ GLOSSARY = [
         "Des techniques peu coûteuses pour faire croître vite "
         "le nombre d'utilisateurs.",
         "« Un mois offert par filleul, c'est du growth hacking. »",
+        "Cheap techniques to grow the number of users fast.",
+        "“A free month for each friend you refer: that's growth hacking.”",
     ),
     (
         "Prompt",
         "tech",
         "La consigne écrite que l'on donne à une IA générative.",
         "« Précise le format attendu dans ton prompt. »",
+        "The written instruction you give a generative AI.",
+        "“Say which format you expect in your prompt.”",
     ),
     (
         "No-code",
@@ -97,12 +104,16 @@ GLOSSARY = [
         "Créer une application ou un automatisme sans écrire de "
         "code, avec des blocs visuels.",
         "« On a fait le formulaire en no-code. »",
+        "Building an app or an automation without writing code, with visual blocks.",
+        "“We built the form with a no-code tool.”",
     ),
     (
         "API",
         "tech",
         "Une porte d'entrée qui permet à deux logiciels d'échanger des données.",
         "« Le CRM récupère les commandes par l'API. »",
+        "A doorway that lets two pieces of software exchange data.",
+        "“The CRM gets the orders through the API.”",
     ),
     (
         "Cloud",
@@ -110,18 +121,25 @@ GLOSSARY = [
         "Des serveurs loués et accessibles par Internet plutôt "
         "qu'installés dans l'entreprise.",
         "« Nos fichiers sont dans le cloud. »",
+        "Servers rented and reached over the Internet rather than installed "
+        "in the company.",
+        "“Our files are in the cloud.”",
     ),
     (
         "COMEX",
         "corporate",
         "Le comité exécutif : les dirigeants qui prennent les grandes décisions.",
         "« Le projet passe en COMEX jeudi. »",
+        "The executive committee: the leaders who take the big decisions.",
+        "“The project goes to the COMEX on Thursday.”",
     ),
     (
         "P&L",
         "corporate",
         "Le compte de résultat : ce qu'une activité gagne et dépense.",
         "« Elle est responsable du P&L de sa BU. »",
+        "Profit and loss: what a business earns and spends.",
+        "“She is accountable for her BU's P&L.”",
     ),
     (
         "BU",
@@ -129,63 +147,190 @@ GLOSSARY = [
         "Business unit : une division de l'entreprise qui gère son "
         "activité et ses résultats.",
         "« La BU Industrie recrute. »",
+        "Business unit: a division of the company that runs its own business "
+        "and results.",
+        "“The Industry BU is hiring.”",
     ),
     (
         "Capex / Opex",
         "corporate",
         "Les investissements (capex) et les dépenses courantes (opex).",
         "« Ce logiciel en abonnement passe en opex. »",
+        "Investments (capex) and running costs (opex).",
+        "“This subscription software is booked as opex.”",
     ),
     (
         "Reporting",
         "corporate",
         "Le compte rendu chiffré régulier d'une activité.",
         "« Le reporting mensuel part le 5. »",
+        "The regular report, in figures, on an activity.",
+        "“The monthly reporting goes out on the 5th.”",
     ),
     (
         "Arbitrage",
         "corporate",
         "La décision de choisir entre plusieurs options, souvent budgétaires.",
         "« Le DAF rendra l'arbitrage la semaine prochaine. »",
+        "The decision between several options, often about budgets.",
+        "“The CFO will make the call next week.”",
     ),
 ]
 
+# A suggestion waiting for the pilot's managers.
+SUGGESTED_TERM = (
+    "Onboarding",
+    "corporate",
+    "L'accueil et l'intégration d'un nouveau salarié.",
+    "« Son onboarding dure deux semaines. »",
+    "Welcoming a new employee and helping them settle in.",
+    "“Her onboarding lasts two weeks.”",
+)
+
+# (title in French, in English, kind, skill codes, link, language of the
+# content, description in French, in English). The leadership ones are what
+# seniors share with juniors.
 RESOURCES = [
     (
         "Guide du prompt en 10 exemples",
+        "A prompt guide in 10 examples",
         "article",
-        "generative-ai",
+        ["generative-ai"],
         "https://www.cnil.fr/fr/intelligence-artificielle",
+        "fr",
+        "Rôle, contexte, format attendu : dix consignes commentées.",
+        "Role, context, expected format: ten instructions explained.",
     ),
     (
         "Bien démarrer sur LinkedIn",
+        "Getting started on LinkedIn",
         "video",
-        "linkedin",
+        ["linkedin"],
         "https://www.linkedin.com/help/linkedin",
+        "fr",
+        "Un profil clair, un premier post, les bons réglages de visibilité.",
+        "A clear profile, a first post, the right visibility settings.",
     ),
     (
         "Créer son premier tableau de bord",
+        "Building your first dashboard",
         "module",
-        "dataviz",
+        ["dataviz"],
         "https://learn.microsoft.com/fr-fr/power-bi/",
+        "fr",
+        "Importer un fichier, choisir un visuel, filtrer par région.",
+        "Import a file, pick a visual, filter by region.",
     ),
     (
         "Automatiser avec Power Automate",
+        "Automating with Power Automate",
         "exercise",
-        "automation",
+        ["automation"],
         "https://learn.microsoft.com/fr-fr/power-automate/",
+        "fr",
+        "Un premier flux qui range les pièces jointes reçues par e-mail.",
+        "A first flow that files the attachments you receive by e-mail.",
     ),
     (
         "Les 10 règles de la cyber-hygiène",
+        "The 10 rules of cyber hygiene",
         "article",
-        "cyber-hygiene",
+        ["cyber-hygiene"],
         "https://www.cybermalveillance.gouv.fr/",
+        "fr",
+        "Mots de passe, double authentification, hameçonnage : l'essentiel.",
+        "Passwords, two-factor authentication, phishing: the essentials.",
     ),
     (
         "Pix : évaluer ses compétences numériques",
+        "Pix: assess your digital skills",
         "module",
-        "crcn-1-1",
+        ["crcn-1-1"],
         "https://pix.fr/",
+        "fr",
+        "Le test public qui situe chacun sur le référentiel CRCN.",
+        "The public test that places everyone on the CRCN framework.",
+    ),
+    # Leadership: from the senior to the junior.
+    (
+        "Donner un feedback utile",
+        "Giving useful feedback",
+        "article",
+        ["leadership"],
+        "https://rework.withgoogle.com/",
+        "en",
+        "Décrire un fait, son effet, et proposer une suite : un feedback qui "
+        "aide au lieu de blesser.",
+        "Describe a fact, its effect, and suggest what next: feedback that "
+        "helps instead of hurting.",
+    ),
+    (
+        "Animer une réunion efficace",
+        "Running an effective meeting",
+        "exercise",
+        ["leadership", "decision-making"],
+        "https://www.atlassian.com/fr/team-playbook",
+        "fr",
+        "Un objectif, un ordre du jour, un maître du temps, et des décisions "
+        "écrites avant de se quitter.",
+        "One goal, an agenda, a timekeeper, and decisions written down "
+        "before everyone leaves.",
+    ),
+    (
+        "Comprendre la stratégie de son entreprise",
+        "Understanding your company's strategy",
+        "module",
+        ["strategic-vision"],
+        "https://www.fun-mooc.fr/",
+        "fr",
+        "Lire un plan stratégique, relier ses missions aux priorités du groupe.",
+        "Read a strategic plan and link your work to the group's priorities.",
+    ),
+    (
+        "Développer son réseau dans l'entreprise",
+        "Building your network inside the company",
+        "article",
+        ["networking", "navigating-organisation"],
+        "https://www.apec.fr/",
+        "fr",
+        "Qui connaître au-delà de son équipe, et comment entretenir ces liens "
+        "sans calcul.",
+        "Whom to know beyond your team, and how to keep in touch without scheming.",
+    ),
+    (
+        "Préparer une négociation",
+        "Preparing a negotiation",
+        "article",
+        ["negotiation"],
+        "https://www.pon.harvard.edu/",
+        "en",
+        "Connaître ses marges, l'intérêt de l'autre partie et sa solution de "
+        "repli avant d'entrer dans la salle.",
+        "Know your margins, the other side's interests and your fallback "
+        "before you walk in.",
+    ),
+    (
+        "Prendre la parole devant un comité",
+        "Speaking up in front of a committee",
+        "video",
+        ["public-speaking"],
+        "https://www.ted.com/",
+        "en",
+        "Trois messages, une recommandation, cinq minutes : s'adresser à des "
+        "dirigeants.",
+        "Three messages, one recommendation, five minutes: talking to executives.",
+    ),
+    (
+        "Construire son projet professionnel",
+        "Building your career plan",
+        "module",
+        ["career-advice"],
+        "https://www.moncompteformation.gouv.fr/",
+        "fr",
+        "Faire le point sur ses envies, repérer les passerelles internes et "
+        "les formations utiles.",
+        "Take stock of what you want, spot the bridges inside the company "
+        "and the useful training.",
     ),
 ]
 
@@ -195,32 +340,57 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 
 def _glossary_and_resources(pilot: Programme) -> None:
-    for term, kind, definition, example in GLOSSARY:
-        GlossaryTerm.objects.get_or_create(
-            term=term,
-            defaults={
+    """In French and English. Rows loaded by an older demo get the English
+    they lack; nothing someone wrote is overwritten."""
+    for term, kind, definition, example, definition_en, example_en in GLOSSARY:
+        _bilingual(
+            GlossaryTerm,
+            {"term": term},
+            {
                 "kind": kind,
                 "definition_fr": definition,
                 "example_fr": example,
                 "status": GlossaryTerm.Status.APPROVED,
             },
+            {"definition_en": definition_en, "example_en": example_en},
         )
-    GlossaryTerm.objects.get_or_create(
-        term="Onboarding",
-        defaults={
-            "kind": "corporate",
-            "definition_fr": "L'accueil et l'intégration d'un nouveau salarié.",
-            "example_fr": "« Son onboarding dure deux semaines. »",
+    term, kind, definition, example, definition_en, example_en = SUGGESTED_TERM
+    _bilingual(
+        GlossaryTerm,
+        {"term": term},
+        {
+            "kind": kind,
+            "definition_fr": definition,
+            "example_fr": example,
             "programme": pilot,
         },
+        {"definition_en": definition_en, "example_en": example_en},
     )
     skills = {s.code: s for s in Skill.objects.all()}
-    for title, kind, code, url in RESOURCES:
-        resource, created = Resource.objects.get_or_create(
-            title=title, defaults={"kind": kind, "url": url}
+    for title, title_en, kind, codes, url, language, text, text_en in RESOURCES:
+        resource, created = _bilingual(
+            Resource,
+            {"title_fr": title},
+            {"kind": kind, "url": url, "language": language, "description_fr": text},
+            {"title_en": title_en, "description_en": text_en},
         )
-        if created and code in skills:
-            resource.skills.add(skills[code])
+        if created:
+            resource.skills.add(*(skills[c] for c in codes if c in skills))
+
+
+def _bilingual[M: (GlossaryTerm, Resource)](
+    model: type[M],
+    key: dict[str, str],
+    defaults: dict[str, object],
+    english: dict[str, str],
+) -> tuple[M, bool]:
+    row, created = model.objects.get_or_create(**key, defaults=defaults | english)
+    missing = [name for name in english if not getattr(row, name)]
+    if missing:
+        for name in missing:
+            setattr(row, name, english[name])
+        row.save(update_fields=missing)
+    return row, created
 
 
 def _fill(

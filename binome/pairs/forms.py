@@ -288,10 +288,20 @@ class PreferenceForm(forms.ModelForm[ReminderPreference]):
 class GlossaryTermForm(forms.ModelForm[GlossaryTerm]):
     class Meta:
         model = GlossaryTerm
-        fields = ["term", "kind", "definition_fr", "example_fr"]
+        fields = [
+            "term",
+            "kind",
+            "definition_fr",
+            "example_fr",
+            "definition_en",
+            "example_en",
+        ]
         widgets = {
-            "definition_fr": forms.Textarea(attrs={"rows": 2}),
-            "example_fr": forms.Textarea(attrs={"rows": 2}),
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("definition_fr", "example_fr", "definition_en", "example_en")
+        }
+        help_texts = {
+            "definition_en": _("Optional: for the readers of the English version."),
         }
 
 

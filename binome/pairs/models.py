@@ -824,18 +824,29 @@ class GlossaryTerm(models.Model):
     def __str__(self) -> str:
         return self.term
 
-    def _localised(self, field: str) -> str:
+    def _localised(self, field: str) -> tuple[str, str]:
+        """The text in the reader's language, and that language: French when
+        no English was written (the page then marks it lang="fr")."""
         english = (get_language() or "fr").startswith("en")
-        value = getattr(self, f"{field}_en") if english else ""
-        return str(value or getattr(self, f"{field}_fr"))
+        if english and getattr(self, f"{field}_en"):
+            return str(getattr(self, f"{field}_en")), "en"
+        return str(getattr(self, f"{field}_fr")), "fr"
 
     @property
     def definition(self) -> str:
-        return self._localised("definition")
+        return self._localised("definition")[0]
+
+    @property
+    def definition_lang(self) -> str:
+        return self._localised("definition")[1]
 
     @property
     def example(self) -> str:
-        return self._localised("example")
+        return self._localised("example")[0]
+
+    @property
+    def example_lang(self) -> str:
+        return self._localised("example")[1]
 
 
 # ---------------------------------------------------------------------------

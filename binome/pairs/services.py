@@ -50,6 +50,15 @@ INACTIVITY_DAYS = 30
 
 
 @transaction.atomic
+def _shared_language(pair: Pair) -> str:
+    """The language of what the pair writes together: English when both
+    chose English, else French."""
+    users = [pair.mentor.person.user, pair.mentee.person.user]
+    if all(u is not None and u.language == "en" for u in users):
+        return "en"
+    return str(settings.LANGUAGE_CODE)
+
+
 def get_or_create_charter(*, pair: Pair) -> Charter:
     """The pair's charter; a new one starts from the programme's settings and
     the KPIs of both people's enrolment goals."""
@@ -57,7 +66,7 @@ def get_or_create_charter(*, pair: Pair) -> Charter:
     if charter is not None:
         return charter
     programme = pair.programme
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_shared_language(pair)):
         rules = str(DEFAULT_GROUND_RULES)
     charter = Charter.objects.create(
         pair=pair,
@@ -470,7 +479,7 @@ def suggested_resources(meeting: Meeting) -> list[Resource]:
         Resource.objects.filter(is_active=True, skills__in=skill_ids)
         .distinct()
         .annotate(average=Avg("ratings__rating"))
-        .order_by("-average", "title")[:5]
+        .order_by("-average", "title_fr")[:5]
     )
 
 

@@ -713,7 +713,9 @@ def resources(request: AuthenticatedRequest) -> HttpResponse:
     items = (
         Resource.objects.filter(is_active=True)
         .annotate(average=Avg("ratings__rating"), votes=Count("ratings"))
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.only("name_fr")))
+        .prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.only("name_fr", "name_en"))
+        )
     )
     skill = request.GET.get("competence", "")
     if skill.isdigit():
@@ -727,7 +729,8 @@ def resources(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "pairs/resources.html",
         {
-            "resources": items.order_by("title"),
+            # In the reader's language: the English titles sort in English.
+            "resources": sorted(items, key=lambda r: r.title.casefold()),
             "mine": mine,
             "rating_form": RatingForm(),
         },

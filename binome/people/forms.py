@@ -99,9 +99,7 @@ class ProfileInterestsForm(forms.ModelForm[Person]):
     interests = forms.CharField(
         label=_("Your interests"),
         required=False,
-        help_text=_(
-            "Separate them with commas, for example: cinéma, course à pied, jazz."
-        ),
+        help_text=_("Separate them with commas, for example: cinema, running, jazz."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

@@ -684,7 +684,7 @@ class Goal(models.Model):
     kpi = models.CharField(
         _("measurable target"),
         max_length=200,
-        help_text=_("For example: « publier un post LinkedIn par semaine »."),
+        help_text=_("For example: « publish one LinkedIn post a week »."),
     )
     target_value = models.DecimalField(
         _("target value"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -749,7 +749,8 @@ class CastingReview(models.Model):
         _("communication"), help_text=_("Listens, rephrases, adapts to the person.")
     )
     posture = models.PositiveSmallIntegerField(
-        _("posture"), help_text=_("« Ni arrogant, ni hotline »: respectful and firm.")
+        _("posture"),
+        help_text=_("« Neither arrogant nor a hotline »: respectful and firm."),
     )
     availability = models.PositiveSmallIntegerField(
         _("availability"), help_text=_("Can hold 30 minutes every two weeks.")

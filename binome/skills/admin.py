@@ -53,8 +53,8 @@ class ResourceRatingInline(admin.TabularInline[ResourceRating, Resource]):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin[Resource]):
-    list_display = ("title", "kind", "language", "is_active")
+    list_display = ("title_fr", "title_en", "kind", "language", "is_active")
     list_filter = ("kind", "language", "is_active")
-    search_fields = ("title", "description")
+    search_fields = ("title_fr", "title_en", "description_fr", "description_en")
     filter_horizontal = ("skills",)
     inlines = [ResourceRatingInline]

@@ -243,7 +243,9 @@ class AssessmentItem(models.Model):
 
 
 class Resource(models.Model):
-    """A learning resource linked to skills: a link or an uploaded file."""
+    """A learning resource linked to skills: a link or an uploaded file. Its
+    title and description are written in French and English; ``language``
+    is the language of the content itself (the page or the file)."""
 
     class Kind(models.TextChoices):
         MODULE = "module", _("Module")
@@ -251,13 +253,15 @@ class Resource(models.Model):
         VIDEO = "video", _("Video")
         EXERCISE = "exercise", _("Exercise")
 
-    title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     file = models.FileField(_("file"), upload_to="resources/", blank=True)
     language = models.CharField(
-        _("language"),
+        _("language of the content"),
         max_length=5,
         choices=[("fr", _("French")), ("en", _("English"))],
         default="fr",
@@ -271,7 +275,7 @@ class Resource(models.Model):
     class Meta:
         verbose_name = _("learning resource")
         verbose_name_plural = _("learning resources")
-        ordering = ["title"]
+        ordering = ["title_fr"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(url="") | ~Q(file=""), name="resource_link_or_file"
@@ -280,6 +284,29 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def _localised(self, field: str) -> tuple[str, str]:
+        """The text in the reader's language, and that language: French when
+        no English was written."""
+        if (get_language() or "fr").startswith("en") and getattr(self, f"{field}_en"):
+            return str(getattr(self, f"{field}_en")), "en"
+        return str(getattr(self, f"{field}_fr")), "fr"
+
+    @property
+    def title(self) -> str:
+        return self._localised("title")[0]
+
+    @property
+    def title_lang(self) -> str:
+        return self._localised("title")[1]
+
+    @property
+    def description(self) -> str:
+        return self._localised("description")[0]
+
+    @property
+    def description_lang(self) -> str:
+        return self._localised("description")[1]
 
     @property
     def href(self) -> str:

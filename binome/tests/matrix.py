@@ -642,7 +642,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         suggested_by=cast["mentee"].user,
     )
     resource = Resource.objects.create(
-        title="Guide", kind="article", url="https://example.org/guide"
+        title_fr="Guide", kind="article", url="https://example.org/guide"
     )
     certificate = Certificate.objects.create(
         enrolment=mentor, sessions_held=3, minutes_held=90

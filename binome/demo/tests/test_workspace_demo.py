@@ -74,3 +74,45 @@ def test_the_demo_works_with_the_full_demo_pilot(db):
     )
     assert sum(row.at_risk for row in activity) == 1
     assert services.programme_feedback(pilot) is not None
+
+
+def test_the_demo_glossary_and_resources_are_in_french_and_english(pilot, pair):
+    load_workspace_demo(pilot, today=TODAY)
+    terms = list(GlossaryTerm.objects.all())
+    assert len(terms) >= 12
+    for term in terms:
+        assert term.definition_en and term.example_en, term.term
+        assert term.definition_en != term.definition_fr, term.term
+    resources = list(Resource.objects.prefetch_related("skills"))
+    for resource in resources:
+        assert resource.title_en and resource.description_fr, resource.title_fr
+        assert resource.description_en, resource.title_fr
+        assert resource.skills.exists(), resource.title_fr
+    # Leadership resources, for what seniors share with juniors.
+    leadership = {
+        s.code for r in resources for s in r.skills.all() if s.area.kind == "leadership"
+    }
+    assert {
+        "leadership",
+        "strategic-vision",
+        "networking",
+        "negotiation",
+        "public-speaking",
+    } <= leadership
+
+
+def test_an_older_demo_gets_the_english_it_lacks(pilot, pair):
+    GlossaryTerm.objects.create(
+        term="COMEX", kind="corporate", definition_fr="Écrit à la main."
+    )
+    Resource.objects.create(
+        title_fr="Pix : évaluer ses compétences numériques",
+        kind="module",
+        url="https://pix.fr/",
+    )
+    load_workspace_demo(pilot, today=TODAY)
+    comex = GlossaryTerm.objects.get(term="COMEX")
+    assert comex.definition_fr == "Écrit à la main."  # what someone wrote stays
+    assert comex.definition_en.startswith("The executive committee")
+    pix = Resource.objects.get(url="https://pix.fr/")
+    assert pix.title_en == "Pix: assess your digital skills"

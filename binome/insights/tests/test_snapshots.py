@@ -467,7 +467,7 @@ def test_each_language_has_its_own_snapshot(large, login, pilot, people):
     client = login(people["odile"])
     client.get(_url(pilot))
     french = _row(pilot, "fr")
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(_url(pilot))
     assert response.status_code == 200
     assert response["Content-Language"] == "en"

@@ -53,3 +53,49 @@ def test_terms_are_filtered_by_direction_and_translated(login, people, settings)
         comex, crud = GlossaryTerm.objects.order_by("term")
         assert comex.definition == "The executive committee."
         assert crud.definition == "Créer, lire, modifier, supprimer."
+
+
+def _english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    return client
+
+
+def test_the_glossary_page_follows_the_reader_and_marks_the_french_left(login, people):
+    GlossaryTerm.objects.create(
+        term="COMEX",
+        kind="corporate",
+        status="approved",
+        definition_fr="Le comité exécutif.",
+        example_fr="« Le projet passe en COMEX jeudi. »",
+        definition_en="The executive committee.",
+        example_en="“The project goes to the COMEX on Thursday.”",
+    )
+    GlossaryTerm.objects.create(
+        term="CRUD",
+        kind="tech",
+        status="approved",
+        definition_fr="Créer, lire, modifier, supprimer.",
+    )
+    html = _english(login(people["camille"])).get(reverse("pairs:glossary")).text
+    assert '<html lang="en">' in html
+    assert "<span>The executive committee.</span>" in html
+    assert "<span>“The project goes to the COMEX on Thursday.”</span>" in html
+    assert "Le comité exécutif" not in html and "passe en COMEX" not in html
+    # No English yet: the French, marked as French for screen readers.
+    assert '<span lang="fr">Créer, lire, modifier, supprimer.</span>' in html
+
+
+def test_a_suggestion_can_come_with_its_english(login, people, pair):
+    login(people["bernard"]).post(
+        reverse("pairs:glossary"),
+        {
+            "term": "Run",
+            "kind": "tech",
+            "definition_fr": "L'exploitation courante d'un logiciel.",
+            "definition_en": "Keeping software running day to day.",
+            "example_en": "“The run team is on call.”",
+        },
+    )
+    term = GlossaryTerm.objects.get()
+    assert term.definition_en == "Keeping software running day to day."
+    assert term.example_en == "“The run team is on call.”"

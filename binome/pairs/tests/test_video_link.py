@@ -37,10 +37,9 @@ def test_each_planned_session_page_has_the_join_link(
 def test_the_link_reads_join_the_video_call_in_english(
     camille, pair, with_link, meeting
 ):
-    camille.cookies["django_language"] = "en"
+    camille.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = camille.get(
-        reverse("pairs:meeting", args=[pair.pk, meeting.pk]),
-        headers={"accept-language": "en"},
+        reverse("pairs:meeting", args=[pair.pk, meeting.pk])
     ).content.decode()
     assert "Join the video call" in page
 

@@ -231,7 +231,7 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         term="Onboarding", kind="corporate", definition_fr="Accueil", suggested_by=user
     )
     resource = Resource.objects.create(
-        title="Guide", kind="article", url="https://x.example"
+        title_fr="Guide", kind="article", url="https://x.example"
     )
     ResourceRating.objects.create(resource=resource, user=user, rating=4)
     ApiToken.issue(owner=user, name="PLANTED-TOKEN", scopes=["read"], expires_at=None)

@@ -49,7 +49,7 @@ def test_the_retention_caption_keeps_its_placeholder(office):
 
 
 def test_the_retention_caption_in_english(office):
-    office.cookies.load({"django_language": "en"})
+    office.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = office.get(reverse("privacy:admin_index"))
     assert (
         "Set by the RETENTION_<CATEGORY>_DAYS environment variables; the "
@@ -73,7 +73,7 @@ def test_the_retention_periods_read_as_sentences(login, people):
 
 def test_the_retention_periods_in_english(client, people):
     client.force_login(people["bernard"].user)
-    client.cookies.load({"django_language": "en"})
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = _text(client.get(reverse("privacy:overview")))
     assert "Audit log: 365 days, then deleted" in text
     assert "Login sessions: 1 day, then deleted after they expire" in text

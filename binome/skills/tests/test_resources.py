@@ -10,7 +10,9 @@ from binome.tests.constraints import violates
 @pytest.fixture
 def prompt_guide(db):
     resource = Resource.objects.create(
-        title="Bien écrire un prompt", kind="article", url="https://example.org/prompt"
+        title_fr="Bien écrire un prompt",
+        kind="article",
+        url="https://example.org/prompt",
     )
     skill = Skill.objects.active().first()
     assert skill is not None
@@ -22,7 +24,7 @@ def test_a_resource_needs_a_link_or_a_file(db):
     with pytest.raises(
         IntegrityError, match=violates(Resource, "resource_link_or_file")
     ):
-        Resource.objects.create(title="Vide", kind="video")
+        Resource.objects.create(title_fr="Vide", kind="video")
 
 
 def test_a_session_suggests_resources_for_the_skills_on_its_agenda(
@@ -76,3 +78,35 @@ def test_people_outside_any_pair_cannot_rate(login, people, pair, prompt_guide):
     resource, _skill = prompt_guide
     url = reverse("pairs:resource_rate", args=[resource.pk])
     assert login(people["ines"]).post(url, {"rating": "5"}).status_code == 404
+
+
+def test_the_resources_page_follows_the_reader(login, people, pair):
+    skill = Skill.objects.get(code="leadership")
+    feedback = Resource.objects.create(
+        title_fr="Donner un feedback utile",
+        title_en="Giving useful feedback",
+        description_fr="Un fait, son effet, une suite.",
+        description_en="A fact, its effect, what next.",
+        kind="article",
+        url="https://example.org/feedback",
+        language="fr",
+    )
+    feedback.skills.add(skill)
+    Resource.objects.create(
+        title_fr="Animer une réunion", kind="video", url="https://example.org/r"
+    )
+    client = login(people["camille"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("pairs:resources")).text
+    assert '<a href="https://example.org/feedback" hreflang="fr">' in html
+    assert "Giving useful feedback</a>" in html
+    assert "<p>A fact, its effect, what next.</p>" in html
+    assert "Leadership · in French" in html
+    assert "Donner un feedback" not in html and "Un fait, son effet" not in html
+    # No English title yet: the French one, marked as such.
+    assert 'lang="fr">Animer une réunion</a>' in html
+
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    html = client.get(reverse("pairs:resources")).text
+    assert "Donner un feedback utile</a>" in html and "Giving" not in html
+    assert "en français" not in html and 'lang="fr"' not in html.split("<main")[1]
