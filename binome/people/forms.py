@@ -60,7 +60,7 @@ class ProfileJobForm(forms.ModelForm[Person]):
         """The HR-owned values the person reads (not those they may fill)."""
         person = self.instance
         return [
-            (Person._meta.get_field(name).verbose_name, person.hr_value_display(name))
+            (Person.field_label(name), person.hr_value_display(name))
             for name in Person.HR_FIELDS
             if name not in self.fields
         ]

@@ -312,10 +312,15 @@ class Person(models.Model):
         """The HR fields this person may still fill in themselves: empty ones."""
         return [f for f in self.SELF_FILLABLE_HR_FIELDS if getattr(self, f) is None]
 
+    @classmethod
+    def field_label(cls, field: str) -> StrOrPromise:
+        label: StrOrPromise = cls._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+        return label
+
     def hr_value_display(self, field: str) -> str:
         """An HR field as the person reads it (« — » when empty)."""
         if field == "level":
-            return str(self.get_level_display())  # type: ignore[attr-defined]
+            return str(self.get_level_display())
         if field == "manager":
             return self.manager.full_name if self.manager else "—"
         value = getattr(self, field)

@@ -136,7 +136,7 @@ def decide_correction(
     """Accept (the value becomes ``value``, audit-logged) or reject (with a
     message); the participant is told either way. Deciding twice is refused."""
     correction = (
-        ProfileCorrection.objects.select_for_update()
+        ProfileCorrection.objects.select_for_update(of=("self",))
         .select_related("person__user")
         .get(pk=correction.pk)
     )

@@ -698,11 +698,7 @@ def my_corrections(request: AuthenticatedRequest) -> HttpResponse:
         {
             "person": person,
             "facts": [
-                (
-                    Person._meta.get_field(name).verbose_name,
-                    person.hr_value_display(name),
-                    name,
-                )
+                (Person.field_label(name), person.hr_value_display(name), name)
                 for name in Person.HR_FIELDS
             ],
             "form": form,

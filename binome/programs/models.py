@@ -1371,4 +1371,4 @@ class ProfileCorrection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.get_field_display()}"  # type: ignore[attr-defined]
+        return f"{self.person} · {self.get_field_display()}"

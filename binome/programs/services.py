@@ -557,7 +557,7 @@ def answer_coffee(*, chat: CoffeeChat, accept: bool) -> bool:
     """The mentor accepts or declines; the mentee is told (with the calendar
     file once accepted). Answering twice (a double submit) is refused."""
     chat = (
-        CoffeeChat.objects.select_for_update()
+        CoffeeChat.objects.select_for_update(of=("self",))
         .select_related("mentee__person__user", "mentor__person", "mentee__programme")
         .get(pk=chat.pk)
     )
