@@ -208,7 +208,7 @@ class Person(models.Model):
         max_length=30,
         blank=True,
         help_text=_(
-            "Optional. Shown only to your partner once a coffee or a pair is agreed."
+            "Shown only to the other person once a « café virtuel » is accepted."
         ),
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)

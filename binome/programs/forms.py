@@ -359,7 +359,7 @@ class CoffeeRequestForm(forms.Form):
         ),
     )
     message = forms.CharField(
-        label=_("A word for the mentor (optional)"),
+        label=_("A word for the mentor"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -689,6 +689,11 @@ class CorrectionDecisionForm(forms.Form):
                     max_value=timezone.localdate().year,
                 )
                 initial = int(proposal) if proposal.isdigit() else None
+        value.help_text = (
+            _("Leave it empty to remove the manager.")
+            if correction.field == "manager"
+            else _("Needed when you accept.")
+        )
         self.fields["value"] = value
         self.order_fields(["decision", "value", "answer"])
         if initial is not None:

@@ -466,23 +466,30 @@ def coffee_slots(
     return out
 
 
-def coffee_ics(chat: CoffeeChat) -> bytes:
-    """The coffee as a calendar file (RFC 5545), tentative until accepted."""
+def coffee_ics(chat: CoffeeChat, *, for_enrolment: Enrolment) -> bytes:
+    """The coffee as a calendar file (RFC 5545) for one of the two, linking
+    to their own coffee page; tentative until accepted."""
     from binome import ical
 
     assert chat.starts_at is not None and chat.ends_at is not None
-    url = absolute_url(reverse("programs:coffee", args=[chat.mentor_id]))
+    url = absolute_url(reverse("programs:coffee", args=[for_enrolment.pk]))
+    requested = chat.status == CoffeeChat.Status.REQUESTED
     calendar = ical.new_calendar()
     calendar.add_component(
         ical.new_event(
             uid=f"coffee-{chat.pk}@binome",
             starts_at=chat.starts_at,
             ends_at=chat.ends_at,
-            sequence=0 if chat.status == CoffeeChat.Status.REQUESTED else 1,
+            sequence=0 if requested else 1,
             summary=_("« Café virtuel » Binôme: %(mentee)s and %(mentor)s")
             % {"mentee": chat.mentee.person, "mentor": chat.mentor.person},
             url=url,
-            description=_("Accept or decline in Binôme: %(url)s") % {"url": url},
+            description=(
+                _("Accept or decline in Binôme: %(url)s")
+                if requested
+                else _("Your « café virtuel » in Binôme: %(url)s")
+            )
+            % {"url": url},
             status={
                 CoffeeChat.Status.REQUESTED: "TENTATIVE",
                 CoffeeChat.Status.ACCEPTED: "CONFIRMED",
@@ -492,12 +499,14 @@ def coffee_ics(chat: CoffeeChat) -> bytes:
     return ical.to_bytes(calendar)
 
 
-def _ics_attachment(chat: CoffeeChat, recipient: User) -> list[list[str]]:
+def _ics_attachment(
+    chat: CoffeeChat, recipient: User, enrolment: Enrolment
+) -> list[list[str]]:
     """The calendar file, worded in the recipient's language."""
     from django.utils import translation
 
     with translation.override(recipient.language or "fr"):
-        content = coffee_ics(chat).decode("utf-8")
+        content = coffee_ics(chat, for_enrolment=enrolment).decode("utf-8")
     return [["cafe-virtuel.ics", content, "text/calendar"]]
 
 
@@ -547,7 +556,7 @@ def request_coffee(
                 "starts_at": starts_at.isoformat(),
                 "url": absolute_url(reverse("programs:coffee", args=[mentor.pk])),
             },
-            attachments=_ics_attachment(chat, user),
+            attachments=_ics_attachment(chat, user, mentor),
         )
     return chat
 
@@ -578,7 +587,7 @@ def answer_coffee(*, chat: CoffeeChat, accept: bool) -> bool:
                 "starts_at": chat.starts_at.isoformat() if chat.starts_at else "",
                 "url": absolute_url(reverse("programs:coffee", args=[chat.mentee.pk])),
             },
-            attachments=_ics_attachment(chat, user)
+            attachments=_ics_attachment(chat, user, chat.mentee)
             if accept and chat.starts_at
             else None,
         )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='phone',
-            field=models.CharField(blank=True, help_text='Optional. Shown only to your partner once a coffee or a pair is agreed.', max_length=30, verbose_name='phone'),
+            field=models.CharField(blank=True, help_text='Shown only to the other person once a « café virtuel » is accepted.', max_length=30, verbose_name='phone'),
         ),
     ]

@@ -151,6 +151,10 @@ def test_the_invitation_reaches_the_mentor_with_a_calendar_file(
         content if isinstance(content, bytes) else content.encode()
     ).walk("VEVENT")[0]
     assert str(event["status"]) == "CONFIRMED"
+    # It links to Bernard's own coffee page, not to Camille's.
+    assert str(event["url"]).endswith(
+        reverse("programs:coffee", args=[cohort["bernard"].pk])
+    )
     assert str(event["uid"]) == f"coffee-{chat.pk}@binome"
 
 
