@@ -109,6 +109,11 @@ def test_cafe_wizard_correction_and_withdrawal(
     assert page.locator("[name=level]").count() == 0
     _check(page, "5-wizard-job", tag)
 
+    # « My account » shows the same facts, read-only.
+    page.goto("/compte/")
+    assert page.locator("main select, main input[type=text]").count() == 0
+    _check(page, "5b-account", tag)
+
     # She asks HR to correct her level.
     page.locator("a[href='/programmes/inscriptions/donnees-rh/']").first.click()
     page.wait_for_load_state()
