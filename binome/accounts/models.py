@@ -126,6 +126,7 @@ class AuditEvent(models.Model):
         MFA_CHANGE = "mfa_change", _("Two-factor authentication changed")
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        HR_DATA_CORRECTED = "hr_data_corrected", _("HR data corrected")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -36,22 +36,42 @@ def render_email(name: str, context: dict[str, Any], language: str) -> tuple[str
 
 @task()
 def send_notification(
-    name: str, recipients: list[list[str]], context: dict[str, Any]
+    name: str,
+    recipients: list[list[str]],
+    context: dict[str, Any],
+    attachments: list[list[str]] | None = None,
 ) -> int:
-    """Send one email per recipient ([email, language]); returns how many went out."""
+    """Send one email per recipient ([email, language]); returns how many went out.
+
+    ``attachments`` are text files, [file name, content, MIME type] (for
+    example a calendar invitation), attached to every message."""
     sent = 0
     for email, language in recipients:
         subject, body = render_email(name, context, language)
-        sent += send_mail(subject, body, None, [email])
+        if attachments:
+            message = EmailMessage(subject, body, None, [email])
+            for filename, content, mimetype in attachments:
+                message.attach(filename, content, mimetype)
+            sent += message.send()
+        else:
+            sent += send_mail(subject, body, None, [email])
     logger.info("notification %s sent to %d recipient(s)", name, sent)
     return sent
 
 
-def notify(name: str, users: Iterable[User], context: dict[str, Any]) -> None:
+def notify(
+    name: str,
+    users: Iterable[User],
+    context: dict[str, Any],
+    attachments: list[list[str]] | None = None,
+) -> None:
     """Queue a notification to these users, each in their preferred language."""
     recipients = [[u.email, u.language] for u in users if u.email and u.is_active]
     if recipients:
-        send_notification.enqueue(name, recipients, context)
+        if attachments:
+            send_notification.enqueue(name, recipients, context, attachments)
+        else:
+            send_notification.enqueue(name, recipients, context)
 
 
 def notify_address(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -19,26 +20,50 @@ from .models import (
 
 
 class ProfileJobForm(forms.ModelForm[Person]):
-    """Step 1: where the person works."""
+    """Step 1: where the person works. The HR-owned fields (Person.HR_FIELDS)
+    are not in the form, so a posted value is ignored: the page shows them
+    read-only with a link to ask HR for a correction. Only department and
+    site, while HR left them empty, may be filled in (once)."""
 
     class Meta:
         model = Person
-        fields = ["job_title", "department", "site", "level", "hire_year"]
-        help_texts = {
-            "level": _("Used for eligibility and matching, never your age."),
-        }
+        fields = ["job_title", "phone", "department", "site"]
+        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisation = self.instance.organisation
-        department, site = self.fields["department"], self.fields["site"]
-        assert isinstance(department, forms.ModelChoiceField)
-        assert isinstance(site, forms.ModelChoiceField)
-        department.queryset = organisation.departments.order_by("name")
-        site.queryset = organisation.sites.order_by("name")
-        self.fields["department"].required = True
-        self.fields["site"].required = True
-        self.fields["hire_year"].widget.attrs.update({"min": 1950, "max": 2100})
+        fillable = self.instance.self_fillable_fields()
+        for name in Person.SELF_FILLABLE_HR_FIELDS:
+            if name not in fillable:
+                del self.fields[name]
+                continue
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            related = getattr(organisation, f"{name}s")
+            field.queryset = related.order_by("name")
+            field.required = True
+            field.help_text = _(
+                "Your HR file has none: choose it once. To change it later, "
+                "ask HR for a correction."
+            )
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data.get("phone", "").strip()
+        if phone and not re.fullmatch(r"\+?[0-9 .()-]{6,30}", phone):
+            raise forms.ValidationError(
+                _("Write a phone number with digits, for example 01 23 45 67 89.")
+            )
+        return phone
+
+    def hr_facts(self) -> list[tuple[StrOrPromise, str]]:
+        """The HR-owned values the person reads (not those they may fill)."""
+        person = self.instance
+        return [
+            (Person.field_label(name), person.hr_value_display(name))
+            for name in Person.HR_FIELDS
+            if name not in self.fields
+        ]
 
 
 class ProfileFormatsForm(forms.ModelForm[Person]):
@@ -130,6 +155,24 @@ PROFILE_STEPS: list[tuple[str, Any, type[forms.ModelForm[Person]]]] = [
     ("availability", _("Availability"), ProfileAvailabilityForm),
     ("interests", _("Interests"), ProfileInterestsForm),
 ]
+# The missing profile fields (Person.missing_profile_fields) each step fills.
+STEP_FIELDS = {
+    "job": {"department", "site"},
+    "formats": {"languages", "formats"},
+    "availability": {"availability"},
+}
+
+
+def first_unfinished_step(person: Person) -> str:
+    """Where the wizard resumes: the first step with a missing field; then the
+    (optional) interests while there are none; once all is done, the start."""
+    missing = set(person.missing_profile_fields())
+    for key, _label, _form in PROFILE_STEPS:
+        if missing & STEP_FIELDS.get(key, set()):
+            return key
+    if not person.interests:
+        return "interests"
+    return PROFILE_STEPS[0][0]
 
 
 class AccessLinkForm(forms.Form):

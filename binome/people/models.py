@@ -203,6 +203,14 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "Shown only to the other person once a « café virtuel » is accepted."
+        ),
+    )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.ForeignKey(
         Department,
@@ -291,6 +299,32 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     PROFILE_FIELDS = ("department", "site", "languages", "availability")
+    # Data owned by HR (the HRIS import): the person reads them and may ask
+    # for a correction, never change them, since eligibility depends on them.
+    # Exception: department and site, while HR has left them empty, may be
+    # filled in once by the person (the profile needs them for matching and
+    # neither opens a role); level, hire year and manager never, as they
+    # decide eligibility and the reporting-line rule.
+    HR_FIELDS = ("department", "site", "level", "manager", "hire_year")
+    SELF_FILLABLE_HR_FIELDS = ("department", "site")
+
+    def self_fillable_fields(self) -> list[str]:
+        """The HR fields this person may still fill in themselves: empty ones."""
+        return [f for f in self.SELF_FILLABLE_HR_FIELDS if getattr(self, f) is None]
+
+    @classmethod
+    def field_label(cls, field: str) -> StrOrPromise:
+        label: StrOrPromise = cls._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+        return label
+
+    def hr_value_display(self, field: str) -> str:
+        """An HR field as the person reads it (« — » when empty)."""
+        if field == "level":
+            return str(self.get_level_display())
+        if field == "manager":
+            return self.manager.full_name if self.manager else "—"
+        value = getattr(self, field)
+        return "—" if value is None else str(value)
 
     def missing_profile_fields(self) -> list[str]:
         """The profile fields still to fill in before matching can use the person."""

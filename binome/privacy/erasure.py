@@ -47,7 +47,7 @@ def end_participation(subject: Subject) -> int:
     themselves (an active pair is closed; the partner keeps their data)."""
     enrolments = live_enrolments(subject)
     for enrolment in enrolments:
-        programme_services.withdraw(enrolment=enrolment, erase=False)
+        programme_services.withdraw(enrolment=enrolment, erase=False, tell_person=False)
     return len(enrolments)
 
 

@@ -53,6 +53,7 @@ from binome.programs.models import (
     PairDecision,
     PeopleImport,
     PreparationCompletion,
+    ProfileCorrection,
     Programme,
     SkillWish,
 )
@@ -272,6 +273,7 @@ def _export_person(s: Subject) -> Rows:
             "first_name",
             "last_name",
             "email",
+            "phone",
             "job_title",
             "level",
             "hire_year",
@@ -300,6 +302,7 @@ def _erase_person(s: Subject) -> int:
     p.first_name = ERASED_FIRST_NAME
     p.last_name = ERASED_LAST_NAME
     p.email = ""
+    p.phone = ""
     p.employee_id = ""
     p.job_title = ""
     p.manager = None
@@ -537,6 +540,35 @@ personal(
 )
 
 
+def _corrections(s: Subject) -> models.QuerySet[ProfileCorrection]:
+    if s.person is None:
+        return ProfileCorrection.objects.none()
+    return ProfileCorrection.objects.filter(person=s.person)
+
+
+personal(
+    "programs.profilecorrection",
+    "The person's requests to correct their HR data (field, values, comment, "
+    "HR's answer; never the decider's name). Deleted: an accepted change "
+    "stays in the audit log, with ids only.",
+    export=lambda s: [
+        row(
+            c,
+            "field",
+            "current_value",
+            "proposed_value",
+            "comment",
+            "status",
+            "created_at",
+            "decided_at",
+            "answer",
+        )
+        for c in _corrections(s)
+    ],
+    erase=lambda s: _corrections(s).delete()[0],
+)
+
+
 def _coffees(s: Subject) -> models.QuerySet[CoffeeChat]:
     ids = s.enrolment_ids
     return CoffeeChat.objects.filter(Q(mentee__in=ids) | Q(mentor__in=ids))
@@ -552,6 +584,7 @@ def _export_coffees(s: Subject) -> Rows:
                 c,
                 "status",
                 "message",
+                "starts_at",
                 "requested_at",
                 "answered_at",
                 role=mine,
@@ -1286,6 +1319,7 @@ SECTIONS: list[tuple[str, Any]] = [
     ("programs.castingreview", _("Casting grids about you")),
     ("programs.preparationcompletion", _("Mentors' preparation")),
     ("programs.coffeechat", _("« Cafés virtuels »")),
+    ("programs.profilecorrection", _("Corrections of your HR data")),
     ("programs.pairdecision", _("Pairing decisions")),
     ("programs.matchinground", _("Matching proposals")),
     ("programs.peopleimport", _("HR files that mention you")),

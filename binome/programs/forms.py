@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from binome.people.models import Department, Person
@@ -18,6 +21,7 @@ from .models import (
     Enrolment,
     Goal,
     PreparationStep,
+    ProfileCorrection,
     Programme,
     default_rules,
     default_weights,
@@ -326,14 +330,82 @@ class PreparationAnswerForm(forms.Form):
         choice.choices = list(enumerate(step.choices))
 
 
+OTHER_TIME = "other"
+# How far ahead a mentee may propose a time of their own.
+OTHER_TIME_HORIZON = datetime.timedelta(days=60)
+
+
 class CoffeeRequestForm(forms.Form):
+    """Invite a mentor: one of the proposed times (``slots``, from both
+    people's availability) or another time, and a word."""
+
     mentor = forms.IntegerField(widget=forms.HiddenInput)
+    slot = forms.ChoiceField(
+        label=_("When?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a time, or propose another one."),
+            "invalid_choice": _(
+                "This time is no longer available: choose another one."
+            ),
+        },
+    )
+    other_time = forms.DateTimeField(
+        label=_("Another time"),
+        required=False,
+        help_text=_("Day and time, for example on a day when you are both on site."),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
     message = forms.CharField(
-        label=_("A word for the mentor (optional)"),
+        label=_("A word for the mentor"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(
+        self, *args: Any, slots: list[datetime.datetime], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.slots = slots
+        slot = self.fields["slot"]
+        assert isinstance(slot, forms.ChoiceField)
+        slot.choices = [
+            (
+                moment.isoformat(),
+                date_format(timezone.localtime(moment), "l j F · H:i"),
+            )
+            for moment in slots
+        ] + [(OTHER_TIME, _("Another time (write it below)"))]
+        if not slots:
+            self.initial.setdefault("slot", OTHER_TIME)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("slot") == OTHER_TIME:
+            other = data.get("other_time")
+            now = timezone.now()
+            if other is None:
+                if "other_time" not in self.errors:
+                    self.add_error(
+                        "other_time", _("Write the day and time you propose.")
+                    )
+            elif other <= now:
+                self.add_error("other_time", _("Choose a time in the future."))
+            elif other > now + OTHER_TIME_HORIZON:
+                self.add_error(
+                    "other_time", _("Propose a time within the next two months.")
+                )
+        return data
+
+    def starts_at(self) -> datetime.datetime:
+        slot = self.cleaned_data["slot"]
+        if slot == OTHER_TIME:
+            other: datetime.datetime = self.cleaned_data["other_time"]
+            return other
+        return datetime.datetime.fromisoformat(slot)
 
 
 class VerdictForm(forms.Form):
@@ -529,3 +601,113 @@ class EnrolmentFilterForm(forms.Form):
         if data.get("department"):
             rows = rows.filter(person__department=data["department"])
         return rows
+
+
+class CorrectionRequestForm(forms.Form):
+    """A participant asks HR to correct an HR-owned value of their profile."""
+
+    field = forms.ChoiceField(
+        label=_("What should be corrected?"),
+        choices=[("", "—"), *ProfileCorrection.Field.choices],
+    )
+    proposed_value = forms.CharField(
+        label=_("The right value"),
+        max_length=200,
+        help_text=_("For example: Finance, Lyon, 2019, the name of your manager."),
+    )
+    comment = forms.CharField(
+        label=_("Comment for HR"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CorrectionDecisionForm(forms.Form):
+    """HR's decision on one request. Accepting sets the value, chosen with the
+    control that fits the field (a department, a level…)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("accept", _("Accept and correct the value")),
+            ("reject", _("Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Message to the person"),
+        required=False,
+        max_length=1000,
+        help_text=_("Required when you reject the request."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(
+        self, *args: Any, correction: ProfileCorrection, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", f"id_%s_{correction.pk}")
+        super().__init__(*args, **kwargs)
+        self.correction = correction
+        person = correction.person
+        organisation = person.organisation
+        label = _("Corrected value")
+        proposal = correction.proposed_value.strip()
+        value: forms.Field
+        initial: Any = None
+        match correction.field:
+            case "department":
+                departments = organisation.departments.order_by("name")
+                value = forms.ModelChoiceField(departments, label=label, required=False)
+                initial = departments.filter(name__iexact=proposal).first()
+            case "site":
+                sites = organisation.sites.order_by("name")
+                value = forms.ModelChoiceField(sites, label=label, required=False)
+                initial = sites.filter(name__iexact=proposal).first()
+            case "manager":
+                people = organisation.people.exclude(pk=person.pk).order_by(
+                    "last_name", "first_name"
+                )
+                value = forms.ModelChoiceField(people, label=label, required=False)
+                initial = next(
+                    (p for p in people if p.full_name.lower() == proposal.lower()), None
+                )
+            case "level":
+                value = forms.TypedChoiceField(
+                    choices=[("", "—"), *Person.Level.choices],
+                    coerce=int,
+                    label=label,
+                    required=False,
+                )
+                levels = {str(level) for level in Person.Level.values}
+                initial = int(proposal) if proposal in levels else None
+            case _:
+                value = forms.IntegerField(
+                    label=label,
+                    required=False,
+                    min_value=1950,
+                    max_value=timezone.localdate().year,
+                )
+                initial = int(proposal) if proposal.isdigit() else None
+        value.help_text = (
+            _("Leave it empty to remove the manager.")
+            if correction.field == "manager"
+            else _("Needed when you accept.")
+        )
+        self.fields["value"] = value
+        self.order_fields(["decision", "value", "answer"])
+        if initial is not None:
+            self.initial.setdefault("value", initial)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decision = data.get("decision")
+        if (
+            decision == "accept"
+            and data.get("value") in (None, "")
+            and (self.correction.field != "manager")
+        ):
+            self.add_error("value", _("Choose the corrected value."))
+        if decision == "reject" and not (data.get("answer") or "").strip():
+            self.add_error("answer", _("Tell the person why."))
+        return data

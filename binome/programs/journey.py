@@ -23,17 +23,18 @@ from django_htmx.http import reswap, retarget
 from binome.accounts.views import sso_providers
 from binome.http import AuthenticatedRequest
 from binome.people import access
-from binome.people.forms import PROFILE_STEPS
+from binome.people.forms import PROFILE_STEPS, first_unfinished_step
 from binome.people.models import Person
 from binome.people.views import activate_and_login
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Skill
 
-from . import invitations, services
+from . import corrections, invitations, services
 from .access import require
 from .forms import (
     GOAL_EXAMPLES,
     CoffeeRequestForm,
+    CorrectionRequestForm,
     GoalForm,
     JoinForm,
     PreparationAnswerForm,
@@ -301,21 +302,9 @@ def profile_step(
     person = enrolment.person
     keys = [key for key, _label, _form in PROFILE_STEPS]
     if step is None:
-        missing = set(person.missing_profile_fields())
-        first_missing = {
-            "department": "job",
-            "site": "job",
-            "languages": "formats",
-            "formats": "formats",
-            "availability": "availability",
-        }
-        step = next(
-            (
-                first_missing[f]
-                for f in ("department", "site", "languages", "formats", "availability")
-                if f in missing
-            ),
-            keys[0],
+        # Entering the wizard resumes it where the person stopped.
+        return redirect(
+            "programs:profile_step", pk=pk, step=first_unfinished_step(person)
         )
     if step not in keys:
         raise Http404
@@ -525,7 +514,22 @@ def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _coffee_context(enrolment: Enrolment) -> dict[str, object]:
+def _coffee_form(
+    enrolment: Enrolment, mentor: Enrolment, data: Any = None
+) -> CoffeeRequestForm:
+    """The invitation form for one shortlisted mentor, with the times both
+    are usually free over the next two weeks; ids unique on the page."""
+    return CoffeeRequestForm(
+        data,
+        slots=services.coffee_slots(mentee=enrolment.person, mentor=mentor.person),
+        initial={"mentor": mentor.pk},
+        auto_id=f"id_%s_{mentor.pk}",
+    )
+
+
+def _coffee_context(
+    enrolment: Enrolment, bound: CoffeeRequestForm | None = None
+) -> dict[str, object]:
     from binome.programs.matchcsv import describe
 
     from .matching import shortlist
@@ -550,6 +554,10 @@ def _coffee_context(enrolment: Enrolment) -> dict[str, object]:
                     "score": r.score,
                     "reasons": [describe(code) for code in r.reasons],
                     "chat": asked.get(r.mentor.pk),
+                    "form": bound
+                    if bound is not None
+                    and bound.data.get("mentor") == str(r.mentor.pk)
+                    else _coffee_form(enrolment, r.mentor),
                 }
                 for r in shortlist(enrolment)
             ]
@@ -561,15 +569,15 @@ def _coffee_context(enrolment: Enrolment) -> dict[str, object]:
         "open_for_coffee": open_for_coffee,
         "picks": picks,
         "chats": list(chats),
-        "request_form": CoffeeRequestForm(),
         "verdict_form": VerdictForm(),
     }
 
 
 @login_required
 def coffee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Shortlist and « café virtuel »: mentees ask, mentors answer, both say
-    if it clicked. The answers feed the final matching."""
+    """Shortlist and « café virtuel »: mentees invite a mentor at a time both
+    are free, mentors answer, both say if it clicked. The answers feed the
+    final matching; contact details are shared once a coffee is accepted."""
     enrolment = _get_enrolment_for_user(request, pk)
     if not enrolment.programme.coffee_enabled:
         raise Http404
@@ -585,36 +593,41 @@ def coffee_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         or not enrolment.programme.coffee_enabled
     ):
         raise Http404
-    form = CoffeeRequestForm(request.POST)
-    if form.is_valid():
-        from .matching import shortlist
+    from .matching import shortlist
 
-        allowed = [r.mentor.pk for r in shortlist(enrolment)]
-        mentor = (
-            enrolment.programme.enrolments.mentors()
-            .filter(pk=form.cleaned_data["mentor"])
-            .first()
-        )
+    allowed = {r.mentor.pk: r.mentor for r in shortlist(enrolment)}
+    mentor_pk = request.POST.get("mentor", "")
+    mentor = allowed.get(int(mentor_pk)) if mentor_pk.isdigit() else None
+    if mentor is None:
+        messages.error(request, _("You can only ask mentors from your shortlist."))
+        return redirect("programs:coffee", pk=pk)
+    form = _coffee_form(enrolment, mentor, request.POST)
+    if form.is_valid():
         try:
-            if mentor is None:
-                raise ValidationError(
-                    _("You can only ask mentors from your shortlist.")
-                )
             services.request_coffee(
                 mentee=enrolment,
                 mentor=mentor,
                 message=form.cleaned_data["message"],
-                shortlist=allowed,
+                shortlist=list(allowed),
+                starts_at=form.starts_at(),
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            if hasattr(error, "error_dict"):
+                form.add_error("other_time", error.error_dict.get("starts_at", []))
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("programs:coffee", pk=pk)
         else:
             messages.success(
                 request,
                 _("Your invitation is sent to %(name)s.")
                 % {"name": mentor.person.full_name},
             )
-    return redirect("programs:coffee", pk=pk)
+            return redirect("programs:coffee", pk=pk)
+    # Errors next to the fields of that mentor's form.
+    return render(
+        request, "programs/coffee.html", _coffee_context(enrolment, bound=form)
+    )
 
 
 @login_required
@@ -653,3 +666,43 @@ def coffee_verdict(
     else:
         messages.error(request, _("Choose an answer."))
     return redirect("programs:coffee", pk=pk)
+
+
+@login_required
+def my_corrections(request: AuthenticatedRequest) -> HttpResponse:
+    """« My HR data »: the HR-owned values of my profile, read-only, and my
+    requests to correct them (HR decides)."""
+    person = _person(request)
+    form = CorrectionRequestForm(
+        request.POST if request.method == "POST" else None,
+        initial={"field": request.GET.get("champ", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrections.ask_correction(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your request is sent to HR. You will be told of the answer."),
+            )
+            return redirect("programs:my_corrections")
+    return render(
+        request,
+        "programs/my_corrections.html",
+        {
+            "person": person,
+            "facts": [
+                (Person.field_label(name), person.hr_value_display(name), name)
+                for name in Person.HR_FIELDS
+            ],
+            "form": form,
+            "requests": person.profile_corrections.all(),
+            "programmes": corrections.programmes_of(person),
+        },
+    )

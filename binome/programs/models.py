@@ -899,6 +899,10 @@ def preparation_done(person: Person) -> bool:
     return not active.exclude(completions__person=person).exists()
 
 
+# An introductory coffee is short (see templates/programs/coffee.html).
+COFFEE_DURATION = datetime.timedelta(minutes=15)
+
+
 class CoffeeChatQuerySet(models.QuerySet["CoffeeChat"]):
     def for_user(self, user: Any) -> CoffeeChatQuerySet:
         if not user.is_authenticated:
@@ -942,6 +946,12 @@ class CoffeeChat(models.Model):
     mentor_verdict = models.CharField(
         _("mentor's verdict"), max_length=10, choices=Verdict.choices, blank=True
     )
+    starts_at = models.DateTimeField(
+        _("proposed time"),
+        null=True,
+        blank=True,
+        help_text=_("When the mentee proposes to meet; the invitation carries it."),
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
@@ -974,6 +984,17 @@ class CoffeeChat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee.person} ☕ {self.mentor.person}"
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.starts_at is None:
+            return None
+        return self.starts_at + COFFEE_DURATION
+
+    @property
+    def shows_contacts(self) -> bool:
+        """Contact details are shared once the coffee is agreed, not before."""
+        return self.status == self.Status.ACCEPTED
 
     def verdict_for_matching(self) -> str:
         """The pair's combined verdict: any « avoid » wins, then any « prefer »."""
@@ -1266,3 +1287,89 @@ class Invitation(models.Model):
             .filter(pk=pk, programme__invitation_nonce=nonce)
             .first()
         )
+
+
+class ProfileCorrectionQuerySet(models.QuerySet["ProfileCorrection"]):
+    def open(self) -> ProfileCorrectionQuerySet:
+        return self.filter(status=ProfileCorrection.Status.OPEN)
+
+    def for_programme(self, programme: Programme) -> ProfileCorrectionQuerySet:
+        """Requests of the people taking part in the programme (not withdrawn)."""
+        return self.filter(
+            person__in=programme.enrolments.exclude(
+                status=Enrolment.Status.WITHDRAWN
+            ).values("person")
+        )
+
+
+class ProfileCorrection(models.Model):
+    """A participant asks HR to correct one of the HR-owned fields of their
+    profile (Person.HR_FIELDS), which they cannot change themselves. The
+    managers of their programmes (or the organisation's HR administrators)
+    accept it, which changes the value (audit-logged), or reject it with a
+    message. Written by binome/programs/corrections.py."""
+
+    class Field(models.TextChoices):
+        DEPARTMENT = "department", _("department")
+        SITE = "site", _("site")
+        LEVEL = "level", pgettext_lazy("hierarchy", "level")
+        MANAGER = "manager", _("line manager")
+        HIRE_YEAR = "hire_year", _("year of hire")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for HR")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="profile_corrections",
+        verbose_name=_("person"),
+    )
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    current_value = models.CharField(_("value when asked"), max_length=200, blank=True)
+    proposed_value = models.CharField(_("proposed value"), max_length=200)
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    answer = models.TextField(_("HR's answer"), blank=True, max_length=1000)
+
+    objects = ProfileCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("profile correction request")
+        verbose_name_plural = _("profile correction requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open request per field: a double submit does not ask twice.
+            models.UniqueConstraint(
+                fields=["person", "field"],
+                condition=Q(status="open"),
+                name="one_open_correction_per_field",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "accepted", "rejected"]),
+                name="correction_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    field__in=["department", "site", "level", "manager", "hire_year"]
+                ),
+                name="correction_field_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_field_display()}"

@@ -26,6 +26,15 @@ MENTEE_ENROLMENT = {"pk": "mentee_enrolment_id"}
 MENTOR_ENROLMENT = {"pk": "mentor_enrolment_id"}
 
 
+def _in_three_days() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    moment = timezone.localtime() + datetime.timedelta(days=3)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
 def both(
     url: str, kwargs: Any, get: Any, post: Any, **extra: Any
 ) -> list[dict[str, Any]]:
@@ -57,7 +66,13 @@ ROWS: list[dict[str, Any]] = [
         "anonymous visitors see the programme and how to get in",
     ),
     *both("programs:journey", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
-    *both("programs:profile", MENTEE_ENROLMENT, only("mentee"), only("mentee")),
+    *both(
+        "programs:profile",
+        MENTEE_ENROLMENT,
+        only("mentee", ok=302),
+        only("mentee", ok=302),
+        why="the wizard resumes at the first unfinished step (a redirect)",
+    ),
     *both(
         "programs:profile_step",
         lambda w: {"pk": w["mentee_enrolment_id"], "step": "job"},
@@ -100,7 +115,12 @@ ROWS: list[dict[str, Any]] = [
         MENTEE_ENROLMENT,
         POST_ONLY,
         only("mentee", ok=302),
-        data=lambda w: {"mentor": w["mentor_enrolment_id"], "message": "Bonjour"},
+        data=lambda w: {
+            "mentor": w["mentor_enrolment_id"],
+            "slot": "other",
+            "other_time": _in_three_days(),
+            "message": "Bonjour",
+        },
     ),
     *both(
         "programs:coffee_answer",
@@ -181,6 +201,23 @@ ROWS: list[dict[str, Any]] = [
         only(*MANAGERS),
         only(*MANAGERS),
         data={},
+    ),
+    *both(
+        "programs:my_corrections",
+        {},
+        only(*ALL),
+        only(*ALL),
+        data={},
+        why="everyone with an HR record reads it; the empty form is shown again",
+    ),
+    *both("programs:corrections", PILOT, only(*MANAGERS), POST_ONLY),
+    *both(
+        "programs:correction_decide",
+        lambda w: {"slug": w["programme_slug"], "pk": w["correction_id"]},
+        POST_ONLY,
+        only(*MANAGERS, ok=400),
+        data={},
+        why="the managers of the person's programme decide; no decision, no change",
     ),
     *both(
         "programs:roles",

@@ -142,7 +142,7 @@ def volunteer(
 
 
 @transaction.atomic
-def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
+def withdraw(*, enrolment: Enrolment, erase: bool, tell_person: bool = True) -> bool:
     """Leave a programme at any time.
 
     The enrolment stays as a withdrawn record (so counts stay right), open
@@ -150,8 +150,15 @@ def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
     the partner keeps their own data. With ``erase``, the person's answers in
     this programme (motivation, wishes, goals, casting grids, coffee
     verdicts) are deleted too.
+
+    The person gets an e-mail confirming it and saying what becomes of their
+    data (not during an erasure, ``tell_person=False``, which confirms
+    itself); the programme's managers are told. Withdrawing twice (a double
+    submit) changes and sends nothing the second time: returns False.
     """
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        return False
     enrolment.withdraw()
     withdraw_consent(
         enrolment=enrolment,
@@ -168,8 +175,11 @@ def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
     open_coffees.filter(mentor=enrolment).update(status=CoffeeChat.Status.CANCELLED)
     # Through the reverse relation: programs sits below pairs.
     today = timezone.localdate()
+    pair_closed = 0
     for relation in (enrolment.pairs_as_mentee, enrolment.pairs_as_mentor):
-        relation.filter(status="active").update(status="closed", closed_on=today)
+        pair_closed += relation.filter(status="active").update(
+            status="closed", closed_on=today
+        )
     if erase:
         enrolment.skill_wishes.all().delete()
         enrolment.goals.all().delete()
@@ -178,6 +188,41 @@ def withdraw(*, enrolment: Enrolment, erase: bool) -> None:
         CoffeeChat.objects.filter(mentor=enrolment).update(mentor_verdict="")
         enrolment.motivation = ""
         enrolment.save(update_fields=["motivation", "updated_at"])
+    _tell_withdrawal(
+        enrolment, erased=erase, pair_closed=bool(pair_closed), tell_person=tell_person
+    )
+    return True
+
+
+def _tell_withdrawal(
+    enrolment: Enrolment, *, erased: bool, pair_closed: bool, tell_person: bool
+) -> None:
+    programme, person = enrolment.programme, enrolment.person
+    context = _programme_context(programme) | {
+        "role": enrolment.role,
+        "erased": erased,
+        "pair_closed": pair_closed,
+    }
+    if person.user and tell_person:
+        notify(
+            "enrolment_withdrawn",
+            [person.user],
+            context
+            | {
+                "name": person.first_name,
+                "data_url": absolute_url(reverse("privacy:overview")),
+                "programmes_url": absolute_url(reverse("programs:list")),
+            },
+        )
+    notify(
+        "enrolment_withdrawn_managers",
+        programme.managers.exclude(pk=person.user_id),
+        context
+        | {
+            "person": person.full_name,
+            "url": absolute_url(reverse("programs:enrolments", args=[programme.slug])),
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -386,11 +431,97 @@ def decide_candidate(*, enrolment: Enrolment, accept: bool, by: User) -> None:
 # Shortlist and « café virtuel » ----------------------------------------------------
 
 
+# A proposed time per half-day of availability (people.models.HALF_DAYS).
+COFFEE_TIMES = {"am": datetime.time(10, 0), "pm": datetime.time(14, 0)}
+COFFEE_HORIZON_DAYS = 14
+WEEKDAY_CODES = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def common_slots(a: Person, b: Person) -> list[str]:
+    """The half-day codes (« mon-am ») when both are usually free."""
+    return [slot for slot in a.availability if slot in set(b.availability)]
+
+
+def coffee_slots(
+    *, mentee: Person, mentor: Person, now: datetime.datetime | None = None
+) -> list[datetime.datetime]:
+    """Times to propose for a coffee: each half-day both people are usually
+    free, over the next two weeks, from now on (never in the past), in the
+    server's time zone; earliest first. Empty when they share no half-day."""
+    now = now or timezone.now()
+    common = set(common_slots(mentee, mentor))
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    out = []
+    for offset in range(COFFEE_HORIZON_DAYS + 1):
+        day = today + datetime.timedelta(days=offset)
+        if day.weekday() >= len(WEEKDAY_CODES):
+            continue
+        for half, at in COFFEE_TIMES.items():
+            if f"{WEEKDAY_CODES[day.weekday()]}-{half}" not in common:
+                continue
+            moment = datetime.datetime.combine(day, at, tzinfo=zone)
+            if now < moment <= now + datetime.timedelta(days=COFFEE_HORIZON_DAYS):
+                out.append(moment)
+    return out
+
+
+def coffee_ics(chat: CoffeeChat, *, for_enrolment: Enrolment) -> bytes:
+    """The coffee as a calendar file (RFC 5545) for one of the two, linking
+    to their own coffee page; tentative until accepted."""
+    from binome import ical
+
+    assert chat.starts_at is not None and chat.ends_at is not None
+    url = absolute_url(reverse("programs:coffee", args=[for_enrolment.pk]))
+    requested = chat.status == CoffeeChat.Status.REQUESTED
+    calendar = ical.new_calendar()
+    calendar.add_component(
+        ical.new_event(
+            uid=f"coffee-{chat.pk}@binome",
+            starts_at=chat.starts_at,
+            ends_at=chat.ends_at,
+            sequence=0 if requested else 1,
+            summary=_("« Café virtuel » Binôme: %(mentee)s and %(mentor)s")
+            % {"mentee": chat.mentee.person, "mentor": chat.mentor.person},
+            url=url,
+            description=(
+                _("Accept or decline in Binôme: %(url)s")
+                if requested
+                else _("Your « café virtuel » in Binôme: %(url)s")
+            )
+            % {"url": url},
+            status={
+                CoffeeChat.Status.REQUESTED: "TENTATIVE",
+                CoffeeChat.Status.ACCEPTED: "CONFIRMED",
+            }.get(CoffeeChat.Status(chat.status), "CANCELLED"),
+        )
+    )
+    return ical.to_bytes(calendar)
+
+
+def _ics_attachment(
+    chat: CoffeeChat, recipient: User, enrolment: Enrolment
+) -> list[list[str]]:
+    """The calendar file, worded in the recipient's language."""
+    from django.utils import translation
+
+    with translation.override(recipient.language or "fr"):
+        content = coffee_ics(chat, for_enrolment=enrolment).decode("utf-8")
+    return [["cafe-virtuel.ics", content, "text/calendar"]]
+
+
 @transaction.atomic
 def request_coffee(
-    *, mentee: Enrolment, mentor: Enrolment, message: str, shortlist: list[int]
+    *,
+    mentee: Enrolment,
+    mentor: Enrolment,
+    message: str,
+    shortlist: list[int],
+    starts_at: datetime.datetime,
 ) -> CoffeeChat:
-    """A mentee asks a shortlisted mentor for an introductory coffee."""
+    """A mentee invites a shortlisted mentor to an introductory coffee at a
+    time (one of ``coffee_slots``, or another one they propose); the mentor
+    gets the invitation by e-mail with a calendar file."""
     programme = mentee.programme
     if not programme.coffee_enabled:
         raise ValidationError(_("This programme has no « café virtuel »."))
@@ -398,49 +529,69 @@ def request_coffee(
         raise ValidationError(_("Coffees happen before the pairs are final."))
     if mentor.pk not in shortlist:
         raise ValidationError(_("You can only ask mentors from your shortlist."))
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("Choose a time in the future.")})
     open_requests = CoffeeChat.objects.filter(
         mentee=mentee, status=CoffeeChat.Status.REQUESTED
     ).count()
     if open_requests >= programme.shortlist_size:
         raise ValidationError(_("Wait for an answer before asking more mentors."))
     chat, created = CoffeeChat.objects.get_or_create(
-        mentee=mentee, mentor=mentor, defaults={"message": message}
+        mentee=mentee,
+        mentor=mentor,
+        defaults={"message": message, "starts_at": starts_at},
     )
     if not created:
         raise ValidationError(_("You have already asked this mentor."))
-    if mentor.person.user:
+    user = mentor.person.user
+    if user:
         notify(
             "coffee_requested",
-            [mentor.person.user],
+            [user],
             _programme_context(programme)
             | {
                 "name": mentor.person.first_name,
                 "mentee": mentee.person.full_name,
                 "message": message,
+                "starts_at": starts_at.isoformat(),
                 "url": absolute_url(reverse("programs:coffee", args=[mentor.pk])),
             },
+            attachments=_ics_attachment(chat, user, mentor),
         )
     return chat
 
 
 @transaction.atomic
-def answer_coffee(*, chat: CoffeeChat, accept: bool) -> None:
+def answer_coffee(*, chat: CoffeeChat, accept: bool) -> bool:
+    """The mentor accepts or declines; the mentee is told (with the calendar
+    file once accepted). Answering twice (a double submit) is refused."""
+    chat = (
+        CoffeeChat.objects.select_for_update(of=("self",))
+        .select_related("mentee__person__user", "mentor__person", "mentee__programme")
+        .get(pk=chat.pk)
+    )
     if chat.status != CoffeeChat.Status.REQUESTED:
         raise ValidationError(_("This request has already been answered."))
     chat.status = CoffeeChat.Status.ACCEPTED if accept else CoffeeChat.Status.DECLINED
     chat.answered_at = timezone.now()
     chat.save(update_fields=["status", "answered_at"])
-    if chat.mentee.person.user:
+    user = chat.mentee.person.user
+    if user:
         notify(
             "coffee_accepted" if accept else "coffee_declined",
-            [chat.mentee.person.user],
+            [user],
             _programme_context(chat.mentee.programme)
             | {
                 "name": chat.mentee.person.first_name,
                 "mentor": chat.mentor.person.full_name,
+                "starts_at": chat.starts_at.isoformat() if chat.starts_at else "",
                 "url": absolute_url(reverse("programs:coffee", args=[chat.mentee.pk])),
             },
+            attachments=_ics_attachment(chat, user, chat.mentee)
+            if accept and chat.starts_at
+            else None,
         )
+    return accept
 
 
 def give_verdict(*, chat: CoffeeChat, enrolment: Enrolment, verdict: str) -> None:

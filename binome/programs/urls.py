@@ -11,6 +11,7 @@ urlpatterns = [
     path("rejoindre/<str:token>/", journey.join_by_invitation, name="join"),
     path("invitation/<str:token>/", journey.personal_invitation, name="invitation"),
     path("inscriptions/<int:pk>/", journey.journey_overview, name="journey"),
+    path("inscriptions/donnees-rh/", journey.my_corrections, name="my_corrections"),
     path("inscriptions/<int:pk>/profil/", journey.profile_step, name="profile"),
     path(
         "inscriptions/<int:pk>/profil/<slug:step>/",
@@ -73,6 +74,12 @@ urlpatterns = [
     ),
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("<slug:slug>/roles/", views.roles, name="roles"),
+    path("<slug:slug>/corrections/", views.corrections, name="corrections"),
+    path(
+        "<slug:slug>/corrections/<int:pk>/",
+        views.correction_decide,
+        name="correction_decide",
+    ),
     path("<slug:slug>/appariement/", views.round_list, name="rounds"),
     path("<slug:slug>/appariement/lancer/", views.round_start, name="round_start"),
     path("<slug:slug>/appariement/<int:number>/", views.round_detail, name="round"),

@@ -20,12 +20,14 @@ from binome.accounts.notifications import absolute_url
 from binome.http import AuthenticatedRequest
 from binome.skills.models import Assessment
 
+from . import corrections as corrections_
 from . import imports, rounds, services
 from . import invitations as invitations_
 from .access import managed_programme_or_404, programme_or_404, require
 from .forms import (
     ROLE_LABELS,
     CastingReviewForm,
+    CorrectionDecisionForm,
     EnrolmentFilterForm,
     ImportForm,
     InvitationMessageForm,
@@ -41,6 +43,7 @@ from .models import (
     MatchingRound,
     PreparationCompletion,
     PreparationStep,
+    ProfileCorrection,
     Programme,
     preparation_done,
 )
@@ -86,6 +89,9 @@ def programme_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "programs/detail.html",
         {
             "programme": programme,
+            "open_corrections": ProfileCorrection.objects.for_programme(programme)
+            .open()
+            .count(),
             "funnel": funnel,
             "active_pairs": active_pairs,
             "next_statuses": [
@@ -917,3 +923,96 @@ def enrolment_action(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
     ):
         target = reverse("programs:enrolments", args=[slug])
     return redirect(target)
+
+
+def _correction_rows(
+    programme: Programme, data: Any = None, bound_pk: int | None = None
+) -> list[dict[str, Any]]:
+    rows = []
+    for correction in (
+        ProfileCorrection.objects.for_programme(programme)
+        .open()
+        .select_related("person__department", "person__site", "person__manager")
+        .order_by("created_at")
+    ):
+        rows.append(
+            {
+                "correction": correction,
+                "form": CorrectionDecisionForm(
+                    data if bound_pk == correction.pk else None, correction=correction
+                ),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_safe
+def corrections(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Requests of the programme's participants to correct their HR data."""
+    programme = _get_programme_for_manager(request, slug)
+    decided = (
+        ProfileCorrection.objects.for_programme(programme)
+        .exclude(status=ProfileCorrection.Status.OPEN)
+        .select_related("person", "decided_by")[:50]
+    )
+    return render(
+        request,
+        "programs/corrections.html",
+        {
+            "programme": programme,
+            "rows": _correction_rows(programme),
+            "decided": decided,
+        },
+    )
+
+
+@login_required
+@require_POST
+def correction_decide(
+    request: AuthenticatedRequest, slug: str, pk: int
+) -> HttpResponse:
+    programme = _get_programme_for_manager(request, slug)
+    correction = get_object_or_404(
+        ProfileCorrection.objects.for_programme(programme).select_related("person"),
+        pk=pk,
+    )
+    if not corrections_.can_decide(request.user, correction):
+        raise Http404
+    form = CorrectionDecisionForm(request.POST, correction=correction)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            corrections_.decide_correction(
+                correction=correction,
+                accept=accept,
+                by=request.user,
+                value=form.cleaned_data.get("value"),
+                answer=form.cleaned_data["answer"],
+                request=request,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("programs:corrections", slug=slug)
+        else:
+            done = (
+                _("The correction is made; %(name)s is told.")
+                if accept
+                else _("The request is rejected; %(name)s is told.")
+            )
+            messages.success(request, done % {"name": correction.person.full_name})
+            return redirect("programs:corrections", slug=slug)
+    rows = _correction_rows(programme)
+    for row in rows:
+        if row["correction"].pk == correction.pk:
+            row["form"] = form
+    return render(
+        request,
+        "programs/corrections.html",
+        {"programme": programme, "rows": rows, "decided": []},
+        status=400,
+    )

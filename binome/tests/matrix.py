@@ -520,6 +520,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         Enrolment,
         Goal,
         MatchingRound,
+        ProfileCorrection,
         Programme,
     )
     from binome.skills.models import Resource
@@ -602,6 +603,9 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
     pair = Pair.objects.create(mentor=mentor, mentee=mentee)
     goal = Goal.objects.create(enrolment=mentee, title="Publier", kpi="1 post")
     chat = CoffeeChat.objects.create(mentee=mentee, mentor=mentor)
+    correction = ProfileCorrection.objects.create(
+        person=cast["mentee"], field="level", proposed_value="4"
+    )
     charter = pair_services.get_or_create_charter(pair=pair)
     kpi = Kpi.objects.create(
         charter=charter, direction="mentee", title="Publier", kpi="1 post"
@@ -674,6 +678,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         "candidate_enrolment_id": candidate.pk,
         "goal_id": goal.pk,
         "coffee_chat_id": chat.pk,
+        "correction_id": correction.pk,
         "meeting_id": meeting.pk,
         "kpi_id": kpi.pk,
         "action_item_id": action.pk,

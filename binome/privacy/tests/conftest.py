@@ -42,6 +42,7 @@ from binome.programs.models import (
     PeopleImport,
     PreparationCompletion,
     PreparationStep,
+    ProfileCorrection,
     SkillWish,
 )
 from binome.skills.models import (
@@ -152,6 +153,13 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         message="PLANTED-COFFEE",
         # No verdicts: withdraw() cancels open coffees, and the database
         # refuses a verdict on a cancelled coffee (reported to the lead).
+    )
+    ProfileCorrection.objects.create(
+        person=z,
+        field="site",
+        proposed_value="PLANTED-SITE",
+        comment="PLANTED-CORRECTION",
+        answer="PLANTED-HR-ANSWER",
     )
     PairDecision.objects.create(programme=pilot, mentor=ines, mentee=me, kind="lock")
     MatchingRound.objects.create(

@@ -1,58 +1,8 @@
-import pytest
 from django.core import mail
 from django.urls import reverse
 
-from binome.people.models import Person
 from binome.programs import matching, services
-from binome.programs.models import CoffeeChat, Enrolment
-from binome.skills.models import Skill
-
-
-@pytest.fixture
-def cohort(recruiting, people, org):
-    """Bernard (Finance) is a mentee; Camille and Inès (Data) and Xavier
-    (Finance, who reports to Bernard through a non-participant) are mentors."""
-    recruiting.coffee_enabled = True
-    recruiting.save()
-    middle = Person.objects.create(
-        organisation=org,
-        first_name="Marc",
-        last_name="Milieu",
-        level=3,
-        manager=people["bernard"],
-    )
-    people["xavier"].manager = middle
-    people["xavier"].save()
-    skill = {s.code: s.pk for s in Skill.objects.all()}
-    out = {}
-    for name, role in [
-        ("bernard", "mentee"),
-        ("camille", "mentor"),
-        ("ines", "mentor"),
-        ("xavier", "mentor"),
-    ]:
-        enrolment = services.volunteer(
-            programme=recruiting, person=people[name], role=role, consent=True
-        )
-        enrolment.status = Enrolment.Status.ACCEPTED
-        enrolment.save()
-        out[name] = enrolment
-    services.save_wishes(
-        enrolment=out["bernard"],
-        learn={skill["linkedin"]: 3},
-        teach=[skill["leadership"]],
-    )
-    services.save_self_assessment(
-        person=people["camille"], levels={skill["linkedin"]: 4}
-    )
-    services.save_self_assessment(person=people["ines"], levels={skill["linkedin"]: 1})
-    services.save_self_assessment(
-        person=people["xavier"], levels={skill["linkedin"]: 4}
-    )
-    services.save_self_assessment(
-        person=people["bernard"], levels={skill["linkedin"]: 0}
-    )
-    return out
+from binome.programs.models import CoffeeChat
 
 
 def test_shortlist_respects_the_rules_and_ranks_by_score(cohort, recruiting):
@@ -93,12 +43,14 @@ def test_coffee_request_answer_and_verdicts(login, cohort, people, recruiting):
     bernard, camille = cohort["bernard"], cohort["camille"]
     mail.outbox.clear()
     client = login(people["bernard"])
+    slot = services.coffee_slots(mentee=bernard.person, mentor=camille.person)[0]
     client.post(
         reverse("programs:coffee_request", args=[bernard.pk]),
-        {"mentor": camille.pk, "message": "Un café jeudi ?"},
+        {"mentor": camille.pk, "slot": slot.isoformat(), "message": "Un café jeudi ?"},
     )
     chat = CoffeeChat.objects.get()
     assert (chat.mentee, chat.mentor, chat.status) == (bernard, camille, "requested")
+    assert chat.starts_at == slot
     assert mail.outbox[-1].to == ["camille@test.example"]
     assert "Un café jeudi ?" in mail.outbox[-1].body
 

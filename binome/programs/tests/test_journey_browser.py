@@ -43,7 +43,9 @@ def test_invitation_to_goals_with_javascript(
     # Profile wizard
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre profil")
     assert_accessible(page)
-    page.get_by_label("Direction").select_option(label="Finance")
+    # His department comes from HR: read, not chosen; his site is missing.
+    expect(page.get_by_text("Selon votre dossier RH")).to_be_visible()
+    expect(page.get_by_label("Direction")).to_have_count(0)
     page.get_by_label("Site").select_option(label="Lyon Part-Dieu")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     expect(page.get_by_text("Étape 2 sur 4")).to_be_visible()

@@ -27,13 +27,31 @@ def test_wizard_resumes_at_the_first_missing_step(login, volunteer, people, org)
     client = login(people["camille"])
     # No site yet: the job step comes first.
     response = client.get(_url(volunteer))
-    assert response.context["step"] == "job"
+    assert response["Location"] == _url(volunteer, "job")
     person = people["camille"]
     person.site = Site.objects.get()
     person.save()
-    response = client.get(_url(volunteer))
+    response = client.get(_url(volunteer), follow=True)
+    assert response.redirect_chain == [(_url(volunteer, "availability"), 302)]
     assert response.context["step"] == "availability"
     assert "Étape 3 sur 4" in response.text
+
+
+def test_wizard_resumes_at_the_interests_when_the_rest_is_done(
+    login, volunteer, people, org
+):
+    """The required steps are done but the interests were never given: the
+    wizard opens there, not back at the first step."""
+    person = people["camille"]
+    person.site = Site.objects.create(organisation=org, name="Lyon")
+    person.availability = ["mon-am"]
+    person.save()
+    client = login(person)
+    assert client.get(_url(volunteer))["Location"] == _url(volunteer, "interests")
+    person.interests = ["jazz"]
+    person.save()
+    # All done: the wizard opens at its start, to review.
+    assert client.get(_url(volunteer))["Location"] == _url(volunteer, "job")
 
 
 def test_each_step_saves_and_moves_on(login, volunteer, people, org, departments):

@@ -106,3 +106,39 @@ def test_nobody_withdraws_someone_else(login, enrolments, people):
     for who in ("bernard", "odile"):
         assert login(people[who]).post(url, {"confirm": "on"}).status_code == 404
     assert Enrolment.objects.get(pk=enrolments["camille"].pk).status == "accepted"
+
+
+def test_withdrawal_is_confirmed_by_email_with_what_happens_to_the_data(
+    login, rich_enrolments, pair, people, smtp_server, pilot
+):
+    camille = rich_enrolments["camille"]
+    client = login(people["camille"])
+    url = reverse("programs:withdraw", args=[camille.pk])
+    client.post(url, {"confirm": "on", "erase": "on"})
+    # A double submit: the enrolment is gone for its owner, nothing more is sent.
+    assert client.post(url, {"confirm": "on", "erase": "on"}).status_code == 404
+    mine = smtp_server.to("camille@test.example")
+    assert len(mine) == 1
+    assert mine[0]["Subject"] == "Vous vous êtes retiré·e de « Pilote »"
+    body = smtp_server.body(mine[0])
+    assert "ont été supprimées" in body
+    assert "Votre binôme est clos" in body
+    assert "/compte/donnees/" in body
+    # Odile runs the pilot: she is told too.
+    theirs = smtp_server.to("odile@test.example")
+    assert len(theirs) == 1
+    assert "Camille Rivière" in theirs[0]["Subject"]
+    assert f"/programmes/{pilot.slug}/volontaires/" in smtp_server.body(theirs[0])
+
+
+def test_withdrawal_without_erasure_says_the_answers_are_kept(
+    enrolments, people, mailoutbox
+):
+    address = people["ines"].user.email
+    assert services.withdraw(enrolment=enrolments["ines"], erase=False)
+    (mine,) = [m for m in mailoutbox if m.to == [address]]
+    assert "sont conservées" in mine.body
+    assert "binôme est clos" not in mine.body
+    # Withdrawing again (two tabs): no second e-mail.
+    assert not services.withdraw(enrolment=enrolments["ines"], erase=False)
+    assert len([m for m in mailoutbox if m.to == [address]]) == 1
