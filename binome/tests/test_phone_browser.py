@@ -156,7 +156,9 @@ class Walk:
         """Visit the in-app links breadth first from ``start``; returns the
         paths visited and the problems found, by path."""
         page, origin = self.page, urlsplit(self.origin).netloc
-        queue, seen, visited, report = [start], {start}, [], {}
+        queue, seen = [start], {start}
+        visited: list[str] = []
+        report: dict[str, list[str]] = {}
         while queue and len(visited) < limit:
             path = queue.pop(0)
             response = page.goto(path)
@@ -231,7 +233,7 @@ def story(db, pair, pilot, people, enrolments, django_user_model):
     charter = get_or_create_charter(pair=pair)
     charter.mentee_objectives = LONG_TEXT
     charter.ground_rules = LONG_URL
-    charter.video_link = LONG_URL
+    charter.video_link = LONG_URL[:200]
     charter.save()
     Kpi.objects.create(
         charter=charter,
