@@ -44,6 +44,12 @@ class KpiForm(forms.ModelForm[Kpi]):
         model = Kpi
         fields = ["title", "kpi", "target_value", "unit", "due_date"]
         widgets = {"due_date": DATE_WIDGET}
+        help_texts = {
+            "target_value": _(
+                "A number makes the goal measurable: for example 3 (LinkedIn posts)."
+            ),
+            "due_date": _("A date makes it a commitment: for example in a month."),
+        }
 
 
 class KpiProgressForm(forms.ModelForm[Kpi]):

@@ -137,6 +137,7 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "assistant": Assistant.objects.filter(pair=pair).first(),
             "assistant_form": AssistantForm(),
             "is_mentee": me.pk == pair.mentee_id,
+            "kpis": charter.kpis.all(),
         },
     )
 
@@ -191,13 +192,16 @@ def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     charter = services.get_or_create_charter(pair=pair)
     form = KpiForm(request.POST)
     if form.is_valid():
-        services.add_kpi(
+        kpi = services.add_kpi(
             charter=charter,
             direction="mentor" if me.pk == pair.mentor_id else "mentee",
             by=request.user,
             **form.cleaned_data,
         )
         messages.success(request, _("The KPI is added."))
+        # Accepted as written; a goal with no number or date gets a nudge.
+        for hint in kpi.smart_hints.values():
+            messages.info(request, hint)
     else:
         messages.error(request, _("The KPI could not be added: check the fields."))
     return redirect("pairs:charter", pk=pk)
