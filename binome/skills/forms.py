@@ -76,9 +76,7 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=initial,
                 error_messages={
-                    "required": _(
-                        "Choose a level, 0 if you have none, or « not rated »."
-                    )
+                    "required": _("Choose a level, 0 if you have none, or “not rated”.")
                 },
             )
 
