@@ -104,6 +104,7 @@ def _load_reference_data(**kwargs: object) -> None:
         return
     for module in (
         "binome.skills.migrations.0002_load_catalogue",
+        "binome.skills.migrations.0005_leadership_scale_not_rated",
         "binome.programs.migrations.0003_load_preparation",
     ):
         importlib.import_module(module).load(apps, None)

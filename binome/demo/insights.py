@@ -44,11 +44,9 @@ def _midway(person: Person, learns: str, rng: random.Random) -> None:
         step = 0
         if item.skill.area.kind == learns:
             step = rng.choice([0, 1, 1, 1, 2])
-        items.append(
-            AssessmentItem(
-                assessment=midway, skill=item.skill, level=min(4, item.level + step)
-            )
-        )
+        # « Not rated » at the start stays not rated: no level is invented.
+        level = None if item.level is None else min(4, item.level + step)
+        items.append(AssessmentItem(assessment=midway, skill=item.skill, level=level))
     AssessmentItem.objects.bulk_create(items)
 
 

@@ -32,6 +32,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from binome.pairs.models import REACHED as KPI_REACHED
 from binome.pairs.models import ClosingSurvey, Feedback, Kpi, Meeting, Pair
 from binome.people.models import Department, Person
 from binome.programs.models import Enrolment, Programme, SkillWish
@@ -666,9 +667,7 @@ def kpis(programme: Programme) -> list[KpiRow]:
     """The share of goals reached, by the skill each goal is about. A goal is
     reached when ticked, or when its value meets its target. Each figure
     stands for the pairs behind it."""
-    reached = Q(done=True) | Q(
-        target_value__isnull=False, current_value__gte=F("target_value")
-    )
+    reached = KPI_REACHED
     rows = list(
         Kpi.objects.filter(charter__pair__mentee__programme=programme)
         .values("goal__skill")

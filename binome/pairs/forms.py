@@ -89,6 +89,12 @@ class KpiForm(DueDateMixin, forms.ModelForm[Kpi]):
         model = Kpi
         fields = ["title", "kpi", "target_value", "unit", "due_date"]
         widgets = {"due_date": DATE_WIDGET}
+        help_texts = {
+            "target_value": _(
+                "A number makes the goal measurable: for example 3 (LinkedIn posts)."
+            ),
+            "due_date": _("A date makes it a commitment: for example in a month."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from binome.programs.models import Enrolment, Programme
+from binome.programs.models import Enrolment, Programme, smart_hints
 from binome.skills.models import Skill
 
 
@@ -370,6 +370,21 @@ def _change_line(
     )
 
 
+class KpiQuerySet(models.QuerySet["Kpi"]):
+    def reached(self) -> KpiQuerySet:
+        """Ticked « achieved », or a value that meets its target: the same
+        rule as ``Kpi.is_reached``, for counts in the database."""
+        return self.filter(REACHED)
+
+
+#: A KPI is reached when ticked, or when its value meets its target.
+REACHED = Q(done=True) | Q(
+    target_value__isnull=False,
+    current_value__isnull=False,
+    current_value__gte=F("target_value"),
+)
+
+
 class Kpi(models.Model):
     """A KPI of the charter, copied from an enrolment goal and editable.
 
@@ -412,6 +427,8 @@ class Kpi(models.Model):
         _("progress updated at"), null=True, blank=True
     )
 
+    objects = KpiQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
@@ -429,11 +446,25 @@ class Kpi(models.Model):
     @property
     def percent(self) -> int | None:
         """Progress towards the target, 0–100; None for a simple check."""
-        if self.done:
+        if self.is_reached:
             return 100
         if not self.target_value or self.current_value is None:
             return None
         return max(0, min(100, int(100 * self.current_value / self.target_value)))
+
+    @property
+    def is_reached(self) -> bool:
+        """« Atteint »: ticked, or a value that meets its target (100 %)."""
+        return self.done or (
+            self.target_value is not None
+            and self.current_value is not None
+            and self.current_value >= self.target_value
+        )
+
+    @property
+    def smart_hints(self) -> dict[str, str]:
+        """What would make this goal measurable and dated (SMART)."""
+        return smart_hints(target_value=self.target_value, due_date=self.due_date)
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):

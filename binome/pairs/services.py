@@ -625,17 +625,33 @@ def remove_assistant(*, pair: Pair) -> None:
 
 @dataclass(frozen=True)
 class SkillProgress:
+    """One skill's self-assessed levels at each stage. A level is None when
+    the stage is not done yet or when the skill was « not rated » at that
+    stage (listed in ``not_rated``): neither counts as a level."""
+
     skill: Skill
     baseline: int | None
     midway: int | None
     final: int | None
+    not_rated: frozenset[str] = frozenset()
 
     @property
     def change(self) -> int | None:
-        latest = self.final if self.final is not None else self.midway
+        """From the baseline to the latest follow-up: the final answer when
+        there is one (rated or not), else the mid-way one."""
+        final_answered = self.final is not None or "final" in self.not_rated
+        latest = self.final if final_answered else self.midway
         if latest is None or self.baseline is None:
             return None
         return latest - self.baseline
+
+    def stages(self) -> list[tuple[int | None, bool]]:
+        """(level, not rated) at the start, mid-way and at the end."""
+        return [
+            (self.baseline, "baseline" in self.not_rated),
+            (self.midway, "midway" in self.not_rated),
+            (self.final, "final" in self.not_rated),
+        ]
 
 
 def _latest(person: Person, phase: str) -> Assessment | None:
@@ -669,6 +685,7 @@ def skills_progress(person: Person) -> list[SkillProgress]:
             Assessment.Phase.FINAL,
         )
     }
+    # skill id -> level (None: not rated), per phase answered.
     levels = {
         phase: (
             {i.skill_id: i.level for i in assessment.items.all()} if assessment else {}
@@ -681,6 +698,11 @@ def skills_progress(person: Person) -> list[SkillProgress]:
             baseline=levels[Assessment.Phase.BASELINE].get(skill.pk),
             midway=levels[Assessment.Phase.MIDWAY].get(skill.pk),
             final=levels[Assessment.Phase.FINAL].get(skill.pk),
+            not_rated=frozenset(
+                str(phase)
+                for phase, answers in levels.items()
+                if skill.pk in answers and answers[skill.pk] is None
+            ),
         )
         for skill in assessment_grid(person)
     ]

@@ -141,6 +141,7 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "assistant": Assistant.objects.filter(pair=pair).first(),
             "assistant_form": AssistantForm(),
             "is_mentee": me.pk == pair.mentee_id,
+            "kpis": charter.kpis.all(),
         },
     )
 
@@ -224,7 +225,7 @@ def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = KpiForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_kpi(
+            kpi = services.add_kpi(
                 charter=charter,
                 direction="mentor" if me.pk == pair.mentor_id else "mentee",
                 by=request.user,
@@ -242,6 +243,9 @@ def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
                 % {"partner": partner.person},
             )
+            # Accepted as written; a goal with no number or date gets a nudge.
+            for hint in kpi.smart_hints.values():
+                messages.info(request, hint)
             return redirect("pairs:charter", pk=pk)
     return render(request, "pairs/kpi_add.html", {"pair": pair, "form": form})
 

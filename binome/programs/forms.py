@@ -171,6 +171,9 @@ class GoalForm(forms.ModelForm[Goal]):
         help_texts = {
             "title": _("What you want to achieve, in a few words."),
             "kpi": _("How you will know it is done: a number, a deadline."),
+            "target_value": _(
+                "A number makes the goal measurable: for example 3 (LinkedIn posts)."
+            ),
         }
 
     def __init__(self, *args: Any, skills: Any, **kwargs: Any) -> None:

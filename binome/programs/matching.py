@@ -125,7 +125,8 @@ def candidates(
 
 
 def _latest_levels(person_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Each person's latest self-assessment, as skill code -> level."""
+    """Each person's latest self-assessment, as skill code -> level. A skill
+    « not rated » is left out, as if it were not on the grid: it is no level."""
     current: dict[int, int] = {}
     out: dict[int, dict[str, int]] = {}
     rows = (
@@ -140,7 +141,8 @@ def _latest_levels(person_ids: list[int]) -> dict[int, dict[str, int]]:
         if current.get(person_id) != assessment_id:
             current[person_id] = assessment_id
             out[person_id] = {}
-        out[person_id][code] = level
+        if level is not None:
+            out[person_id][code] = level
     return out
 
 

@@ -671,6 +671,22 @@ class SkillWish(models.Model):
         return f"{self.get_intent_display()}: {self.skill}"
 
 
+def smart_hints(*, target_value: Any, due_date: datetime.date | None) -> dict[str, str]:
+    """Field name → a friendly suggestion, for a goal that has no number or
+    no date: SMART goals are measurable and dated. A suggestion, never a
+    refusal: the goal is kept as written."""
+    hints = {}
+    if target_value is None:
+        hints["target_value"] = gettext(
+            "Add a target number to measure it: for example 3 LinkedIn posts."
+        )
+    if due_date is None:
+        hints["due_date"] = gettext(
+            "Add a date to aim for: for example in a month, or before the next session."
+        )
+    return hints
+
+
 class Goal(models.Model):
     """A participant's goal with a simple, measurable KPI."""
 
@@ -714,6 +730,11 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def smart_hints(self) -> dict[str, str]:
+        """What would make this goal measurable and dated (SMART)."""
+        return smart_hints(target_value=self.target_value, due_date=self.due_date)
 
 
 class CastingReview(models.Model):

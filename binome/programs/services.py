@@ -271,18 +271,19 @@ def invite(
 def save_self_assessment(
     *,
     person: Person,
-    levels: dict[int, int],
+    levels: dict[int, int | None],
     phase: str = Assessment.Phase.BASELINE,
     today: datetime.date | None = None,
 ) -> Assessment:
-    """Record a dated self-assessment (skill id -> level 0–4).
+    """Record a dated self-assessment (skill id -> level 0–4, or None for
+    « not rated »: the skill stays on the grid but has no level).
 
     Assessing again on the same day and phase replaces that day's answers;
     another day adds a new assessment, so progress can be compared.
     """
     if not levels:
         raise ValidationError(_("Rate at least one skill."))
-    if any(not 0 <= level <= 4 for level in levels.values()):
+    if any(level is not None and not 0 <= level <= 4 for level in levels.values()):
         raise ValidationError(_("Levels go from 0 to 4."))
     on = today or timezone.localdate()
     assessment, _created = Assessment.objects.get_or_create(

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -93,10 +96,53 @@ class Skill(BilingualName):
         ordering = ["area__kind", "area__position", "position", "code"]
 
 
+class LevelDescriptorQuerySet(models.QuerySet["LevelDescriptor"]):
+    def default_scale(self) -> list[LevelDescriptor]:
+        """The default scale (the CRCN bands), level by level."""
+        return list(self.filter(skill=None).order_by("level"))
+
+    def scales(self, skills: Iterable[Skill]) -> dict[int, Scale]:
+        """Skill id → the scale shown for that skill: its own descriptor for
+        each level it has one for (leadership skills have their own), else
+        the default one. One query."""
+        skills = list(skills)
+        own: dict[int, dict[int, LevelDescriptor]] = {}
+        default: dict[int, LevelDescriptor] = {}
+        for d in self.filter(Q(skill=None) | Q(skill__in=skills)):
+            if d.skill_id is None:
+                default[d.level] = d
+            else:
+                own.setdefault(d.skill_id, {})[d.level] = d
+        out = {}
+        for skill in skills:
+            mine = own.get(skill.pk, {})
+            levels = sorted(set(default) | set(mine))
+            out[skill.pk] = Scale(
+                descriptors=[mine.get(level) or default[level] for level in levels],
+                is_own=bool(mine),
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The descriptors of one skill's levels, and whether they are its own."""
+
+    descriptors: list[LevelDescriptor]
+    is_own: bool
+
+    def label(self, level: int | None) -> str:
+        for d in self.descriptors:
+            if d.level == level:
+                return d.label
+        return str(level)
+
+
 class LevelDescriptor(models.Model):
     """A plain-language description of a level on the 0–4 scale.
 
-    A descriptor with no skill is the default scale; a skill may override it.
+    A descriptor with no skill is the default scale (the CRCN bands); a skill
+    may have its own for some or all levels (the leadership skills do).
     """
 
     skill = models.ForeignKey(
@@ -112,6 +158,8 @@ class LevelDescriptor(models.Model):
     label_en = models.CharField(_("label (English)"), max_length=100)
     description_fr = models.TextField(_("description (French)"))
     description_en = models.TextField(_("description (English)"))
+
+    objects = LevelDescriptorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("level descriptor")
@@ -206,8 +254,8 @@ class Assessment(models.Model):
     def is_self_assessment(self) -> bool:
         return self.assessor_id is None
 
-    def levels(self) -> dict[str, int]:
-        """Skill code → level for this assessment."""
+    def levels(self) -> dict[str, int | None]:
+        """Skill code → level for this assessment (None: not rated)."""
         return {
             item.skill.code: item.level for item in self.items.select_related("skill")
         }
@@ -223,7 +271,12 @@ class AssessmentItem(models.Model):
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, related_name="+", verbose_name=_("skill")
     )
-    level = models.PositiveSmallIntegerField(_("level"))
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: not rated, which is no level (neither 0 nor 1)."),
+    )
 
     class Meta:
         verbose_name = _("assessed skill")
@@ -239,6 +292,8 @@ class AssessmentItem(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.level is None:
+            return f"{self.skill}: {_('not rated')}"
         return f"{self.skill}: {self.level}"
 
 

@@ -132,6 +132,31 @@ def test_progress_of_mentors_on_leadership(pilot):
     assert (row.change.value, row.spread.value, row.improved.value) == (1.2, 0.7, 80)
 
 
+def test_a_skill_not_rated_counts_in_no_average(pilot):
+    """The five mentors leave public speaking « not rated » at the start and
+    rate it 3 at the end: no baseline mean, no change, and the area's figures
+    stay those of negotiation alone (a not-rated counted as 0 or 1 would
+    pull the area's baseline mean down and invent a change)."""
+    from binome.skills.models import Assessment, AssessmentItem
+
+    speaking = Skill.objects.get(code="public-speaking")
+    for phase, level in (("baseline", None), ("final", 3)):
+        for assessment in Assessment.objects.filter(
+            phase=phase, items__skill__code="negotiation"
+        ):
+            AssessmentItem.objects.create(
+                assessment=assessment, skill=speaking, level=level
+            )
+    rows = {r.key: r for r in indicators.progress(pilot, "mentor")}
+    row = rows[("skill", speaking.pk)]
+    assert row.baseline.value is None and row.final.value == 3.0
+    assert row.change.value is None
+    area = rows[("area", speaking.area_id)]
+    # Baseline: negotiation only (1.6); at the end (2.8 + 3) / 2 = 2.9.
+    assert (area.baseline.value, area.final.value) == (1.6, 2.9)
+    assert (area.change.value, area.improved.value) == (1.2, 80)
+
+
 def test_goals_reached_by_skill_hide_a_skill_that_subtraction_would_reveal(pilot):
     rows = {r.label: r for r in indicators.kpis(pilot)}
     # 5 goals on crcn-2-1 (3 reached) and 1 goal linked to no skill. The

@@ -31,7 +31,8 @@ def test_grid_shows_every_area_and_the_scale(login, volunteer, people):
     ):
         assert area in html
     assert "Indépendant" in html and "Je me débrouille seul" in html
-    assert html.count('type="radio"') == Skill.objects.active().count() * 5
+    # Five levels and « not rated » per skill.
+    assert html.count('type="radio"') == Skill.objects.active().count() * 6
 
 
 def test_answers_are_saved_as_a_dated_self_assessment(login, volunteer, people):
@@ -70,7 +71,10 @@ def test_every_skill_must_be_rated(login, volunteer, people):
         reverse("programs:assessment", args=[volunteer.pk]), grid
     )
     assert response.status_code == 200
-    assert "Choisissez un niveau, 0 si vous n&#x27;en avez aucun." in response.text
+    assert (
+        "Choisissez un niveau, 0 si vous n&#x27;en avez aucun, ou « non évalué »."
+        in response.text
+    )
     assert not Assessment.objects.exists()
 
 
@@ -98,3 +102,45 @@ def test_an_empty_catalogue_is_explained_not_a_crash(login, volunteer, people):
     assert "aucune compétence active" in client.get(url).text
     assert client.post(url, {}).status_code == 200
     assert not Assessment.objects.exists()
+
+
+def test_leadership_skills_show_their_own_descriptors_not_the_crcn_bands(
+    login, volunteer, people
+):
+    html = (
+        login(people["bernard"])
+        .get(reverse("programs:assessment", args=[volunteer.pk]))
+        .text
+    )
+    negotiation = html[html.index("<legend>Négociation</legend>") :]
+    negotiation = negotiation[: negotiation.index("</fieldset>")]
+    assert "3 – Confirmé" in negotiation
+    assert "je crée des options gagnant-gagnant" in negotiation
+    assert "CRCN" not in negotiation and "Novice" not in negotiation
+    # A digital skill keeps the CRCN bands.
+    programming = html[html.index("<legend>Programmer</legend>") :]
+    programming = programming[: programming.index("</fieldset>")]
+    assert "1 – Novice" in programming and "Découverte" not in programming
+
+
+def test_leadership_descriptors_follow_the_readers_language(login, volunteer, people):
+    client = login(people["bernard"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("programs:assessment", args=[volunteer.pk])).text
+    assert "I lead high-stakes negotiations" in html
+    assert "2 – Practising" in html
+
+
+def test_not_rated_is_saved_as_no_level_and_shown_again(login, volunteer, people):
+    url = reverse("programs:assessment", args=[volunteer.pk])
+    negotiation = Skill.objects.get(code="negotiation")
+    grid = _grid(lambda s: 1)
+    grid[f"skill_{negotiation.pk}"] = "not-rated"
+    client = login(people["bernard"])
+    assert client.post(url, grid).status_code == 302
+    assessment = Assessment.objects.get(person=people["bernard"])
+    levels = assessment.levels()
+    assert levels["negotiation"] is None
+    assert set(levels.values()) == {1, None}
+    form = client.get(url).context["form"]
+    assert form[f"skill_{negotiation.pk}"].initial == "not-rated"

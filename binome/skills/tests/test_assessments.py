@@ -66,3 +66,15 @@ def test_a_skill_appears_once_per_assessment(people):
         transaction.atomic(),
     ):
         AssessmentItem.objects.create(assessment=assessment, skill=skill, level=3)
+
+
+def test_not_rated_is_no_level(people):
+    """« Not rated » is stored as an empty level: never a 0 or a 1."""
+    assessment = Assessment.objects.create(
+        person=people["bernard"], assessed_on=datetime.date(2026, 9, 1)
+    )
+    item = AssessmentItem.objects.create(
+        assessment=assessment, skill=Skill.objects.get(code="negotiation"), level=None
+    )
+    assert assessment.levels() == {"negotiation": None}
+    assert "non évalué" in str(item)

@@ -112,3 +112,46 @@ def test_retired_skills_are_not_active():
     skill.save()
     assert not Skill.objects.active().filter(code="blockchain").exists()
     assert Skill.objects.filter(code="blockchain").exists()
+
+
+def test_every_leadership_skill_has_its_own_five_levels_in_french_and_english():
+    default = {d.level: d for d in LevelDescriptor.objects.filter(skill=None)}
+    for skill in Skill.objects.leadership():
+        own = list(skill.level_descriptors.order_by("level"))
+        assert [d.level for d in own] == [0, 1, 2, 3, 4], skill.code
+        for d in own:
+            assert d.label_fr and d.label_en and d.description_fr and d.description_en
+            # Not the CRCN bands.
+            assert "CRCN" not in d.description_fr
+            assert d.description_fr != default[d.level].description_fr
+        # Each skill its own words, level by level.
+        assert len({d.description_fr for d in own}) == 5
+        assert len({d.description_en for d in own}) == 5
+
+
+def test_a_skills_scale_is_its_own_descriptors_else_the_default_ones():
+    negotiation = Skill.objects.get(code="negotiation")
+    programming = Skill.objects.get(code="crcn-3-4")
+    # A company gives one level of a digital skill its own words.
+    LevelDescriptor.objects.create(
+        skill=programming,
+        level=4,
+        label_fr="Développeur",
+        label_en="Developer",
+        description_fr="J'écris et je maintiens des programmes.",
+        description_en="I write and maintain programs.",
+    )
+    scales = LevelDescriptor.objects.scales([negotiation, programming])
+    assert scales[negotiation.pk].is_own
+    assert scales[negotiation.pk].label(3) == "Confirmé"
+    mixed = scales[programming.pk]
+    assert mixed.is_own
+    assert [d.label_fr for d in mixed.descriptors] == [
+        "Aucune",
+        "Novice",
+        "Indépendant",
+        "Avancé",
+        "Développeur",
+    ]
+    with translation.override("en"):
+        assert scales[negotiation.pk].label(2) == "Practising"
