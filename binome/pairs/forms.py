@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from binome.programs.models import Enrolment
 from binome.skills.models import Skill
 
+from .concurrency import VersionedForm
 from .models import (
     ActionItem,
     AgendaItem,
@@ -18,6 +19,7 @@ from .models import (
     GlossaryTerm,
     Kpi,
     Meeting,
+    PrivateNote,
     ProgrammeWebhook,
     ReminderPreference,
 )
@@ -28,7 +30,7 @@ DATETIME_WIDGET = forms.DateTimeInput(
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CharterForm(forms.ModelForm[Charter]):
+class CharterForm(VersionedForm[Charter]):
     class Meta:
         model = Charter
         fields = Charter.EDITABLE_FIELDS
@@ -46,7 +48,7 @@ class KpiForm(forms.ModelForm[Kpi]):
         widgets = {"due_date": DATE_WIDGET}
 
 
-class KpiProgressForm(forms.ModelForm[Kpi]):
+class KpiProgressForm(VersionedForm[Kpi]):
     class Meta:
         model = Kpi
         fields = ["current_value", "done"]
@@ -81,7 +83,14 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
         skill.required = False
 
 
-class NotesForm(forms.ModelForm[Meeting]):
+class AgendaItemEditForm(VersionedForm[AgendaItem], AgendaItemForm):
+    """The author's edit of an agenda item, with the version check."""
+
+    class Meta(AgendaItemForm.Meta):
+        pass
+
+
+class NotesForm(VersionedForm[Meeting]):
     class Meta:
         model = Meeting
         fields = ["icebreaker", "notes", "mentor_learned", "mentee_learned"]
@@ -90,6 +99,14 @@ class NotesForm(forms.ModelForm[Meeting]):
             "mentor_learned": forms.Textarea(attrs={"rows": 3}),
             "mentee_learned": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class PrivateNoteForm(VersionedForm[PrivateNote]):
+    class Meta:
+        model = PrivateNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"text": _("Only you see these notes: not your partner, not HR.")}
 
 
 class EnrolmentChoiceField(forms.ModelChoiceField[Enrolment]):

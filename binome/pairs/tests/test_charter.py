@@ -100,6 +100,7 @@ def test_editing_the_charter_in_the_page_records_who_changed_what(camille, chart
         "video_link": "",
         "location": "",
         "ground_rules": charter.ground_rules,
+        "version": charter.version,
     }
     assert camille.post(url, data).status_code == 302
     change = CharterChange.objects.get()
