@@ -141,7 +141,7 @@ class VersionedForm(forms.ModelForm[M]):
             self.initial["base"] = self.fingerprints(self.instance)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if "version" in self.errors:  # a hidden field: say it where it shows
             self.add_error(
                 None,
@@ -222,7 +222,7 @@ def _display(form: forms.BaseForm, name: str, value: Any) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(field_, forms.ChoiceField):
-        labels = {str(k): str(v) for k, v in field_.choices}  # type: ignore[misc]
+        labels = {str(k): str(v) for k, v in field_.choices}  # type: ignore[misc,union-attr]
         return labels.get(str(value), str(value))
     if isinstance(value, Decimal | int | float):
         return str(formats.localize(value))
@@ -275,7 +275,7 @@ def conflict_screen(form: VersionedForm[Any], current: models.Model) -> Conflict
     carried = [
         (form.add_prefix(name), value)
         for name in form.versioned_fields
-        for value in form.data.getlist(form.add_prefix(name))
+        for value in form.data.getlist(form.add_prefix(name))  # type: ignore[attr-defined]
     ]
     carried += [
         (form.add_prefix("version"), str(current.version)),  # type: ignore[attr-defined]
