@@ -14,6 +14,7 @@ from binome.programs.models import Enrolment
 from binome.skills.models import Skill
 
 from . import dates
+from .concurrency import VersionedForm
 from .models import (
     ActionItem,
     AgendaItem,
@@ -23,6 +24,7 @@ from .models import (
     Kpi,
     Meeting,
     Pair,
+    PrivateNote,
     ProgrammeWebhook,
     ReminderPreference,
 )
@@ -33,7 +35,7 @@ DATETIME_WIDGET = forms.DateTimeInput(
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CharterForm(forms.ModelForm[Charter]):
+class CharterForm(VersionedForm[Charter]):
     class Meta:
         model = Charter
         fields = Charter.EDITABLE_FIELDS
@@ -101,7 +103,7 @@ class KpiForm(DueDateMixin, forms.ModelForm[Kpi]):
         self._limit_due_date()
 
 
-class KpiProgressForm(forms.ModelForm[Kpi]):
+class KpiProgressForm(VersionedForm[Kpi]):
     class Meta:
         model = Kpi
         fields = ["current_value", "done"]
@@ -191,7 +193,14 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
         skill.required = False
 
 
-class NotesForm(forms.ModelForm[Meeting]):
+class AgendaItemEditForm(VersionedForm[AgendaItem], AgendaItemForm):
+    """The author's edit of an agenda item, with the version check."""
+
+    class Meta(AgendaItemForm.Meta):
+        pass
+
+
+class NotesForm(VersionedForm[Meeting]):
     class Meta:
         model = Meeting
         fields = ["icebreaker", "notes", "mentor_learned", "mentee_learned"]
@@ -200,6 +209,14 @@ class NotesForm(forms.ModelForm[Meeting]):
             "mentor_learned": forms.Textarea(attrs={"rows": 3}),
             "mentee_learned": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class PrivateNoteForm(VersionedForm[PrivateNote]):
+    class Meta:
+        model = PrivateNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"text": _("Only you see these notes: not your partner, not HR.")}
 
 
 class EnrolmentChoiceField(forms.ModelChoiceField[Enrolment]):

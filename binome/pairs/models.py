@@ -198,6 +198,9 @@ class Charter(models.Model):
     video_link = models.URLField(_("video link"), blank=True)
     location = models.CharField(_("meeting place"), max_length=200, blank=True)
     ground_rules = models.TextField(_("ground rules"), blank=True)
+    # Optimistic concurrency (binome/pairs/concurrency.py): each save of the
+    # texts below takes the next version, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(_("version"), default=0)
     mentor_accepted_at = models.DateTimeField(
         _("accepted by the mentor at"), null=True, blank=True
     )
@@ -426,6 +429,9 @@ class Kpi(models.Model):
     progress_updated_at = models.DateTimeField(
         _("progress updated at"), null=True, blank=True
     )
+    # Optimistic concurrency (binome/pairs/concurrency.py): each save of the
+    # texts below takes the next version, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     objects = KpiQuerySet.as_manager()
 
@@ -511,6 +517,9 @@ class Meeting(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     mentor_learned = models.TextField(_("what the mentor learned"), blank=True)
     mentee_learned = models.TextField(_("what the mentee learned"), blank=True)
+    # Optimistic concurrency (binome/pairs/concurrency.py): each save of the
+    # texts below takes the next version, so a stale form cannot overwrite.
+    version = models.PositiveIntegerField(_("version"), default=0)
     # RFC 5545: a stable UID and a SEQUENCE that grows with each change.
     uid = models.UUIDField(_("calendar identifier"), default=uuid.uuid4, unique=True)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
@@ -585,15 +594,51 @@ class AgendaItem(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
+    # The order of the agenda: its author moves an item up or down.
+    position = models.PositiveIntegerField(_("position"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        ordering = ["created_at", "id"]
+        ordering = ["position", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.text
+
+
+class PrivateNote(models.Model):
+    """One person's own notes on a session: seen by their author only, not
+    by the partner, HR, sponsors or the assistant."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="private_notes",
+        verbose_name=_("session"),
+    )
+    author = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("my private notes"), blank=True, max_length=10000)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author"], name="private_note_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.author.person}"
 
 
 class ActionItem(models.Model):

@@ -30,6 +30,13 @@ def both(
 
 PAIR = {"pk": "pair_id"}
 MEETING = {"pk": "pair_id", "meeting_pk": "meeting_id"}
+AGENDA_ITEM = {**MEETING, "item_pk": "agenda_item_id"}
+
+
+# The agenda item is the mentee's: the mentor sees it but may not change it.
+def only_author(ok: Any = 200) -> dict[str, Any]:
+    return {**only("mentee", ok=ok), "mentor": 403}
+
 
 ROWS: list[dict[str, Any]] = [
     *both("pairs:list", {}, only(*ALL), only(*ALL)),
@@ -139,11 +146,42 @@ ROWS: list[dict[str, Any]] = [
         data={"text": "Les prompts", "kind": "topic"},
     ),
     *both(
+        "pairs:agenda_edit",
+        AGENDA_ITEM,
+        only_author(),
+        only_author(ok=302),
+        data={"text": "Mon CV à jour", "kind": "topic", "version": "0"},
+        why="the author edits an agenda item; the partner gets 403",
+    ),
+    *both(
+        "pairs:agenda_move",
+        AGENDA_ITEM,
+        POST_ONLY,
+        only_author(ok=302),
+        data={"direction": "up"},
+        why="the author reorders an agenda item; the partner gets 403",
+    ),
+    *both(
+        "pairs:agenda_delete",
+        AGENDA_ITEM,
+        POST_ONLY,
+        only_author(ok=302),
+        why="the author deletes an agenda item; the partner gets 403",
+    ),
+    *both(
+        "pairs:private_note",
+        MEETING,
+        POST_ONLY,
+        only(*MEMBERS, ok=302),
+        data={"text": "Pour moi seul", "version": "0"},
+        why="each person of the pair writes their own private notes",
+    ),
+    *both(
         "pairs:notes",
         MEETING,
         POST_ONLY,
         only(*MEMBERS, ok=302),
-        data={"notes": "pirate"},
+        data={"notes": "pirate", "version": "0"},
     ),
     *both(
         "pairs:action_add",

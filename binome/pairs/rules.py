@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from binome.programs.rules import roles_of
 
-from .models import Assistant, Certificate, GlossaryTerm, Pair
+from .models import AgendaItem, Assistant, Certificate, GlossaryTerm, Pair
 
 
 @rules.predicate
@@ -38,6 +38,14 @@ def is_pair_assistant(user: Any, pair: Pair | None) -> bool:
     if pair is None or not user.is_authenticated:
         return False
     return Assistant.objects.filter(pair=pair, user=user).exists()
+
+
+@rules.predicate
+def is_agenda_item_author(user: Any, item: AgendaItem | None) -> bool:
+    """The item's author, while a member of the pair."""
+    if item is None or not user.is_authenticated or item.author_id != user.pk:
+        return False
+    return bool(is_pair_member(user, item.meeting.pair))
 
 
 @rules.predicate
@@ -89,6 +97,8 @@ rules.add_perm("pairs.use_workspace", is_pair_member)
 # Dates only: the pair and the mentee's assistant.
 rules.add_perm("pairs.view_schedule", is_pair_member | is_pair_assistant)
 rules.add_perm("pairs.manage_assistant", is_pair_mentee)
+# Edit, reorder, delete an agenda item: its author only, not the partner.
+rules.add_perm("pairs.change_agenda_item", is_agenda_item_author)
 rules.add_perm("pairs.rate_resource", in_any_pair)
 rules.add_perm(
     "pairs.view_certificate", owns_certificate | manages_certificate_programme

@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
 from . import dates
+from .concurrency import claim
 from .models import (
     DEFAULT_GROUND_RULES,
     ActionItem,
@@ -38,6 +39,7 @@ from .models import (
     Kpi,
     Meeting,
     Pair,
+    PrivateNote,
 )
 from .notices import mail_charter_change
 
@@ -143,15 +145,17 @@ def _log_edit(
 
 @transaction.atomic
 def update_charter(
-    *, charter: Charter, data: dict[str, Any], by: User
+    *, charter: Charter, data: dict[str, Any], by: User, version: int | None = None
 ) -> CharterChange | None:
     """Apply edits; log who changed what. A change is its author's acceptance
     and asks the partner to accept again (by e-mail and on their home page),
     so that an accepted charter is always the text both people agreed to. An
-    edit that changes nothing changes no acceptance and tells nobody."""
+    edit that changes nothing changes no acceptance and tells nobody. A
+    stale ``version`` raises Conflict and changes nothing."""
     changes = charter_edits(charter=charter, data=data)
     if not changes:
         return None
+    claim(charter, expected=version)  # raises Conflict if someone saved since
     for name in changes:
         setattr(charter, name, data[name])
     _accept_as_author(charter, by)
@@ -182,9 +186,13 @@ def accept_charter(*, charter: Charter, enrolment: Enrolment) -> None:
 
 
 @transaction.atomic
-def update_kpi(*, kpi: Kpi, data: dict[str, Any], by: User) -> None:
+def update_kpi(
+    *, kpi: Kpi, data: dict[str, Any], by: User, version: int | None = None
+) -> None:
     """Edit a KPI or its progress. A change to the target (title, measure,
-    value, unit, due date) is a charter change; progress is not."""
+    value, unit, due date) is a charter change; progress is not. A stale
+    ``version`` raises Conflict and changes nothing."""
+    claim(kpi, expected=version)
     target_fields = ["title", "kpi", "target_value", "unit", "due_date"]
     if "due_date" in data:
         dates.check_due_date(
@@ -428,12 +436,64 @@ def log_meeting(
     meeting.save()
 
 
+@transaction.atomic
 def add_agenda_item(
     *, meeting: Meeting, by: User, text: str, kind: str, skill: Skill | None = None
 ) -> AgendaItem:
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     return AgendaItem.objects.create(
-        meeting=meeting, author=by, text=text, kind=kind, skill=skill
+        meeting=meeting,
+        author=by,
+        text=text,
+        kind=kind,
+        skill=skill,
+        position=0 if last is None else last + 1,
     )
+
+
+def _check_author(item: AgendaItem, by: User) -> None:
+    if item.author_id != by.pk:
+        raise PermissionDenied("Only its author changes an agenda item.")
+
+
+@transaction.atomic
+def update_agenda_item(
+    *, item: AgendaItem, by: User, data: dict[str, Any], version: int | None = None
+) -> None:
+    """Its author edits an item; a stale ``version`` raises Conflict."""
+    _check_author(item, by)
+    claim(item, expected=version)
+    for name in ("kind", "text", "skill"):
+        if name in data:
+            setattr(item, name, data[name])
+    item.save(update_fields=["kind", "text", "skill", "version"])
+
+
+@transaction.atomic
+def move_agenda_item(*, item: AgendaItem, by: User, up: bool) -> None:
+    """Its author moves an item one place up or down the session's agenda."""
+    _check_author(item, by)
+    # Lock the agenda, renumber it 0..n-1 (older rows may share a position),
+    # then swap the item with its neighbour.
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting_id=item.meeting_id)
+        .order_by("position", "created_at", "id")
+    )
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if up else index + 1
+    if not 0 <= target < len(items):
+        return
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items):
+        if other.position != position:
+            AgendaItem.objects.filter(pk=other.pk).update(position=position)
+
+
+@transaction.atomic
+def delete_agenda_item(*, item: AgendaItem, by: User) -> None:
+    _check_author(item, by)
+    item.delete()
 
 
 def add_action_item(
@@ -456,11 +516,34 @@ def toggle_action_item(*, item: ActionItem) -> None:
     item.save(update_fields=["done_at"])
 
 
-def save_notes(*, meeting: Meeting, data: dict[str, Any]) -> None:
-    for name in ("icebreaker", "notes", "mentor_learned", "mentee_learned"):
+NOTE_FIELDS = ["icebreaker", "notes", "mentor_learned", "mentee_learned"]
+
+
+@transaction.atomic
+def save_notes(
+    *, meeting: Meeting, data: dict[str, Any], version: int | None = None
+) -> None:
+    """Save the pair's shared notes; a stale ``version`` raises Conflict and
+    writes nothing, so neither person's text is lost."""
+    claim(meeting, expected=version)
+    for name in NOTE_FIELDS:
         if name in data:
             setattr(meeting, name, data[name])
-    meeting.save()
+    meeting.save(update_fields=[*NOTE_FIELDS, "version", "updated_at"])
+
+
+@transaction.atomic
+def save_private_note(
+    *, meeting: Meeting, author: Enrolment, text: str, version: int | None = None
+) -> PrivateNote:
+    """One person's own notes on a session, seen by nobody else."""
+    if author.pk not in (meeting.pair.mentor_id, meeting.pair.mentee_id):
+        raise PermissionDenied("Only the pair writes notes on its sessions.")
+    note, _created = PrivateNote.objects.get_or_create(meeting=meeting, author=author)
+    claim(note, expected=version)
+    note.text = text
+    note.save(update_fields=["text", "version", "updated_at"])
+    return note
 
 
 def suggested_resources(meeting: Meeting) -> list[Resource]:

@@ -54,7 +54,27 @@ urlpatterns = [
         views.agenda_add,
         name="agenda_add",
     ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/ordre-du-jour/<int:item_pk>/",
+        views.agenda_edit,
+        name="agenda_edit",
+    ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/ordre-du-jour/<int:item_pk>/deplacer/",
+        views.agenda_move,
+        name="agenda_move",
+    ),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/ordre-du-jour/<int:item_pk>/supprimer/",
+        views.agenda_delete,
+        name="agenda_delete",
+    ),
     path("<int:pk>/seances/<int:meeting_pk>/notes/", views.notes, name="notes"),
+    path(
+        "<int:pk>/seances/<int:meeting_pk>/notes-privees/",
+        views.private_note,
+        name="private_note",
+    ),
     path(
         "<int:pk>/seances/<int:meeting_pk>/actions/",
         views.action_add,

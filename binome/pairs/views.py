@@ -11,7 +11,7 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +27,10 @@ from binome.programs.models import Enrolment, Programme, ProgrammeQuerySet
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
-from . import calendar, notices, services
+from . import calendar, concurrency, notices, services
 from .forms import (
     ActionItemForm,
+    AgendaItemEditForm,
     AgendaItemForm,
     AssistantForm,
     CharterForm,
@@ -42,10 +43,12 @@ from .forms import (
     NotesForm,
     PlanForm,
     PreferenceForm,
+    PrivateNoteForm,
     RatingForm,
     WebhookForm,
 )
 from .models import (
+    AgendaItem,
     Assistant,
     ChangeLine,
     CharterChange,
@@ -54,6 +57,7 @@ from .models import (
     Meeting,
     Pair,
     PairQuerySet,
+    PrivateNote,
     ProgrammeWebhook,
     ReminderPreference,
 )
@@ -162,17 +166,37 @@ def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     preview: list[ChangeLine] = []
     confirm = ""
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        charter.refresh_from_db()  # the form mutated the instance
-        edits = services.charter_edits(charter=charter, data=data)
-        # An edit tells the partner: it is saved once its author has seen
-        # what changes and confirmed this very edit.
-        if edits and request.POST.get("confirm") != _edit_digest(edits):
-            preview = CharterChange(changes=edits).lines()
-            confirm = _edit_digest(edits)
-        else:
-            if services.update_charter(charter=charter, data=data, by=request.user):
+        saved: list[CharterChange | None] = []
+
+        def save(data: dict[str, Any], version: int) -> None:
+            nonlocal preview, confirm
+            # save_form reloaded the charter: ``edits`` are against the text
+            # as saved now.
+            edits = services.charter_edits(charter=charter, data=data)
+            if edits and version != charter.version:
+                raise concurrency.Conflict(charter)  # someone saved since
+            # An edit tells the partner: it is saved once its author has seen
+            # what changes and confirmed this very edit. A choice made on the
+            # conflict screen is that confirmation.
+            if (
+                edits
+                and not form.choices()
+                and request.POST.get("confirm") != _edit_digest(edits)
+            ):
+                preview = CharterChange(changes=edits).lines()
+                confirm = _edit_digest(edits)
+                return
+            saved.append(
+                services.update_charter(
+                    charter=charter, data=data, by=request.user, version=version
+                )
+            )
+
+        conflict = concurrency.save_form(form, save=save, author=request.user)
+        if conflict is None and not preview:
+            if saved and saved[0]:
                 messages.success(
                     request,
                     _(
@@ -197,12 +221,14 @@ def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "preview": preview,
             "confirm": confirm,
             "notices": notices.awaiting_acceptance(request.user, [pair]),
+            "conflict": conflict,
             "kpis": charter.kpis.all(),
             "kpi_form": KpiForm(),
             "changes": charter.changes.select_related("changed_by")[:30],
             "schedule": pair.meetings.exclude(status=Meeting.Status.CANCELLED),
             "my_acceptance": charter.accepted_at(me),
         },
+        status=409 if conflict else 200,
     )
 
 
@@ -258,15 +284,27 @@ def kpi_progress(request: AuthenticatedRequest, pk: int, kpi_pk: int) -> HttpRes
         services.get_or_create_charter(pair=pair).kpis.all(), pk=kpi_pk
     )
     form = KpiProgressForm(request.POST, instance=kpi)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
+    if not form.is_valid():
+        messages.error(request, _("Progress was not saved: check the value."))
+        return redirect("pairs:progress", pk=pk)
+    conflict = concurrency.save_form(
+        form,
+        save=lambda data, version: services.update_kpi(
+            kpi=kpi, data=data, by=request.user, version=version
+        ),
+        author=request.user,
+    )
+    if conflict is not None:
         kpi.refresh_from_db()
-        services.update_kpi(kpi=kpi, data=data, by=request.user)
-        if request.htmx:
-            return render(
-                request, "pairs/progress.html#kpi-row", {"pair": pair, "kpi": kpi}
-            )
-        messages.success(request, _("Progress saved."))
+        context = {"pair": pair, "kpi": kpi, "conflict": conflict}
+        if request.htmx:  # htmx swaps 2xx answers only
+            return render(request, "pairs/progress.html#kpi-row", context)
+        return render(request, "pairs/kpi_conflict.html", context, status=409)
+    if request.htmx:
+        return render(
+            request, "pairs/progress.html#kpi-row", {"pair": pair, "kpi": kpi}
+        )
+    messages.success(request, _("Progress saved."))
     return redirect("pairs:progress", pk=pk)
 
 
@@ -399,6 +437,7 @@ def _meeting_context(
     request: AuthenticatedRequest, pair: Pair, me: Enrolment, meeting: Meeting
 ) -> dict[str, Any]:
     feedback = Feedback.objects.filter(meeting=meeting, author=me).first()
+    private = PrivateNote.objects.filter(meeting=meeting, author=me).first()
     return {
         "pair": pair,
         "me": me,
@@ -407,6 +446,9 @@ def _meeting_context(
         "actions": meeting.action_items.select_related("owner__person"),
         "agenda_form": AgendaItemForm(),
         "notes_form": NotesForm(instance=meeting),
+        "private_note_form": PrivateNoteForm(
+            instance=private or PrivateNote(meeting=meeting, author=me)
+        ),
         "action_form": ActionItemForm(pair=pair),
         "log_form": LogForm(
             initial={"minutes": meeting.duration_minutes}, meeting=meeting
@@ -446,18 +488,151 @@ def agenda_add(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpR
     return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#agenda")
 
 
+def _meeting_page(
+    request: AuthenticatedRequest,
+    pair: Pair,
+    me: Enrolment,
+    meeting: Meeting,
+    status: int,
+    **overrides: Any,
+) -> HttpResponse:
+    """The session page again, with a form's errors or its conflict screen."""
+    context = _meeting_context(request, pair, me, meeting)
+    context.update(overrides)
+    return render(request, "pairs/meeting.html", context, status=status)
+
+
 @login_required
 @require_POST
 def notes(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    pair, _me = _get_pair_for_user(request, pk)
+    pair, me = _get_pair_for_user(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
     form = NotesForm(request.POST, instance=meeting)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
+    if not form.is_valid():
         meeting.refresh_from_db()
-        services.save_notes(meeting=meeting, data=data)
-        messages.success(request, _("Notes saved."))
+        return _meeting_page(request, pair, me, meeting, 400, notes_form=form)
+    conflict = concurrency.save_form(
+        form,
+        save=lambda data, version: services.save_notes(
+            meeting=meeting, data=data, version=version
+        ),
+        author=request.user,
+    )
+    if conflict is not None:
+        return _meeting_page(request, pair, me, meeting, 409, notes_conflict=conflict)
+    messages.success(request, _("Notes saved."))
     return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#notes")
+
+
+@login_required
+@require_POST
+def private_note(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int
+) -> HttpResponse:
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    note = PrivateNote.objects.filter(meeting=meeting, author=me).first()
+    form = PrivateNoteForm(
+        request.POST, instance=note or PrivateNote(meeting=meeting, author=me)
+    )
+    if not form.is_valid():
+        return _meeting_page(request, pair, me, meeting, 400, private_note_form=form)
+    conflict = concurrency.save_form(
+        form,
+        save=lambda data, version: services.save_private_note(
+            meeting=meeting, author=me, text=data["text"], version=version
+        ),
+        author=request.user,
+    )
+    if conflict is not None:
+        return _meeting_page(request, pair, me, meeting, 409, private_conflict=conflict)
+    messages.success(request, _("Your private notes are saved."))
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#private")
+
+
+def _my_agenda_item(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
+) -> tuple[Pair, Enrolment, Meeting, AgendaItem]:
+    """An agenda item its author may change: 404 outside the pair, 403 for
+    the partner, 404 once the session is no longer planned."""
+    pair, me = _get_pair_for_user(request, pk)
+    meeting = _get_meeting(pair, meeting_pk)
+    item = get_object_or_404(meeting.agenda_items.all(), pk=item_pk)
+    if not rules.has_perm("pairs.change_agenda_item", request.user, item):
+        raise PermissionDenied
+    if not meeting.is_open:
+        raise Http404
+    return pair, me, meeting, item
+
+
+def _agenda_answer(
+    request: AuthenticatedRequest, pair: Pair, me: Enrolment, meeting: Meeting
+) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request,
+            "pairs/meeting.html#agenda",
+            _meeting_context(request, pair, me, meeting),
+        )
+    return redirect(reverse("pairs:meeting", args=[pair.pk, meeting.pk]) + "#agenda")
+
+
+@login_required
+def agenda_edit(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
+) -> HttpResponse:
+    pair, me, meeting, item = _my_agenda_item(request, pk, meeting_pk, item_pk)
+    form = AgendaItemEditForm(
+        request.POST if request.method == "POST" else None, instance=item
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        conflict = concurrency.save_form(
+            form,
+            save=lambda data, version: services.update_agenda_item(
+                item=item, by=request.user, data=data, version=version
+            ),
+            author=request.user,
+        )
+        if conflict is None:
+            messages.success(request, _("The agenda item is saved."))
+            return _agenda_answer(request, pair, me, meeting)
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(
+        request,
+        "pairs/agenda_item.html",
+        {
+            "pair": pair,
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def agenda_move(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
+) -> HttpResponse:
+    pair, me, meeting, item = _my_agenda_item(request, pk, meeting_pk, item_pk)
+    services.move_agenda_item(
+        item=item, by=request.user, up=request.POST.get("direction") == "up"
+    )
+    return _agenda_answer(request, pair, me, meeting)
+
+
+@login_required
+@require_POST
+def agenda_delete(
+    request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
+) -> HttpResponse:
+    pair, me, meeting, item = _my_agenda_item(request, pk, meeting_pk, item_pk)
+    services.delete_agenda_item(item=item, by=request.user)
+    messages.success(request, _("The agenda item is deleted."))
+    return _agenda_answer(request, pair, me, meeting)
 
 
 @login_required

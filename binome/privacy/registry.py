@@ -22,7 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts.models import AuditEvent
@@ -38,6 +38,7 @@ from binome.pairs.models import (
     GlossaryTerm,
     Kpi,
     Meeting,
+    PrivateNote,
     ReminderPreference,
     SentReminder,
     TalentFlag,
@@ -874,6 +875,7 @@ def _erase_meetings(s: Subject) -> int:
         # Through update(): status, lengths and dates, which the cadence
         # figures count, are left exactly as they were.
         Meeting.objects.filter(pk=m.pk).update(
+            version=F("version") + 1,  # open forms must not write the text back
             icebreaker=m.icebreaker,
             notes=m.notes,
             mentor_learned=m.mentor_learned,
@@ -904,6 +906,21 @@ personal(
         row(a, "kind", "text", "created_at", session=a.meeting_id) for a in _agenda(s)
     ],
     erase=lambda s: _agenda(s).delete()[0] + _redact_partner_texts(s, AgendaItem),
+)
+
+
+def _private_notes(s: Subject) -> models.QuerySet[PrivateNote]:
+    return PrivateNote.objects.filter(author__in=s.enrolment_ids)
+
+
+personal(
+    "pairs.privatenote",
+    "The person's private notes on sessions, seen by nobody else (never the "
+    "partner's). Deleted.",
+    export=lambda s: [
+        row(n, "text", "updated_at", session=n.meeting_id) for n in _private_notes(s)
+    ],
+    erase=lambda s: _private_notes(s).delete()[0],
 )
 
 
@@ -1329,6 +1346,7 @@ SECTIONS: list[tuple[str, Any]] = [
     ("pairs.kpi", _("Your KPIs")),
     ("pairs.meeting", _("Sessions")),
     ("pairs.agendaitem", _("Your agenda items")),
+    ("pairs.privatenote", _("Your private notes on sessions")),
     ("pairs.actionitem", _("Your action items")),
     ("pairs.feedback", _("Your feedback on sessions")),
     ("pairs.closingsurvey", _("Your end-of-programme surveys")),

@@ -34,6 +34,7 @@ from binome.pairs.models import (
     Feedback,
     Kpi,
     Meeting,
+    PrivateNote,
     SentReminder,
 )
 from binome.programs.models import (
@@ -149,6 +150,7 @@ def _closed_programmes(cutoff: datetime.datetime, apply: bool) -> int:
     ]
     deletions: list[models.QuerySet[Any]] = [
         AgendaItem.objects.filter(in_meeting),
+        PrivateNote.objects.filter(in_meeting),
         ActionItem.objects.filter(in_meeting),
         CastingReview.objects.filter(enrolled),
         CharterChange.objects.filter(charter__pair__mentee__programme__in=programmes),

@@ -506,6 +506,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
     from binome.pairs import services as pair_services
     from binome.pairs.models import (
         ActionItem,
+        AgendaItem,
         Certificate,
         GlossaryTerm,
         Kpi,
@@ -614,6 +615,9 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         pair=pair, starts_at=timezone.now() + datetime.timedelta(days=7)
     )
     action = ActionItem.objects.create(meeting=meeting, text="Lire", owner=mentee)
+    agenda_item = AgendaItem.objects.create(
+        meeting=meeting, text="Mon CV", author=cast["mentee"].user
+    )
     empty: dict[str, Any] = {
         "pairs": [],
         "unmatched": [],
@@ -682,6 +686,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         "meeting_id": meeting.pk,
         "kpi_id": kpi.pk,
         "action_item_id": action.pk,
+        "agenda_item_id": agenda_item.pk,
         "round_number": rounds[0].number,
         "other_round_number": rounds[1].number,
         "import_id": upload.pk,

@@ -102,6 +102,7 @@ def test_editing_the_charter_in_the_page_records_who_changed_what(camille, chart
         "video_link": "",
         "location": "",
         "ground_rules": charter.ground_rules,
+        "version": charter.version,
     }
     preview = camille.post(url, data)  # first the changes, to confirm
     assert preview.status_code == 200 and not CharterChange.objects.exists()

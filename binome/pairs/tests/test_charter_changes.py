@@ -211,7 +211,7 @@ def test_the_page_shows_the_changes_and_saves_only_once_confirmed(
             "ground_rules",
         )
     }
-    data.update(cadence_days=21, session_minutes=30)
+    data.update(cadence_days=21, session_minutes=30, version=accepted.version)
     response = camille.post(url, data)
     assert response.status_code == 200  # a preview, nothing saved
     page = response.content.decode()
@@ -236,6 +236,7 @@ def test_saving_the_page_unchanged_says_so_and_keeps_both_acceptances(
 ):
     url = reverse("pairs:charter", args=[accepted.pair_id])
     data = {name: getattr(accepted, name) for name in accepted.EDITABLE_FIELDS}
+    data["version"] = accepted.version
     assert "\n" in data["ground_rules"]
     # As a browser sends a textarea: CRLF line ends.
     data["ground_rules"] = data["ground_rules"].replace("\n", "\r\n")

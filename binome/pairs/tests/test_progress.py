@@ -21,11 +21,13 @@ def test_kpi_progress_as_a_value_or_a_check(login, people, pair, charter):
     )
     client = login(people["bernard"])
     url = reverse("pairs:kpi_progress", args=[pair.pk, kpi.pk])
-    response = client.post(url, {"current_value": "3"}, headers={"HX-Request": "true"})
+    response = client.post(
+        url, {"current_value": "3", "version": "0"}, headers={"HX-Request": "true"}
+    )
     assert 'id="kpi-' in response.content.decode()
     kpi.refresh_from_db()
     assert kpi.percent == 75 and kpi.progress_updated_at is not None
-    client.post(url, {"current_value": "3", "done": "on"})
+    client.post(url, {"current_value": "3", "done": "on", "version": kpi.version})
     kpi.refresh_from_db()
     assert kpi.percent == 100
 

@@ -183,7 +183,7 @@ def test_saving_a_value_that_meets_the_target_answers_atteint(
     kpi = _kpi(charter, target_value=Decimal(3))
     response = login(people["bernard"]).post(
         reverse("pairs:kpi_progress", args=[pair.pk, kpi.pk]),
-        {"current_value": "3"},
+        {"current_value": "3", "version": kpi.version},
         headers={"HX-Request": "true"},
     )
     assert "Atteint" in response.text and "100 %" not in response.text

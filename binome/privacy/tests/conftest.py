@@ -27,6 +27,7 @@ from binome.pairs.models import (
     Kpi,
     Meeting,
     Pair,
+    PrivateNote,
     ReminderPreference,
     SentReminder,
     TalentFlag,
@@ -58,11 +59,13 @@ EMAIL = "zephyrine.quillebeuf@planted.example"
 # What must be gone from the whole database after her erasure (lower case).
 NEEDLES = ["planted", "zéphyrine", "zephyrine", "quillebeuf"]
 PARTNER_PRIVATE = [
+    "INES-PRIVATE-NOTE",
     "INES-LEARNED-PRIVATE",
     "INES-FEEDBACK-PRIVATE",
     "INES-SURVEY-PRIVATE",
 ]
 PARTNER_KEPT = [
+    "INES-PRIVATE-NOTE",
     "INES-LEARNED-PRIVATE",
     "INES-FEEDBACK-PRIVATE",
     "INES-SURVEY-PRIVATE",
@@ -207,6 +210,8 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         mentor_learned="INES-LEARNED-PRIVATE",
     )
     AgendaItem.objects.create(meeting=meeting, text="PLANTED-AGENDA", author=user)
+    PrivateNote.objects.create(meeting=meeting, author=me, text="PLANTED-PRIVATE-NOTE")
+    PrivateNote.objects.create(meeting=meeting, author=ines, text="INES-PRIVATE-NOTE")
     AgendaItem.objects.create(
         meeting=meeting, text="INES-AGENDA-KEEP", author=ines.person.user
     )
