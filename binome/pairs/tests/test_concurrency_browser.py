@@ -46,6 +46,11 @@ def _no_sideways_scroll(page):
 
 @pytest.fixture
 def session_url(pair):
+    # The real clock runs here: the programme runs around today.
+    programme = pair.programme
+    programme.start_date = timezone.localdate() - datetime.timedelta(days=60)
+    programme.end_date = timezone.localdate() + datetime.timedelta(days=60)
+    programme.save()
     first = timezone.localtime() + datetime.timedelta(days=1)
     services.plan_meetings(
         pair=pair, first_at=first.replace(hour=10, minute=0, second=0, microsecond=0)

@@ -120,6 +120,11 @@ def test_mentor_and_mentee_read_everything_in_english(
     # The pair's sessions (as a page would load it: both now in English),
     # and an agenda naming a leadership skill.
     pair = Pair.objects.get(pk=pair.pk)
+    # The real clock runs here: the programme runs around today.
+    programme = pair.programme
+    programme.start_date = timezone.localdate() - datetime.timedelta(days=60)
+    programme.end_date = timezone.localdate() + datetime.timedelta(days=60)
+    programme.save()
     first = timezone.localtime() + datetime.timedelta(days=1)
     services.plan_meetings(
         pair=pair, first_at=first.replace(hour=10, minute=0, second=0, microsecond=0)

@@ -66,8 +66,10 @@ def test_invitation_to_goals_with_javascript(
         "Auto-évaluation des compétences"
     )
     assert_accessible(page)
+    # Level 2 on every skill (« Indépendant » on the CRCN's scale, « En pratique »
+    # on the leadership skills' own).
     for group in page.locator("fieldset.rating").all():
-        group.get_by_label("Indépendant").check()
+        group.locator('input[type="radio"][value="2"]').check()
     page.get_by_role("button", name="Enregistrer mon auto-évaluation").click()
 
     # Wishes
