@@ -2,6 +2,7 @@
 second gets the conflict screen, nothing of the first's text is lost, and the
 second's choice (keep mine, take the other, keep both) is saved."""
 
+import html
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -426,7 +427,12 @@ def test_the_partner_gets_403_and_changes_nothing(two, agenda, meeting, name):
     data = {"text": "Pirate", "kind": "topic", "version": "0", "direction": "down"}
     assert camille.post(_agenda_url(name, item), data).status_code == 403
     if name == "agenda_edit":
-        assert camille.get(_agenda_url(name, item)).status_code == 403
+        response = camille.get(_agenda_url(name, item))
+        assert response.status_code == 403
+        # The site's own page, in French, with a way back (not a bare 403).
+        page = html.unescape(response.content.decode())
+        assert "Action non autorisée" in page and "seul son auteur" in page
+        assert 'href="/"' in page
     item.refresh_from_db()
     assert item.text == "Mon CV"
     assert _order(meeting) == ["Mon CV", "Les prompts", "LinkedIn ?"]
