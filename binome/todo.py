@@ -330,10 +330,15 @@ def for_participant(user: Any, today: datetime.date | None = None) -> list[Group
         )
         .order_by("-started_on", "pk")
     )
-    groups = [_pair_group(pair, user, now, today) for pair in pairs]
+    # An active pair with nothing to do stays, to say so; a closed one goes.
+    groups = [
+        group
+        for pair, group in ((p, _pair_group(p, user, now, today)) for p in pairs)
+        if group.items or pair.status == Pair.Status.ACTIVE
+    ]
     paired = {p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}
     groups.extend(_journey_groups(user, paired))
-    return [group for group in groups if group.items]
+    return groups
 
 
 def _pair_group(
