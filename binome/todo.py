@@ -401,7 +401,9 @@ def _pair_items(
                 _("Add a topic or a question"),
             )
         )
-    ended = [m for m in meetings.planned().filter(starts_at__lte=now) if m.ends_at <= now]
+    ended = [
+        m for m in meetings.planned().filter(starts_at__lte=now) if m.ends_at <= now
+    ]
     if ended:
         items.append(
             Item(

@@ -14,7 +14,6 @@ from binome.programs.models import Enrolment
 from binome.skills.models import Skill
 
 from . import dates
-from .nudges import MAX_LENGTH as MAX_NUDGE_LENGTH
 from .concurrency import VersionedForm
 from .models import (
     ActionItem,
@@ -29,6 +28,7 @@ from .models import (
     ProgrammeWebhook,
     ReminderPreference,
 )
+from .nudges import MAX_LENGTH as MAX_NUDGE_LENGTH
 
 DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

@@ -95,7 +95,9 @@ def default_message(pair: Pair, by: User, language: str) -> str:
         ) % {"name": by.get_full_name() or by.email}
 
 
-def _context(pair: Pair, by: User, recipient: Recipient, message: str) -> dict[str, Any]:
+def _context(
+    pair: Pair, by: User, recipient: Recipient, message: str
+) -> dict[str, Any]:
     return {
         "name": recipient.name,
         "message": message,
@@ -134,6 +136,11 @@ def earlier(pair: Pair, now: datetime.datetime | None = None) -> Earlier | None:
     if last is None:
         return None
     return Earlier(last.sent_at, last.user.get_full_name() or last.user.email)
+
+
+def was_sent(pair: Pair, token: str) -> bool:
+    """Whether this confirmation was already acted upon."""
+    return SentReminder.objects.filter(kind=KIND, key=f"{pair.pk}:{token}").exists()
 
 
 class AlreadySent(Exception):

@@ -977,6 +977,12 @@ def nudge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     programme = pair.mentee.programme
     require(request.user, "programs.manage_programme", programme)
+    if request.method == "POST" and nudges.was_sent(
+        pair, request.POST.get("token", "")
+    ):
+        # A second click on « Send »: the first one did it.
+        messages.info(request, _("This reminder was already sent."))
+        return redirect("programme_health", slug=programme.slug)
     languages = nudges.languages(pair)
     recent = nudges.earlier(pair)
     if request.method == "POST":

@@ -67,9 +67,7 @@ def test_a_manager_with_nothing_waiting_is_told_kindly(login, people, pilot):
     assert "Pilote" in page.text
 
 
-def test_candidates_to_review_appear_then_go_once_decided(
-    login, people, recruiting
-):
+def test_candidates_to_review_appear_then_go_once_decided(login, people, recruiting):
     mentor = enrol(
         recruiting, people["camille"], "mentor", Enrolment.Status.VOLUNTEERED
     )
@@ -148,9 +146,7 @@ def test_profile_corrections_wait_for_an_answer(login, people, enrolments):
     assert "corrections" not in keys(home(client))
 
 
-def test_pairs_at_risk_link_to_the_health_page_and_to_their_nudge(
-    login, people, pair
-):
+def test_pairs_at_risk_link_to_the_health_page_and_to_their_nudge(login, people, pair):
     # Started on 1 October, no session since: at risk on 22 November.
     Pair.objects.filter(pk=pair.pk).update(started_on=datetime.date(2026, 10, 1))
     client = login(people["odile"])
@@ -345,9 +341,7 @@ def test_the_midway_self_assessment_is_due_from_half_way(camille, pair, people):
         assert "reassessment" not in keys(home(camille))
 
 
-def test_near_the_end_the_final_assessment_and_survey(
-    login, people, pair, enrolments
-):
+def test_near_the_end_the_final_assessment_and_survey(login, people, pair, enrolments):
     with time_machine.travel(datetime.datetime(2026, 12, 10, 9, 0, tzinfo=PARIS)):
         camille = login(people["camille"])
         page = home(camille)

@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_audit_hr_data_corrected'),
+        ("accounts", "0006_audit_hr_data_corrected"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('locked_out', 'Locked out after repeated failures'), ('denied', 'Access denied'), ('export', 'Export'), ('erasure', 'Erasure'), ('publish', 'Pairs published'), ('import', 'People imported'), ('role_change', 'Role changed'), ('account_created', 'Account created'), ('person_linked', 'Account linked to its HR record'), ('invitations_sent', 'Invitations sent'), ('sso_linked', 'Account linked to single sign-on'), ('mfa_change', 'Two-factor authentication changed'), ('api_token_created', 'API token created'), ('api_token_revoked', 'API token revoked'), ('hr_data_corrected', 'HR data corrected'), ('pair_nudged', 'Reminder sent to a pair')], max_length=20, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Login"),
+                    ("login_failed", "Failed login"),
+                    ("logout", "Logout"),
+                    ("locked_out", "Locked out after repeated failures"),
+                    ("denied", "Access denied"),
+                    ("export", "Export"),
+                    ("erasure", "Erasure"),
+                    ("publish", "Pairs published"),
+                    ("import", "People imported"),
+                    ("role_change", "Role changed"),
+                    ("account_created", "Account created"),
+                    ("person_linked", "Account linked to its HR record"),
+                    ("invitations_sent", "Invitations sent"),
+                    ("sso_linked", "Account linked to single sign-on"),
+                    ("mfa_change", "Two-factor authentication changed"),
+                    ("api_token_created", "API token created"),
+                    ("api_token_revoked", "API token revoked"),
+                    ("hr_data_corrected", "HR data corrected"),
+                    ("pair_nudged", "Reminder sent to a pair"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]
