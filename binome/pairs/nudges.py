@@ -83,10 +83,10 @@ def languages(pair: Pair) -> list[str]:
 
 
 def default_message(pair: Pair, by: User, language: str) -> str:
-    """The kind, editable text: it asks how things go, nothing more."""
+    """The kind, editable text: it asks how things go, nothing more (the
+    e-mail greets each member by name)."""
     with translation.override(language):
         return _(
-            "Hello to you both,\n\n"
             "I am taking a moment to ask how your pair is going. A short session, "
             "even twenty minutes, helps keep the thread going; you can plan the "
             "next one from your pair workspace.\n\n"

@@ -71,7 +71,7 @@ def test_the_page_offers_a_kind_prefilled_message_and_says_who_gets_it(odile, at
     mail.outbox.clear()
     page = odile.get(url(at_risk))
     assert page.status_code == 200
-    assert "Bonjour à tous les deux" in page.text
+    assert "Je prends un moment pour prendre de vos nouvelles" in page.text
     assert "camille@test.example" in page.text
     assert "bernard@test.example" in page.text
     data = form_data(page)
@@ -159,15 +159,15 @@ def test_each_member_reads_it_in_their_language(odile, at_risk, people):
     page = odile.get(url(at_risk))
     assert "Message en français" in page.text and "Message en anglais" in page.text
     data = form_data(page)
-    assert data["message_en"].startswith("Hello to you both")
+    assert data["message_en"].startswith("I am taking a moment")
     mail.outbox.clear()
     odile.post(url(at_risk), {**data, "confirm": "1"})
     by_address = {m.to[0]: m for m in mail.outbox}
     english = by_address["bernard@test.example"]
     assert english.subject == "A word from Odile Marchand about your pair"
     assert english.body.startswith("Hello Bernard,")
-    assert "Hello to you both" in english.body
-    assert "Bonjour à tous les deux" in by_address["camille@test.example"].body
+    assert "I am taking a moment" in english.body
+    assert "Je prends un moment pour prendre de vos nouvelles" in by_address["camille@test.example"].body
 
 
 def test_a_second_reminder_within_a_week_needs_a_word(odile, at_risk):
@@ -269,4 +269,4 @@ def test_the_reminder_leaves_through_smtp(odile, at_risk, smtp_server):
         "bernard@test.example",
         "camille@test.example",
     ]
-    assert "Bonjour à tous les deux" in smtp_server.body(received[0])
+    assert "Je prends un moment pour prendre de vos nouvelles" in smtp_server.body(received[0])
