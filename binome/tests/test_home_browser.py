@@ -119,6 +119,9 @@ def test_the_manager_follows_a_pair_at_risk_to_its_nudge_and_sends_it(
         expect(page.locator(".messages, [role=status]").first).to_contain_text(
             "Votre relance part pour"
         )
+        expect(page.locator("a[href$='/relance/']").first).to_be_visible()
+        _shot(page, "health-after-nudge-fr-1280")
+        assert walk.problems() == []
         assert sorted(m.to[0] for m in mail.outbox) == [
             "bernard@test.example",
             "camille@test.example",
