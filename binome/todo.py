@@ -526,7 +526,8 @@ def _journey_groups(user: Any, paired: set[int]) -> list[Group]:
     groups = []
     enrolments = (
         Enrolment.objects.for_user(user)
-        .active()
+        # Invited only: the invitation is answered first (the home lists it).
+        .filter(status__in=[Enrolment.Status.VOLUNTEERED, Enrolment.Status.ACCEPTED])
         .filter(
             programme__status__in=[
                 Programme.Status.RECRUITING,

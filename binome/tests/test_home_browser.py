@@ -101,7 +101,9 @@ def test_the_manager_follows_a_pair_at_risk_to_its_nudge_and_sends_it(
         page.locator("[data-todo=at_risk] .todo-details a").first.click()
         expect(page.locator("h1")).to_have_text("Une relance bienveillante au binôme")
         message = page.locator("textarea[name=message_fr]")
-        expect(message).to_contain_text("Je prends un moment pour prendre de vos nouvelles")
+        expect(message).to_contain_text(
+            "Je prends un moment pour prendre de vos nouvelles"
+        )
         message.fill("Bonjour à vous deux,\nUn café la semaine prochaine ? Odile")
         _shot(page, "nudge-form-fr-1280")
         assert walk.problems() == []

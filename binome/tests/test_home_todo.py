@@ -378,6 +378,11 @@ def test_the_wizard_steps_not_done(login, people, recruiting):
     assert f"/programmes/inscriptions/{enrolment.pk}/" in page.text
 
 
+def test_an_invitation_not_answered_is_no_wizard_step_yet(login, people, recruiting):
+    enrol(recruiting, people["xavier"], "mentor", Enrolment.Status.INVITED)
+    assert "journey" not in keys(home(login(people["xavier"])))
+
+
 def test_a_pair_with_everything_done_says_so(camille, pair, people):
     charter = pair_services.get_or_create_charter(pair=pair)
     charter.mentor_accepted_at = timezone.now()

@@ -114,9 +114,7 @@ def test_a_preview_shows_each_email_and_sends_nothing(odile, at_risk):
     nothing_sent()
 
 
-def test_confirming_sends_one_email_to_each_member_and_logs_it(
-    odile, at_risk, people
-):
+def test_confirming_sends_one_email_to_each_member_and_logs_it(odile, at_risk, people):
     data = form_data(odile.get(url(at_risk)))
     data["message_fr"] = "Bonjour à vous deux, un café bientôt ? Odile"
     mail.outbox.clear()
@@ -167,7 +165,8 @@ def test_each_member_reads_it_in_their_language(odile, at_risk, people):
     assert english.subject == "A word from Odile Marchand about your pair"
     assert english.body.startswith("Hello Bernard,")
     assert "I am taking a moment" in english.body
-    assert "Je prends un moment pour prendre de vos nouvelles" in by_address["camille@test.example"].body
+    camille = by_address["camille@test.example"]
+    assert "Je prends un moment pour prendre de vos nouvelles" in camille.body
 
 
 def test_a_second_reminder_within_a_week_needs_a_word(odile, at_risk):
@@ -269,4 +268,5 @@ def test_the_reminder_leaves_through_smtp(odile, at_risk, smtp_server):
         "bernard@test.example",
         "camille@test.example",
     ]
-    assert "Je prends un moment pour prendre de vos nouvelles" in smtp_server.body(received[0])
+    body = smtp_server.body(received[0])
+    assert "Je prends un moment pour prendre de vos nouvelles" in body
