@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from binome import todo
 from binome.pairs import notices, publishing
 from binome.pairs.models import Pair
 from binome.programs import invitations as programme_invitations
@@ -60,10 +61,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             # The partner changed the charter: what changed, to accept again.
             "charter_notices": notices.awaiting_acceptance(request.user, list(pairs)),
+            # What to do next, per role, each item linking to where it is done.
+            "todo": todo.for_user(request.user),
             "managed_programmes": managed,
             "enrolments": enrolments,
             "pairs": pairs,
-            "sponsored_programmes": Programme.objects.sponsored_by(request.user),
             "invitations": programme_invitations.awaiting(request.user),
             # An HR administrator's first day: no programme yet, but the
             # right to create one (and nowhere else to learn where).

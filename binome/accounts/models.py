@@ -127,6 +127,7 @@ class AuditEvent(models.Model):
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         HR_DATA_CORRECTED = "hr_data_corrected", _("HR data corrected")
+        PAIR_NUDGED = "pair_nudged", _("Reminder sent to a pair")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

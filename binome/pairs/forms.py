@@ -28,6 +28,7 @@ from .models import (
     ProgrammeWebhook,
     ReminderPreference,
 )
+from .nudges import MAX_LENGTH as MAX_NUDGE_LENGTH
 
 DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -340,3 +341,38 @@ class WebhookForm(forms.ModelForm[ProgrammeWebhook]):
     class Meta:
         model = ProgrammeWebhook
         fields = ["url", "is_active"]
+
+
+class NudgeForm(forms.Form):
+    """A manager's reminder to a pair: one message per recipients' language,
+    the confirmation's one-time token, and, when the pair got a reminder
+    lately, the manager's word that they mean to send another."""
+
+    LANGUAGE_LABELS = {"fr": _("Message in French"), "en": _("Message in English")}
+
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, languages: list[str], recent: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        for language in languages:
+            self.fields[f"message_{language}"] = forms.CharField(
+                label=_("Message")
+                if len(languages) == 1
+                else self.LANGUAGE_LABELS[language],
+                max_length=MAX_NUDGE_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 10}),
+                error_messages={"required": _("Write a message.")},
+            )
+        if recent:
+            self.fields["again"] = forms.BooleanField(
+                label=_("Yes, send another reminder anyway"),
+                error_messages={
+                    "required": _("Tick the box to send another reminder so soon.")
+                },
+            )
+
+    def messages(self) -> dict[str, str]:
+        return {lang: self.cleaned_data[f"message_{lang}"] for lang in self.languages}

@@ -81,6 +81,15 @@ ROWS: list[dict[str, Any]] = [
     ),
     *both("pairs:workspace", PAIR, only(*MEMBERS), only(*MEMBERS)),
     *both(
+        "pairs:nudge",
+        PAIR,
+        only(*MANAGERS),
+        only(*MANAGERS),
+        data={"message_fr": ""},
+        why="the programme's managers remind a pair; an empty message is refused "
+        "(the form again, nothing sent); the members themselves get 404",
+    ),
+    *both(
         "pairs:charter",
         PAIR,
         only(*MEMBERS),

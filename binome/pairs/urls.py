@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("suivi/<slug:slug>/", views.activity, name="activity"),
     path("<int:pk>/", views.workspace, name="workspace"),
+    path("<int:pk>/relance/", views.nudge, name="nudge"),
     path("<int:pk>/charte/", views.charter, name="charter"),
     path("<int:pk>/charte/accepter/", views.charter_accept, name="charter_accept"),
     path("<int:pk>/charte/kpi/", views.kpi_add, name="kpi_add"),

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from binome.programs.models import Enrolment, Programme, ProgrammeQuerySet
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
-from . import calendar, concurrency, notices, services
+from . import calendar, concurrency, notices, nudges, services
 from .forms import (
     ActionItemForm,
     AgendaItemEditForm,
@@ -41,6 +42,7 @@ from .forms import (
     LogForm,
     MoveForm,
     NotesForm,
+    NudgeForm,
     PlanForm,
     PreferenceForm,
     PrivateNoteForm,
@@ -955,5 +957,80 @@ def activity(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "rows": services.programme_activity(programme),
             "feedback": services.programme_feedback(programme),
             "form": form,
+        },
+    )
+
+
+# --- A manager's reminder to a pair (« relance ») ----------------------------
+
+
+@login_required
+def nudge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The programme's managers write a kind reminder to an active pair, see
+    the e-mails as each member will read them, then confirm; 404 for anyone
+    else. Nothing leaves before the POST with ``confirm=1``."""
+    pair = get_object_or_404(
+        Pair.objects.active().select_related(
+            "mentor__person__user", "mentee__person__user", "mentee__programme"
+        ),
+        pk=pk,
+    )
+    programme = pair.mentee.programme
+    require(request.user, "programs.manage_programme", programme)
+    if request.method == "POST" and nudges.was_sent(
+        pair, request.POST.get("token", "")
+    ):
+        # A second click on « Send »: the first one did it.
+        messages.info(request, _("This reminder was already sent."))
+        return redirect("programme_health", slug=programme.slug)
+    languages = nudges.languages(pair)
+    recent = nudges.earlier(pair)
+    if request.method == "POST":
+        form = NudgeForm(request.POST, languages=languages, recent=recent is not None)
+    else:
+        form = NudgeForm(
+            initial={
+                "token": nudges.new_token(),
+                **{
+                    f"message_{lang}": nudges.default_message(pair, request.user, lang)
+                    for lang in languages
+                },
+            },
+            languages=languages,
+            recent=recent is not None,
+        )
+    emails = None
+    if request.method == "POST" and not request.POST.get("edit") and form.is_valid():
+        if request.POST.get("confirm") == "1":
+            try:
+                sent = nudges.send(
+                    pair=pair,
+                    by=request.user,
+                    messages=form.messages(),
+                    token=form.cleaned_data["token"],
+                    request=request,
+                )
+            except nudges.AlreadySent:
+                messages.info(request, _("This reminder was already sent."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                names = get_text_list([r.full_name for r in sent], _("and"))
+                messages.success(
+                    request,
+                    _("Your reminder is on its way to %(names)s.") % {"names": names},
+                )
+            return redirect("programme_health", slug=programme.slug)
+        emails = nudges.preview(pair, request.user, form.messages())
+    return render(
+        request,
+        "pairs/nudge.html",
+        {
+            "pair": pair,
+            "programme": programme,
+            "form": form,
+            "emails": emails,
+            "recipients": nudges.recipients(pair),
+            "recent": recent,
         },
     )
