@@ -132,6 +132,7 @@ not_personal(
 not_personal("programs.preparationstep", "Content of the mentors' module.")
 not_personal("programs.preparationchoice", "Content of the mentors' module.")
 not_personal("programs.goalexample", "Example goals: content, not people.")
+not_personal("accounts.emailtext", "E-mail wording written by HR: content, not people.")
 not_personal("pairs.programmewebhook", "A channel's address, not a person's.")
 not_personal("socialaccount.socialapp", "Identity-provider configuration.")
 

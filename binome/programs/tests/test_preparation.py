@@ -119,9 +119,7 @@ def test_answers_are_shuffled_per_person_and_per_question(org, departments):
     assert again.answers_for(mentors[0]) == steps[0].answers_for(mentors[0])
 
 
-def test_the_page_shows_the_answers_in_the_persons_stable_order(
-    login, mentor, people
-):
+def test_the_page_shows_the_answers_in_the_persons_stable_order(login, mentor, people):
     client = login(people["camille"])
     url = reverse("programs:preparation", args=[mentor.pk])
     step = PreparationStep.objects.filter(is_active=True).first()
