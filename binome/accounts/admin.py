@@ -294,13 +294,15 @@ class EmailTextAdmin(admin.ModelAdmin[EmailText]):
         default = emailtexts.editable_default(name, language)
         shown = f"{default[0]}\n\n{default[1]}" if default else f"{subject}\n{body}"
         fields["body"].help_text = format_html(
-            '{}<br>{}<pre class="email-default">{}</pre>',
+            '{}<br>{}<br><textarea readonly rows="10" cols="80" '
+            'aria-label="{}">{}</textarea>',
             _(
                 "Plain text. Allowed: the variables above, the tags if, for and "
                 "with, and filters such as date; nothing that loads or includes "
                 "another template."
             ),
             _("Default text (sent while no text is active):"),
+            _("Default text"),
             shown,
         )
         return form

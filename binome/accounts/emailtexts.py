@@ -15,6 +15,7 @@ only ones the code puts in that e-mail's context.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -318,9 +319,14 @@ def validate(name: str, subject: str, body: str) -> None:
         try:
             template = compile_text(source)
         except TemplateSyntaxError as error:
-            errors[field] = [
-                _("This text cannot be read: %(error)s") % {"error": error}
-            ]
+            tag = re.match(r"Invalid block tag on line \d+: '([^']+)'", str(error))
+            if tag and not tag[1].startswith("end"):
+                message = _("The tag « %(tag)s » is not allowed here.") % {
+                    "tag": tag[1]
+                }
+            else:
+                message = _("This text cannot be read: %(error)s") % {"error": error}
+            errors[field] = [message]
             continue
         unknown = sorted(free_variables(template) - known)
         if unknown:

@@ -163,3 +163,21 @@ def test_the_goal_examples_admin(hr_admin):
     )
     assert response.status_code == 200
     assert not GoalExample.objects.filter(title_en="x").exists()
+
+
+def test_the_glossary_and_resources_are_edited_and_searched_in_the_admin(hr_admin):
+    from binome.pairs.models import GlossaryTerm
+
+    GlossaryTerm.objects.create(
+        term="Prompt",
+        kind="tech",
+        status="approved",
+        definition_fr="La question posée à l'assistant.",
+        definition_en="The question asked to the assistant.",
+    )
+    url = reverse("admin:pairs_glossaryterm_changelist")
+    html = hr_admin.get(url + "?q=assistant&programme__isempty=1").text
+    assert "Prompt" in html and "La question posée" in html
+    html = hr_admin.get(reverse("admin:skills_resource_changelist")).text
+    assert "Évolution" not in html
+    assert hr_admin.get(url).status_code == 200
