@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,7 +53,7 @@ SUBJECT_SUFFIX = "_subject"
 
 class _RestrictedEngine(Engine):
     # Django's own builtins bring load, include, extends, url, debug…
-    default_builtins: list[str] = []
+    default_builtins: ClassVar[list[str]] = []
 
 
 ENGINE = _RestrictedEngine(
@@ -62,7 +62,11 @@ ENGINE = _RestrictedEngine(
 
 
 def _template_dirs() -> list[Path]:
-    dirs = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
+    dirs = [
+        Path(d)
+        for backend in settings.TEMPLATES
+        for d in backend.get("DIRS", [])  # type: ignore[attr-defined]
+    ]
     return dirs + [Path(d) for d in get_app_template_dirs("templates")]
 
 
@@ -122,7 +126,7 @@ class _Names:
         self.condition(getattr(condition, "first", None))
         self.condition(getattr(condition, "second", None))
 
-    def nodes(self, nodelist: Iterable[Node] | None, binds: Iterable[str] = ()) -> None:
+    def nodes(self, nodelist: Iterable[Any] | None, binds: Iterable[str] = ()) -> None:
         self.scopes.append(set(binds))
         for node in nodelist or ():
             self.node(node)
@@ -167,12 +171,13 @@ class _Names:
                             self.expression(item)
             for attr in node.child_nodelists:
                 self.nodes(getattr(node, attr, None))
-            if getattr(node, "asvar", None):
+            asvar = getattr(node, "asvar", None)
+            if asvar:
                 # ``{% translate "x" as label %}`` inside an ``if``: usable
                 # after it, in the enclosing block.
-                self.scopes[-1].add(node.asvar)
+                self.scopes[-1].add(asvar)
                 if len(self.scopes) > 1:
-                    self.scopes[-2].add(node.asvar)
+                    self.scopes[-2].add(asvar)
 
 
 def free_variables(*templates: Template) -> set[str]:
@@ -244,13 +249,13 @@ def _translated(node: BlockTranslateNode, language: str) -> str:
     return text
 
 
-def _write(nodes: Iterable[Node], language: str) -> str:
+def _write(nodes: Iterable[Any], language: str) -> str:
     out = []
     for node in nodes:
         if isinstance(node, TextNode):
             out.append(node.s)
         elif isinstance(node, VariableNode):
-            out.append(_placeholder(node.token.contents))
+            out.append(_placeholder(node.token.contents))  # type: ignore[union-attr]
         elif isinstance(node, LoadNode | CommentNode):
             continue
         elif isinstance(node, AutoEscapeControlNode):
@@ -271,7 +276,8 @@ def _write(nodes: Iterable[Node], language: str) -> str:
         elif isinstance(node, ForNode):
             reverse = " reversed" if node.is_reversed else ""
             loopvars = ", ".join(node.loopvars)
-            out.append(f"{{% for {loopvars} in {node.sequence.token}{reverse} %}}")
+            sequence = node.sequence.token  # type: ignore[union-attr]
+            out.append(f"{{% for {loopvars} in {sequence}{reverse} %}}")
             out.append(_write(node.nodelist_loop, language))
             if node.nodelist_empty:
                 out.append("{% empty %}" + _write(node.nodelist_empty, language))

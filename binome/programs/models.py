@@ -861,10 +861,13 @@ class PreparationStep(models.Model):
         return str(self._localised("explanation"))
 
     @property
-    def correct_choice(self) -> int | None:
-        """The id of the right answer (what the self-check form posts)."""
+    def correct_choice(self) -> int:
+        """The id of the right answer (what the self-check form posts); the
+        admin makes sure there is exactly one."""
         right = [a.pk for a in self.answers.all() if a.is_correct]
-        return right[0] if right else None
+        if not right:
+            raise LookupError(f"preparation step {self.pk} has no right answer")
+        return right[0]
 
     def answers_for(self, person: Person) -> list[PreparationChoice]:
         """The answers in the order this person sees them.

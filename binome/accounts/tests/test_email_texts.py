@@ -135,7 +135,7 @@ def test_the_admin_says_its_own_word_not_evolution_in_french(hr_admin):
     change link; the column now has its own context."""
     _french_override()
     hr_admin.post(reverse("set_language"), {"language": "fr", "next": "/"})
-    step = PreparationStep.objects.first()
+    step = PreparationStep.objects.all()[0]
     for url in ("/admin/", f"/admin/programs/preparationstep/{step.pk}/change/"):
         html = hr_admin.get(url).text
         assert "Évolution" not in html
@@ -165,14 +165,16 @@ def test_the_default_written_for_hr_sends_the_same_email(db, language, count):
             }
         ],
     }
-    subject, body = emailtexts.editable_default("pair_actions_due", language)
+    default = emailtexts.editable_default("pair_actions_due", language)
+    assert default is not None
+    subject, body = default
     EmailText.objects.create(
         template="pair_actions_due", language=language, subject=subject, body=body
     )
     overridden = render_email("pair_actions_due", context, language)
     with translation.override(language):
-        default = render_to_string("emails/pair_actions_due.txt", context)
-    assert overridden[1] == default.strip() + "\n"
+        from_file = render_to_string("emails/pair_actions_due.txt", context)
+    assert overridden[1] == from_file.strip() + "\n"
 
 
 def test_every_emails_default_can_be_reworded(db):

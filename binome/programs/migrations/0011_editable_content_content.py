@@ -7,6 +7,8 @@ examples, so far a constant in the code, are loaded as they were shown. Both
 are written here, not imported, so this migration keeps its meaning.
 """
 
+from typing import Any
+
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -55,7 +57,7 @@ GOAL_EXAMPLES = [
 ]
 
 
-def load_goal_examples(apps, schema_editor):
+def load_goal_examples(apps: Any, schema_editor: Any) -> None:
     GoalExample = apps.get_model("programs", "GoalExample")
     Skill = apps.get_model("skills", "Skill")
     for position, example in enumerate(GOAL_EXAMPLES, start=1):
@@ -70,7 +72,7 @@ def load_goal_examples(apps, schema_editor):
         )
 
 
-def answers_to_rows(apps, schema_editor):
+def answers_to_rows(apps: Any, schema_editor: Any) -> None:
     PreparationStep = apps.get_model("programs", "PreparationStep")
     PreparationChoice = apps.get_model("programs", "PreparationChoice")
     for step in PreparationStep.objects.all():
@@ -86,7 +88,7 @@ def answers_to_rows(apps, schema_editor):
             )
 
 
-def rows_to_answers(apps, schema_editor):
+def rows_to_answers(apps: Any, schema_editor: Any) -> None:
     PreparationStep = apps.get_model("programs", "PreparationStep")
     for step in PreparationStep.objects.all():
         answers = list(step.answers.order_by("position", "id"))
@@ -97,16 +99,16 @@ def rows_to_answers(apps, schema_editor):
         step.save()
 
 
-def forwards(apps, schema_editor):
+def forwards(apps: Any, schema_editor: Any) -> None:
     answers_to_rows(apps, schema_editor)
     load_goal_examples(apps, schema_editor)
 
 
-def backwards(apps, schema_editor):
+def backwards(apps: Any, schema_editor: Any) -> None:
     rows_to_answers(apps, schema_editor)
 
 
-def load(apps, schema_editor):
+def load(apps: Any, schema_editor: Any) -> None:
     """Today's module and examples on the current models, for a database
     made from the models rather than by the migrations (the test suite's,
     see conftest.py): what 0003 and this migration leave on an install."""

@@ -56,9 +56,11 @@ def _url(step):
 
 
 def test_hr_edits_a_step_its_question_and_answers(hr_admin):
-    step = PreparationStep.objects.first()
+    step = PreparationStep.objects.all()[0]
     old = list(step.answers.all())
-    answers = [(a.pk, a.position, a.text_fr, a.text_en, False, True) for a in old]
+    answers: list[tuple[int | None, int, str, str, bool, bool]] = [
+        (a.pk, a.position, a.text_fr, a.text_en, False, True) for a in old
+    ]
     answers += [
         (None, 1, "Oui <b>", "Yes <b>", True, False),
         (None, 2, "Non 🙂", "No 🙂", False, False),
@@ -84,7 +86,7 @@ def test_hr_edits_a_step_its_question_and_answers(hr_admin):
 def test_a_self_check_without_one_right_answer_is_refused(
     hr_admin, rights, count, error
 ):
-    step = PreparationStep.objects.first()
+    step = PreparationStep.objects.all()[0]
     old = [(a.pk, a.position, a.text_fr, a.text_en) for a in step.answers.all()]
     answers = [(*a, i < rights, i >= count) for i, a in enumerate(old)]
     response = hr_admin.post(_url(step), _step_form(step, answers))
@@ -95,7 +97,7 @@ def test_a_self_check_without_one_right_answer_is_refused(
 
 
 def test_an_empty_answer_is_refused_next_to_the_field(hr_admin):
-    step = PreparationStep.objects.first()
+    step = PreparationStep.objects.all()[0]
     old = [(a.pk, a.position, a.text_fr, a.text_en) for a in step.answers.all()]
     answers = [(*a, a[0] == old[0][0], False) for a in old]
     answers[1] = (old[1][0], old[1][1], "", old[1][3], False, False)

@@ -53,7 +53,7 @@ def test_hr_edits_a_self_check_and_the_mentor_sees_it(
     mentor = services.volunteer(
         programme=recruiting, person=people["camille"], role="mentor", consent=True
     )
-    step = PreparationStep.objects.filter(is_active=True).first()
+    step = PreparationStep.objects.filter(is_active=True)[0]
     context = browser.new_context(
         locale="fr-FR" if language == "fr" else "en-GB",
         base_url=live_server.url,

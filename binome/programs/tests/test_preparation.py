@@ -34,9 +34,9 @@ def test_default_module_has_steps_with_a_self_check_in_both_languages(db):
 
 
 def test_a_wrong_answer_does_not_complete_the_step(login, mentor, people):
-    step = PreparationStep.objects.first()
+    step = PreparationStep.objects.all()[0]
     assert step is not None
-    wrong = step.answers.filter(is_correct=False).first().pk
+    wrong = step.answers.filter(is_correct=False)[0].pk
     response = login(people["camille"]).post(
         reverse("programs:preparation", args=[mentor.pk]),
         {"step": step.pk, "choice": wrong},
@@ -122,7 +122,7 @@ def test_answers_are_shuffled_per_person_and_per_question(org, departments):
 def test_the_page_shows_the_answers_in_the_persons_stable_order(login, mentor, people):
     client = login(people["camille"])
     url = reverse("programs:preparation", args=[mentor.pk])
-    step = PreparationStep.objects.filter(is_active=True).first()
+    step = PreparationStep.objects.filter(is_active=True)[0]
     first = _radio_values(client.get(url).text)
     assert first == _radio_values(client.get(url).text)
     assert first == [str(a.pk) for a in step.answers_for(people["camille"])]
@@ -144,7 +144,7 @@ def test_an_answer_of_another_step_is_refused(login, mentor, people):
 
 
 def test_answers_edited_by_hr_are_the_ones_shown_in_english(login, mentor, people):
-    step = PreparationStep.objects.filter(is_active=True).first()
+    step = PreparationStep.objects.filter(is_active=True)[0]
     step.answers.all().delete()
     PreparationChoice.objects.create(
         step=step, text_fr="Oui", text_en="Yes indeed", is_correct=True
