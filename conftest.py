@@ -105,7 +105,7 @@ def _load_reference_data(**kwargs: object) -> None:
     for module in (
         "binome.skills.migrations.0002_load_catalogue",
         "binome.skills.migrations.0005_leadership_scale_not_rated",
-        "binome.programs.migrations.0003_load_preparation",
+        "binome.programs.migrations.0011_editable_content",
     ):
         importlib.import_module(module).load(apps, None)
 

@@ -3,6 +3,7 @@ from typing import Any
 from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialApp, SocialToken
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import (
@@ -10,12 +11,14 @@ from django.contrib.auth.forms import (
     AdminUserCreationForm,
     UserChangeForm,
 )
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
-from .models import ApiToken, AuditEvent, User
+from . import audit, emailtexts
+from .models import ApiToken, AuditEvent, EmailText, User
 
 # allauth's admin pages that have no use here: providers are configured by
 # environment variables (no SocialApp rows), tokens are not stored, and the
@@ -195,3 +198,111 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
                 target=f"api_token:{token.prefix}",
                 by_admin=True,
             )
+
+
+class EmailTextForm(forms.ModelForm[EmailText]):
+    template = forms.ChoiceField(label=_("e-mail"))
+
+    class Meta:
+        model = EmailText
+        fields = ["template", "language", "subject", "body", "is_active"]
+        widgets = {
+            "subject": forms.TextInput(attrs={"size": 80}),
+            "body": forms.Textarea(attrs={"rows": 16, "cols": 80}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        template = self.fields["template"]
+        assert isinstance(template, forms.ChoiceField)
+        template.choices = [
+            ("", "---------"),
+            *((name, name) for name in emailtexts.available_templates()),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        name, subject, body = (cleaned.get(f) for f in ("template", "subject", "body"))
+        if name and subject and body:
+            try:
+                emailtexts.validate(name, subject, body)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+@admin.register(EmailText)
+class EmailTextAdmin(admin.ModelAdmin[EmailText]):
+    """HR's wording of an e-mail, in one language, in place of the file's."""
+
+    form = EmailTextForm
+    list_display = ("template", "language", "subject", "is_active", "updated_at")
+    list_display_links = ("template", "subject")
+    list_filter = ("language", "is_active", "template")
+    search_fields = ("template", "subject", "body")
+    ordering = ("template", "language")
+
+    @staticmethod
+    def _chosen(request: HttpRequest, obj: EmailText | None) -> tuple[str, str]:
+        if obj is not None:
+            return obj.template, obj.language
+        name = request.GET.get("template", "")
+        language = request.GET.get("language", "fr")
+        if language not in User.Language.values:
+            language = "fr"
+        return (name if name in emailtexts.available_templates() else ""), language
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        name, language = self._chosen(request, None)
+        if name:
+            default = emailtexts.editable_default(name, language)
+            initial |= {"template": name, "language": language}
+            if default is not None:
+                initial |= {"subject": default[0], "body": default[1]}
+        return initial
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: EmailText | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        name, language = self._chosen(request, obj)
+        fields = form.base_fields
+        if not name:
+            links = format_html_join(
+                ", ",
+                '<a href="?template={}&amp;language={}">{}</a>',
+                ((n, language, n) for n in emailtexts.available_templates()),
+            )
+            fields["template"].help_text = format_html(
+                "{} {}",
+                _("Choose an e-mail to start from its default text:"),
+                links,
+            )
+            return form
+        variables = ", ".join(
+            "{{ " + v + " }}" for v in sorted(emailtexts.known_variables(name))
+        )
+        fields["subject"].help_text = format_html(
+            "{} {}", _("Variables of this e-mail:"), variables
+        )
+        subject, body = emailtexts.default_sources(name)
+        default = emailtexts.editable_default(name, language)
+        shown = f"{default[0]}\n\n{default[1]}" if default else f"{subject}\n{body}"
+        fields["body"].help_text = format_html(
+            '{}<br>{}<br><textarea readonly rows="10" cols="80" '
+            'aria-label="{}">{}</textarea>',
+            _(
+                "Plain text. Allowed: the variables above, the tags if, for and "
+                "with, and filters such as date; nothing that loads or includes "
+                "another template."
+            ),
+            _("Default text (sent while no text is active):"),
+            _("Default text"),
+            shown,
+        )
+        return form

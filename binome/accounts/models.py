@@ -318,3 +318,36 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class EmailText(models.Model):
+    """HR's own wording of one e-mail in one language. When active, it
+    replaces the file template ``emails/<template>.txt`` (and its
+    ``_subject.txt``) for recipients who read that language; see
+    ``binome/accounts/emailtexts.py``."""
+
+    template = models.CharField(_("e-mail"), max_length=100)
+    language = models.CharField(
+        _("language"), max_length=5, choices=User.Language.choices
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Untick to send the default text again."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail text")
+        verbose_name_plural = _("e-mail texts")
+        ordering = ["template", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "language"], name="one_email_text_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.language})"

@@ -1,7 +1,8 @@
 """Email notifications, sent in the background through django.tasks.
 
 Each notification is a pair of templates, ``emails/<name>_subject.txt`` and
-``emails/<name>.txt``, rendered in each recipient's own language. Only
+``emails/<name>.txt``, rendered in each recipient's own language, unless HR
+has reworded it for that language in the administration. Only
 JSON-serialisable values travel in the task, so the same code runs on the
 database queue and on Celery.
 """
@@ -18,6 +19,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from .emailtexts import override, render_override
 from .models import User
 
 logger = logging.getLogger(__name__)
@@ -28,9 +30,15 @@ def absolute_url(path: str) -> str:
 
 
 def render_email(name: str, context: dict[str, Any], language: str) -> tuple[str, str]:
+    """Subject and body in ``language``: HR's text for it when there is an
+    active one (``EmailText``, see emailtexts.py), the files otherwise."""
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}_subject.txt", context)
-        body = render_to_string(f"emails/{name}.txt", context)
+        text = override(name, language)
+        if text is not None:
+            subject, body = render_override(text, context)
+        else:
+            subject = render_to_string(f"emails/{name}_subject.txt", context)
+            body = render_to_string(f"emails/{name}.txt", context)
     return " ".join(subject.split()), body.strip() + "\n"
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Charter,
@@ -54,10 +55,31 @@ class MeetingAdmin(admin.ModelAdmin[Meeting]):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
-    list_display = ("term", "kind", "status", "programme")
-    list_filter = ("kind", "status")
-    search_fields = ("term", "definition_fr", "definition_en")
+    """The shared glossary: terms HR writes (no programme) and suggestions
+    from the pairs, approved here or on the programme's page."""
+
+    list_display = ("term", "kind", "status", "definition_fr", "programme")
+    list_filter = (
+        "kind",
+        "status",
+        ("programme", admin.EmptyFieldListFilter),
+    )
+    list_editable = ("status",)
+    search_fields = (
+        "term",
+        "definition_fr",
+        "definition_en",
+        "example_fr",
+        "example_en",
+    )
+    ordering = ("kind", "term")
     raw_id_fields = ("suggested_by",)
+    fieldsets = (
+        (None, {"fields": ("term", "kind", "status")}),
+        (_("French"), {"fields": ("definition_fr", "example_fr")}),
+        (_("English"), {"fields": ("definition_en", "example_en")}),
+        (None, {"fields": ("programme", "suggested_by")}),
+    )
 
 
 @admin.register(ProgrammeWebhook)

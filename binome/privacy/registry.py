@@ -130,6 +130,9 @@ not_personal(
     "exported and erased with the account.",
 )
 not_personal("programs.preparationstep", "Content of the mentors' module.")
+not_personal("programs.preparationchoice", "Content of the mentors' module.")
+not_personal("programs.goalexample", "Example goals: content, not people.")
+not_personal("accounts.emailtext", "E-mail wording written by HR: content, not people.")
 not_personal("pairs.programmewebhook", "A channel's address, not a person's.")
 not_personal("socialaccount.socialapp", "Identity-provider configuration.")
 

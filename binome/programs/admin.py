@@ -1,12 +1,23 @@
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
 
-from .models import Enrolment, Goal, Programme, SkillWish
+from .models import (
+    Enrolment,
+    Goal,
+    GoalExample,
+    PreparationChoice,
+    PreparationStep,
+    Programme,
+    SkillWish,
+)
 
 
 @admin.register(Programme)
@@ -67,3 +78,81 @@ class EnrolmentAdmin(admin.ModelAdmin[Enrolment]):
     search_fields = ("person__last_name", "person__first_name")
     autocomplete_fields = ("person",)
     inlines = [SkillWishInline, GoalInline]
+
+
+class PreparationChoiceFormSet(BaseInlineFormSet[PreparationChoice, PreparationStep]):
+    """A self-check has at least two answers and exactly one right one."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(kept) < 2:
+            raise ValidationError(_("Give at least two answers."))
+        right = sum(1 for form in kept if form.cleaned_data.get("is_correct"))
+        if right != 1:
+            raise ValidationError(_("Tick exactly one right answer."))
+
+
+class PreparationChoiceInline(admin.TabularInline[PreparationChoice, PreparationStep]):
+    model = PreparationChoice
+    formset = PreparationChoiceFormSet
+    fields = ("position", "text_fr", "text_en", "is_correct")
+    extra = 0
+    min_num = 2
+
+
+@admin.register(PreparationStep)
+class PreparationStepAdmin(admin.ModelAdmin[PreparationStep]):
+    """The mentors' didactics module. Mentors see the answers in an order of
+    their own (shuffled per person and per question), not the order here."""
+
+    list_display = ("position", "title_fr", "title_en", "is_active")
+    list_display_links = ("title_fr",)
+    list_editable = ("position", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("title_fr", "title_en", "body_fr", "body_en", "question_fr")
+    ordering = ("position", "id")
+    fieldsets = (
+        (None, {"fields": ("position", "is_active")}),
+        (_("French"), {"fields": ("title_fr", "body_fr")}),
+        (_("English"), {"fields": ("title_en", "body_en")}),
+        (
+            _("Self-check"),
+            {
+                "fields": (
+                    "question_fr",
+                    "question_en",
+                    "explanation_fr",
+                    "explanation_en",
+                ),
+                "description": _(
+                    "The answers follow. Mentors see them in an order of their own, "
+                    "so the right one is not always in the same place."
+                ),
+            },
+        ),
+    )
+    inlines = [PreparationChoiceInline]
+
+
+@admin.register(GoalExample)
+class GoalExampleAdmin(admin.ModelAdmin[GoalExample]):
+    """The examples next to the participants' goal form."""
+
+    list_display = ("position", "title_fr", "title_en", "kpi_fr", "skill", "is_active")
+    list_display_links = ("title_fr",)
+    list_editable = ("position", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("title_fr", "title_en", "kpi_fr", "kpi_en")
+    ordering = ("position", "id")
+    autocomplete_fields = ("skill",)
+    fieldsets = (
+        (None, {"fields": ("position", "is_active", "skill")}),
+        (_("French"), {"fields": ("title_fr", "kpi_fr", "unit_fr")}),
+        (_("English"), {"fields": ("title_en", "kpi_en", "unit_en")}),
+        (None, {"fields": ("target_value",)}),
+    )

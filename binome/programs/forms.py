@@ -128,39 +128,6 @@ class WishesForm(forms.Form):
         ]
 
 
-# Examples shown next to the goal form; each can prefill it.
-GOAL_EXAMPLES = [
-    {
-        "title": _("Be visible on LinkedIn"),
-        "kpi": _("Publish one LinkedIn post a week"),
-        "target_value": 4,
-        "unit": _("posts"),
-        "skill": "linkedin",
-    },
-    {
-        "title": _("Automate repetitive tasks"),
-        "kpi": _("Automate 3 tasks with Zapier"),
-        "target_value": 3,
-        "unit": _("tasks"),
-        "skill": "automation",
-    },
-    {
-        "title": _("Use generative AI every day"),
-        "kpi": _("Prepare 5 notes with an AI assistant"),
-        "target_value": 5,
-        "unit": _("notes"),
-        "skill": "generative-ai",
-    },
-    {
-        "title": _("Speak up in leadership meetings"),
-        "kpi": _("Present twice to the management committee"),
-        "target_value": 2,
-        "unit": _("presentations"),
-        "skill": "public-speaking",
-    },
-]
-
-
 class GoalForm(forms.ModelForm[Goal]):
     class Meta:
         model = Goal
@@ -325,12 +292,14 @@ class PreparationAnswerForm(forms.Form):
         error_messages={"required": _("Choose an answer.")},
     )
 
-    def __init__(self, *args: Any, step: PreparationStep, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, step: PreparationStep, person: Person, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choice = self.fields["choice"]
         assert isinstance(choice, forms.ChoiceField)
         choice.label = step.question
-        choice.choices = list(enumerate(step.choices))
+        choice.choices = [(a.pk, a.text) for a in step.answers_for(person)]
 
 
 OTHER_TIME = "other"

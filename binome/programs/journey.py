@@ -32,7 +32,6 @@ from binome.skills.models import Skill
 from . import corrections, invitations, services
 from .access import require
 from .forms import (
-    GOAL_EXAMPLES,
     CoffeeRequestForm,
     CorrectionRequestForm,
     GoalForm,
@@ -42,7 +41,14 @@ from .forms import (
     WishesForm,
     WithdrawForm,
 )
-from .models import CoffeeChat, Enrolment, Invitation, PreparationStep, Programme
+from .models import (
+    CoffeeChat,
+    Enrolment,
+    GoalExample,
+    Invitation,
+    PreparationStep,
+    Programme,
+)
 
 STEP_URLS = {
     "profile": "programs:profile",
@@ -398,11 +404,19 @@ def goals(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _get_enrolment_for_user(request, pk)
     skills = _goal_skills(enrolment)
     initial: dict[str, object] = {}
+    examples = list(GoalExample.objects.filter(is_active=True))
     example = request.GET.get("exemple", "")
-    if example.isdigit() and int(example) < len(GOAL_EXAMPLES):
-        chosen = GOAL_EXAMPLES[int(example)]
-        initial = {k: v for k, v in chosen.items() if k != "skill"}
-        initial["skill"] = skills.filter(code=chosen["skill"]).first()
+    # By its place in the list, as the page's links say.
+    if example.isdigit() and int(example) < len(examples):
+        chosen = examples[int(example)]
+        initial = {
+            "title": chosen.title,
+            "kpi": chosen.kpi,
+            "target_value": chosen.target_value_shown,
+            "unit": chosen.unit,
+            # Only a skill the participant wants to learn can be chosen.
+            "skill": skills.filter(pk=chosen.skill_id).first(),
+        }
     form = GoalForm(
         request.POST if request.method == "POST" else None,
         skills=skills,
@@ -412,7 +426,7 @@ def goals(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "enrolment": enrolment,
         "goals": enrolment.goals.select_related("skill"),
         "form": form,
-        "examples": list(enumerate(GOAL_EXAMPLES)),
+        "examples": list(enumerate(examples)),
         "next_url": _next_step_url(enrolment),
     }
     if request.method == "POST":
@@ -452,7 +466,9 @@ def preparation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if enrolment.role != Enrolment.Role.MENTOR:
         raise Http404
     person = enrolment.person
-    steps = list(PreparationStep.objects.filter(is_active=True))
+    steps = list(
+        PreparationStep.objects.filter(is_active=True).prefetch_related("answers")
+    )
     done = set(
         person.preparation_completions.filter(step__in=steps).values_list(
             "step_id", flat=True
@@ -466,7 +482,9 @@ def preparation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     feedback = None
     if current is not None:
         form = PreparationAnswerForm(
-            request.POST if request.method == "POST" else None, step=current
+            request.POST if request.method == "POST" else None,
+            step=current,
+            person=person,
         )
         if request.method == "POST" and form.is_valid():
             correct = services.answer_preparation_step(

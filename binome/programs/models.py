@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+import decimal
+import hashlib
 import secrets
 from typing import Any
 
@@ -827,11 +829,6 @@ class PreparationStep(models.Model):
     body_en = models.TextField(_("content (English)"))
     question_fr = models.CharField(_("self-check question (French)"), max_length=300)
     question_en = models.CharField(_("self-check question (English)"), max_length=300)
-    choices_fr = models.JSONField(_("answers (French)"), default=list)
-    choices_en = models.JSONField(_("answers (English)"), default=list)
-    correct_choice = models.PositiveSmallIntegerField(
-        _("right answer"), help_text=_("Position of the right answer, from 0.")
-    )
     explanation_fr = models.TextField(_("explanation (French)"), blank=True)
     explanation_en = models.TextField(_("explanation (English)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -845,8 +842,7 @@ class PreparationStep(models.Model):
         return self.title
 
     def _localised(self, field: str) -> Any:
-        english = (get_language() or "fr").startswith("en")
-        return getattr(self, f"{field}_en" if english else f"{field}_fr")
+        return _localised(self, field)
 
     @property
     def title(self) -> str:
@@ -861,20 +857,117 @@ class PreparationStep(models.Model):
         return str(self._localised("question"))
 
     @property
-    def choices(self) -> list[str]:
-        return list(self._localised("choices"))
-
-    @property
     def explanation(self) -> str:
         return str(self._localised("explanation"))
 
-    def clean(self) -> None:
-        if len(self.choices_fr) != len(self.choices_en) or len(self.choices_fr) < 2:
-            raise ValidationError(
-                _("Give at least two answers, as many in French as in English.")
-            )
-        if self.correct_choice >= len(self.choices_fr):
-            raise ValidationError({"correct_choice": _("There is no such answer.")})
+    @property
+    def correct_choice(self) -> int:
+        """The id of the right answer (what the self-check form posts); the
+        admin makes sure there is exactly one."""
+        right = [a.pk for a in self.answers.all() if a.is_correct]
+        if not right:
+            raise LookupError(f"preparation step {self.pk} has no right answer")
+        return right[0]
+
+    def answers_for(self, person: Person) -> list[PreparationChoice]:
+        """The answers in the order this person sees them.
+
+        Stored in the order HR wrote them (the right one often in the same
+        place), they are shuffled per person and per question, so the
+        position gives nothing away; the order is derived from ids, not
+        drawn at random, so it stays the same from one visit to the next."""
+
+        def key(answer: PreparationChoice) -> str:
+            seed = f"preparation:{person.pk}:{self.pk}:{answer.pk}"
+            return hashlib.sha256(seed.encode()).hexdigest()
+
+        return sorted(self.answers.all(), key=key)
+
+
+class PreparationChoice(models.Model):
+    """One answer to a step's self-check question, in both languages."""
+
+    step = models.ForeignKey(
+        PreparationStep,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("step"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text_fr = models.CharField(_("answer (French)"), max_length=300)
+    text_en = models.CharField(_("answer (English)"), max_length=300)
+    is_correct = models.BooleanField(_("right answer"), default=False)
+
+    class Meta:
+        verbose_name = _("self-check answer")
+        verbose_name_plural = _("self-check answers")
+        ordering = ["step", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return str(_localised(self, "text"))
+
+
+def _localised(obj: models.Model, field: str) -> Any:
+    """``field_en`` in English, ``field_fr`` otherwise (French first)."""
+    english = (get_language() or "fr").startswith("en")
+    return getattr(obj, f"{field}_en" if english else f"{field}_fr")
+
+
+class GoalExample(models.Model):
+    """An example goal shown next to the goal form; each can prefill it."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    kpi_fr = models.CharField(_("measurable target (French)"), max_length=200)
+    kpi_en = models.CharField(_("measurable target (English)"), max_length=200)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    unit_fr = models.CharField(_("unit (French)"), max_length=50, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=50, blank=True)
+    skill = models.ForeignKey(
+        Skill,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skill"),
+        help_text=_("Prefilled when the participant wants to learn this skill."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("goal example")
+        verbose_name_plural = _("goal examples")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return str(_localised(self, "title"))
+
+    @property
+    def kpi(self) -> str:
+        return str(_localised(self, "kpi"))
+
+    @property
+    def unit(self) -> str:
+        return str(_localised(self, "unit"))
+
+    @property
+    def target_value_shown(self) -> int | decimal.Decimal | None:
+        """4, not 4.00, in the prefilled form."""
+        value = self.target_value
+        if value is not None and value == value.to_integral_value():
+            return int(value)
+        return value
 
 
 class PreparationQuerySet(models.QuerySet["PreparationCompletion"]):

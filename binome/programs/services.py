@@ -373,8 +373,9 @@ def add_goal(*, enrolment: Enrolment, **fields: Any) -> Goal:
 def answer_preparation_step(
     *, person: Person, step: PreparationStep, choice: int
 ) -> bool:
-    """Record a completed step when the self-check answer is right."""
-    if choice != step.correct_choice:
+    """Record a completed step when the self-check answer (the id of one of
+    the step's answers) is the right one."""
+    if not step.answers.filter(pk=choice, is_correct=True).exists():
         return False
     PreparationCompletion.objects.get_or_create(person=person, step=step)
     return True

@@ -54,7 +54,8 @@ class ResourceRatingInline(admin.TabularInline[ResourceRating, Resource]):
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin[Resource]):
     list_display = ("title_fr", "title_en", "kind", "language", "is_active")
-    list_filter = ("kind", "language", "is_active")
+    list_filter = ("kind", "language", "is_active", "skills")
     search_fields = ("title_fr", "title_en", "description_fr", "description_en")
+    ordering = ("title_fr",)
     filter_horizontal = ("skills",)
     inlines = [ResourceRatingInline]

@@ -9,6 +9,9 @@ from django.conf import settings
 
 from binome.accounts.notifications import render_email
 
+# render_email looks for a text HR wrote in the administration (EmailText).
+pytestmark = pytest.mark.django_db
+
 EMAILS = Path(settings.BASE_DIR) / "templates" / "emails"
 KINDS = sorted(
     p.name.removesuffix("_subject.txt") for p in EMAILS.glob("*_subject.txt")

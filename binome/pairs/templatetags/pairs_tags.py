@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import template
+
+from binome.accounts.emailtags import isodate
 
 register = template.Library()
 
 
-@register.filter
-def isodate(value: str) -> datetime.datetime | datetime.date | str:
-    """Parse an ISO date or datetime carried in a task's JSON context, so that
-    the email formats it in its recipient's language with ``|date``."""
-    try:
-        if "T" in value:
-            return datetime.datetime.fromisoformat(value)
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value
+# One home for it: the e-mails written in the administration use it too.
+register.filter("isodate", isodate)
