@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binome.http import AuthenticatedRequest
@@ -156,16 +156,11 @@ def closing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                ngettext(
-                    "The programme is closed and archived: %(pairs)s pair closed, "
-                    "%(sessions)s planned sessions cancelled, %(certificates)s "
-                    "certificates issued. The final survey and the certificates "
-                    "are on their way by e-mail.",
-                    "The programme is closed and archived: %(pairs)s pairs closed, "
-                    "%(sessions)s planned sessions cancelled, %(certificates)s "
-                    "certificates issued. The final survey and the certificates "
-                    "are on their way by e-mail.",
-                    summary.pairs_closed,
+                _(
+                    "The programme is closed and archived. Pairs closed: "
+                    "%(pairs)s; planned sessions cancelled: %(sessions)s; "
+                    "certificates issued: %(certificates)s. The final survey and "
+                    "the certificates are on their way by e-mail."
                 )
                 % {
                     "pairs": summary.pairs_closed,
@@ -231,14 +226,10 @@ def reopen(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             return redirect("insights:closing", slug=slug)
         messages.success(
             request,
-            ngettext(
-                "The programme is running again: %(pairs)s pair active again, "
-                "%(sessions)s sessions planned again, %(certificates)s "
-                "certificates withdrawn.",
-                "The programme is running again: %(pairs)s pairs active again, "
-                "%(sessions)s sessions planned again, %(certificates)s "
-                "certificates withdrawn.",
-                summary.pairs,
+            _(
+                "The programme is running again. Pairs active again: %(pairs)s; "
+                "sessions planned again: %(sessions)s; certificates withdrawn: "
+                "%(certificates)s."
             )
             % {
                 "pairs": summary.pairs,

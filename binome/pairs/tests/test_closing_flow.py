@@ -111,7 +111,13 @@ def test_closing_after_the_end_date_is_not_early(login, people, pilot, pair):
 
 
 def test_closing_closes_pairs_cancels_sessions_and_mails_each_once(
-    odile, pilot, pair, meetings, people, smtp_server, django_capture_on_commit_callbacks
+    odile,
+    pilot,
+    pair,
+    meetings,
+    people,
+    smtp_server,
+    django_capture_on_commit_callbacks,
 ):
     people["camille"].user.language = "en"
     people["camille"].user.save()
@@ -312,3 +318,18 @@ def test_a_pair_closed_before_it_starts_ends_the_day_it_starts(pair):
     pair.save()
     pair.close()
     assert pair.closed_on == datetime.date(2026, 12, 1)
+
+
+def test_a_closed_pair_plans_no_more_sessions(pair):
+    from django.core.exceptions import ValidationError
+
+    from binome.pairs import dates
+
+    pair.close()
+    with pytest.raises(ValidationError) as excinfo:
+        dates.check_session_start(
+            pair=pair,
+            starts_at=paris(2026, 12, 1, 10, 0),
+            now=paris(2026, 11, 22, 10, 0),
+        )
+    assert excinfo.value.code == "pair_closed"
