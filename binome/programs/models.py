@@ -359,6 +359,13 @@ class Programme(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
+    @staticmethod
+    def closing_required_message() -> str:
+        return gettext(
+            "A programme is closed from its closing page, which sends the "
+            "final survey, closes the pairs and issues the certificates."
+        )
+
     def move_to(self, status: str, *, by_closing: bool = False) -> None:
         """Move along the lifecycle; raises ValidationError on a forbidden step.
 
@@ -371,11 +378,7 @@ class Programme(models.Model):
         closing_step = (self.status, status) in self.CLOSING_STEPS
         if closing_step and not by_closing:
             raise ValidationError(
-                _(
-                    "A programme is closed from its closing page, which sends the "
-                    "final survey, closes the pairs and issues the certificates."
-                ),
-                code="closing_required",
+                self.closing_required_message(), code="closing_required"
             )
         if not (closing_step or self.can_move_to(status)):
             raise ValidationError(

@@ -333,3 +333,23 @@ def test_a_closed_pair_plans_no_more_sessions(pair):
             now=paris(2026, 11, 22, 10, 0),
         )
     assert excinfo.value.code == "pair_closed"
+
+
+def test_the_admin_cannot_close_or_reopen_either(pilot):
+    from django.forms.models import model_to_dict
+
+    from binome.programs.admin import ProgrammeAdminForm
+
+    data = model_to_dict(pilot) | {"status": "closed"}
+    form = ProgrammeAdminForm(data=data, instance=pilot)
+    assert not form.is_valid()
+    assert form.errors.as_data()["status"][0].code == "closing_required"
+    pilot.status = "closed"
+    form = ProgrammeAdminForm(data=data | {"status": "running"}, instance=pilot)
+    assert not form.is_valid()
+    assert form.errors.as_data()["status"][0].code == "closing_required"
+    # Other steps stay as they were.
+    pilot.status = "running"
+    form = ProgrammeAdminForm(data=data | {"status": "running"}, instance=pilot)
+    form.is_valid()
+    assert "status" not in form.errors
