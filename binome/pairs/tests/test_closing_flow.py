@@ -261,6 +261,11 @@ def test_reopening_within_the_grace_period_restores_the_programme(
     assert event.details["certificates_withdrawn"] == [number]
     assert event.details["sessions_restored"] == 1
     assert ProgrammeClosing.objects.get().reopened_at is not None
+    # A double submit reopens nothing more and sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = odile.post(url, {"confirm": "1"}, follow=True)
+    assert "Seul un programme clôturé depuis sa page de clôture" in _text(again)
+    assert AuditEvent.objects.filter(action="programme_reopened").count() == 1
     assert sorted(m.to[0] for m in mail.outbox) == [
         "bernard@test.example",
         "camille@test.example",
