@@ -397,7 +397,7 @@ def send_closing_mail(closing_pk: int) -> int:
             context={
                 "programme": programme.name,
                 "name": mentor.person.first_name,
-                "sessions": certificate.sessions_held,
+                "count": certificate.sessions_held,
                 "url": absolute_url(
                     reverse("insights:certificate", args=[certificate.pk])
                 ),
