@@ -128,6 +128,8 @@ class AuditEvent(models.Model):
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         HR_DATA_CORRECTED = "hr_data_corrected", _("HR data corrected")
         PAIR_NUDGED = "pair_nudged", _("Reminder sent to a pair")
+        PROGRAMME_CLOSED = "programme_closed", _("Programme closed")
+        PROGRAMME_REOPENED = "programme_reopened", _("Programme reopened")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from binome.http import AuthenticatedRequest
@@ -143,8 +143,12 @@ def certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def closing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The closing page. While the programme runs, it shows what closing
+    would do and to whom; only a POST with ``confirm=1`` closes (any other
+    POST shows the same preview). Once closed, it offers to reopen within
+    the grace period."""
     programme = managed_programme_or_404(request, slug)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("confirm") == "1":
         try:
             summary = service.close_programme(programme=programme, by=request.user)
         except ValidationError as error:
@@ -152,21 +156,33 @@ def closing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                ngettext(
-                    "The programme is closed and archived: %(pairs)s pair closed, "
-                    "%(certificates)s certificates issued.",
-                    "The programme is closed and archived: %(pairs)s pairs closed, "
-                    "%(certificates)s certificates issued.",
-                    summary.pairs_closed,
+                _(
+                    "The programme is closed and archived. Pairs closed: "
+                    "%(pairs)s; planned sessions cancelled: %(sessions)s; "
+                    "certificates issued: %(certificates)s. The final survey and "
+                    "the certificates are on their way by e-mail."
                 )
                 % {
                     "pairs": summary.pairs_closed,
+                    "sessions": summary.sessions_cancelled,
                     "certificates": summary.certificates,
                 },
             )
         return redirect("insights:closing", slug=slug)
     pairs = Pair.objects.in_programme(programme)
     answered = ClosingSurvey.objects.filter(pair__in=pairs).count()
+    plan = (
+        service.plan_closing(programme=programme)
+        if programme.status == programme.Status.RUNNING
+        else None
+    )
+    last = service.last_closing(programme)
+    reopen_error = ""
+    if last is not None:
+        try:
+            service.plan_reopening(programme=programme)
+        except ValidationError as error:
+            reopen_error = " ".join(error.messages)
     return render(
         request,
         "pairs/closing.html",
@@ -175,6 +191,11 @@ def closing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "pairs": pairs.count(),
             "active": pairs.active().count(),
             "answered": answered,
+            "plan": plan,
+            "last_closing": last,
+            "reopen_deadline": service.reopen_deadline(last) if last else None,
+            "reopen_error": reopen_error,
+            "grace_days": service.REOPEN_GRACE_DAYS,
             # Only mentors who opted in are listed: nobody else can be flagged.
             "talents": TalentFlag.objects.filter(enrolment__programme=programme)
             .select_related("enrolment__person")
@@ -182,6 +203,48 @@ def closing(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "certificates": Certificate.objects.filter(
                 enrolment__programme=programme
             ).select_related("enrolment__person"),
+        },
+    )
+
+
+@login_required
+def reopen(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Reopen a programme closed by mistake: a preview of what comes back,
+    then a POST with ``confirm=1``. Past the grace period, or for a
+    programme that is not closed, back to the closing page with why."""
+    programme = managed_programme_or_404(request, slug)
+    try:
+        plan = service.plan_reopening(programme=programme)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("insights:closing", slug=slug)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            summary = service.reopen_programme(programme=programme, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("insights:closing", slug=slug)
+        messages.success(
+            request,
+            _(
+                "The programme is running again. Pairs active again: %(pairs)s; "
+                "sessions planned again: %(sessions)s; certificates withdrawn: "
+                "%(certificates)s."
+            )
+            % {
+                "pairs": summary.pairs,
+                "sessions": summary.sessions,
+                "certificates": summary.certificates,
+            },
+        )
+        return redirect("insights:closing", slug=slug)
+    return render(
+        request,
+        "pairs/reopen.html",
+        {
+            "programme": programme,
+            "plan": plan,
+            "grace_days": service.REOPEN_GRACE_DAYS,
         },
     )
 

@@ -66,7 +66,23 @@ ROWS: list[dict[str, Any]] = [
         only(*RESULTS),
         only(*RESULTS),
     ),
-    *both("insights:closing", PILOT, only(*MANAGERS), only(*MANAGERS, ok=302)),
+    {"url": "insights:closing", "kwargs": PILOT, "expect": only(*MANAGERS)},
+    {
+        "url": "insights:closing",
+        "method": "POST",
+        "kwargs": PILOT,
+        "expect": only(*MANAGERS),
+        "why": "without confirm=1 the closing page only shows its preview",
+    },
+    {
+        "url": "insights:closing",
+        "method": "POST",
+        "kwargs": PILOT,
+        "data": {"confirm": "1"},
+        "expect": only(*MANAGERS, ok=302),
+    },
+    # The pilot runs: reopening sends the manager back to the closing page.
+    *both("insights:reopen", PILOT, only(*MANAGERS, ok=302), only(*MANAGERS, ok=302)),
     *both(
         "insights:flag_talent",
         {"slug": "programme_slug", "enrolment_pk": "mentor_enrolment_id"},

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("<slug:slug>/export/<slug:name>.csv", views.export_csv, name="export_csv"),
     path("<slug:slug>/cloture/", closing_views.closing, name="closing"),
+    path("<slug:slug>/cloture/rouvrir/", closing_views.reopen, name="reopen"),
     path(
         "<slug:slug>/cloture/talents/<int:enrolment_pk>/",
         closing_views.flag_talent,

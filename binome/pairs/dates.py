@@ -55,6 +55,13 @@ def check_session_start(
 ) -> None:
     """A session starts from now on (this minute included), within a year,
     and no later than the programme's last day."""
+    if pair.status == pair.Status.CLOSED:
+        # Closing cancelled its sessions: planning new ones would put them
+        # back in calendars.
+        raise ValidationError(
+            _("This pair is closed: no session can be planned any more."),
+            code="pair_closed",
+        )
     today = timezone.localdate(now)
     day = _local_day(starts_at)
     if starts_at < now.replace(second=0, microsecond=0):

@@ -130,7 +130,16 @@ class Pair(models.Model):
 
     def close(self) -> None:
         self.status = self.Status.CLOSED
-        self.closed_on = timezone.localdate()
+        # A pair published to start on the programme's first day may be
+        # closed before it: it ends the day it starts.
+        self.closed_on = max(timezone.localdate(), self.started_on)
+        self.save(update_fields=["status", "closed_on"])
+
+    def reopen(self) -> None:
+        """Active again, as if never closed (a programme reopened after a
+        closing by mistake)."""
+        self.status = self.Status.ACTIVE
+        self.closed_on = None
         self.save(update_fields=["status", "closed_on"])
 
 
@@ -1055,3 +1064,38 @@ class TalentFlag(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.flagged_at is not None
+
+
+class ProgrammeClosing(models.Model):
+    """One closing of a programme, and what it did: the pairs it closed, the
+    sessions it cancelled and the certificates it issued, by id, so that a
+    closing by mistake can be undone exactly (``reopened_at``). Who closed
+    and who reopened is in the audit log."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="closings",
+        verbose_name=_("programme"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    # The programme's end date on the day: closing before it is « early ».
+    end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    pairs = models.JSONField(_("pairs closed"), default=list, blank=True)
+    meetings = models.JSONField(_("sessions cancelled"), default=list, blank=True)
+    certificates = models.JSONField(_("certificates issued"), default=list, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme closing")
+        verbose_name_plural = _("programme closings")
+        ordering = ["-closed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.closed_at:%Y-%m-%d}"
+
+    @property
+    def is_early(self) -> bool:
+        return self.end_date is not None and (
+            timezone.localdate(self.closed_at) < self.end_date
+        )

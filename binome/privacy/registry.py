@@ -1059,6 +1059,11 @@ personal(
         0
     ],
 )
+not_personal(
+    "pairs.programmeclosing",
+    "What a programme's closing did, as ids of pairs, sessions and certificates "
+    "and dates; who closed or reopened it is in the audit log.",
+)
 personal(
     "pairs.talentflag",
     "The mentor's opt-in « futurs talents » and HR's flag. Deleted (the consent "

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -20,8 +21,26 @@ from .models import (
 )
 
 
+class ProgrammeAdminForm(forms.ModelForm[Programme]):
+    class Meta:
+        model = Programme
+        fields = "__all__"  # noqa: DJ007 - the admin passes its own fields
+
+    def clean_status(self) -> str:
+        """Closing and reopening do more than change the status: they go
+        through the closing page (``Programme.move_to``), not this form."""
+        new: str = self.cleaned_data["status"]
+        old = self.instance.status if self.instance.pk else Programme.Status.DRAFT
+        if new != old and Programme.Status.CLOSED in (new, old):
+            raise ValidationError(
+                Programme.closing_required_message(), code="closing_required"
+            )
+        return new
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin[Programme]):
+    form = ProgrammeAdminForm
     list_display = ("name", "status", "is_pilot", "start_date", "end_date")
     list_filter = ("status", "is_pilot")
     search_fields = ("name",)

@@ -158,6 +158,12 @@ class Programme(models.Model):
         Status.RUNNING: {Status.CLOSED},
         Status.CLOSED: set(),
     }
+    # Steps only the closing service takes (see ``move_to``): closing, and
+    # reopening within the grace period.
+    CLOSING_STEPS: set[tuple[str, str]] = {
+        (Status.RUNNING, Status.CLOSED),
+        (Status.CLOSED, Status.RUNNING),
+    }
 
     organisation = models.ForeignKey(
         Organisation,
@@ -355,9 +361,28 @@ class Programme(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
-    def move_to(self, status: str) -> None:
-        """Move along the lifecycle; raises ValidationError on a forbidden step."""
-        if not self.can_move_to(status):
+    @staticmethod
+    def closing_required_message() -> str:
+        return gettext(
+            "A programme is closed from its closing page, which sends the "
+            "final survey, closes the pairs and issues the certificates."
+        )
+
+    def move_to(self, status: str, *, by_closing: bool = False) -> None:
+        """Move along the lifecycle; raises ValidationError on a forbidden step.
+
+        Closing (and reopening) a programme does more than change its status:
+        the final survey, the pairs, the planned sessions, the certificates.
+        Only the closing service (``binome.pairs.closing``) passes
+        ``by_closing``, so that no other path can archive a programme half
+        done (a status button once left its pairs active, without
+        certificates)."""
+        closing_step = (self.status, status) in self.CLOSING_STEPS
+        if closing_step and not by_closing:
+            raise ValidationError(
+                self.closing_required_message(), code="closing_required"
+            )
+        if not (closing_step or self.can_move_to(status)):
             raise ValidationError(
                 _("A programme cannot go from %(old)s to %(new)s."),
                 params={

@@ -103,7 +103,7 @@ def test_closing_closes_pairs_issues_certificates_and_archives(
     login, pilot, pair, held, people
 ):
     response = login(people["odile"]).post(
-        reverse("insights:closing", args=[pilot.slug])
+        reverse("insights:closing", args=[pilot.slug]), {"confirm": "1"}
     )
     assert response.status_code == 302
     pilot.refresh_from_db()

@@ -43,20 +43,31 @@ def test_lifecycle_moves_forward_one_step_at_a_time(org):
     with pytest.raises(ValidationError) as excinfo:
         programme.move_to(Programme.Status.RUNNING)
     assert excinfo.value.code == "invalid_transition"
-    for status in (
-        "recruiting",
-        "matching",
-        "recruiting",
-        "matching",
-        "running",
-        "closed",
-    ):
+    for status in ("recruiting", "matching", "recruiting", "matching", "running"):
         programme.move_to(status)
+    programme.move_to(Programme.Status.CLOSED, by_closing=True)
     programme.refresh_from_db()
     assert programme.status == "closed"
     with pytest.raises(ValidationError) as excinfo:
-        programme.move_to(Programme.Status.RUNNING)
+        programme.move_to(Programme.Status.DRAFT, by_closing=True)
     assert excinfo.value.code == "invalid_transition"
+
+
+def test_only_the_closing_service_closes_or_reopens(org):
+    programme = Programme.objects.create(
+        organisation=org, name="P", slug="p", status=Programme.Status.RUNNING
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        programme.move_to(Programme.Status.CLOSED)
+    assert excinfo.value.code == "closing_required"
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.RUNNING
+    programme.move_to(Programme.Status.CLOSED, by_closing=True)
+    with pytest.raises(ValidationError) as excinfo:
+        programme.move_to(Programme.Status.RUNNING)
+    assert excinfo.value.code == "closing_required"
+    programme.move_to(Programme.Status.RUNNING, by_closing=True)
+    assert programme.status == Programme.Status.RUNNING
 
 
 def test_end_date_cannot_precede_start_date(org):
