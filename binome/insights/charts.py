@@ -41,6 +41,9 @@ STYLE = Style(
     major_label_font_size=13,
     legend_font_size=14,
     value_font_size=13,
+    # pygal's default (64 px) draws « Pas assez de données » wider than the
+    # chart, over its edges: the text must fit the 760 px viewBox.
+    no_data_font_size=24,
 )
 
 
