@@ -153,8 +153,9 @@ def csv_bytes(board: Dashboard, name: str) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
-    """The printable A4 report, charts embedded."""
+def pdf_document(board: Dashboard, *, base_url: str) -> Any:
+    """The printable A4 report, charts embedded, laid out by WeasyPrint (a
+    ``weasyprint.Document``: its pages can be inspected before writing)."""
     from weasyprint import CSS as WeasyCSS
     from weasyprint import HTML
 
@@ -162,7 +163,12 @@ def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
         "insights/report.html",
         {"board": board, "charts": charts(board), "programme": board.programme},
     )
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(
+    return HTML(string=html, base_url=base_url).render(
         stylesheets=[WeasyCSS(filename=str(CSS))]
-    )  # weasyprint is not annotated
-    return pdf
+    )
+
+
+def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
+    """The printable A4 report as PDF bytes."""
+    pdf: bytes = pdf_document(board, base_url=base_url).write_pdf()
+    return pdf  # weasyprint is not annotated
