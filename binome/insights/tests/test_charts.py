@@ -56,5 +56,5 @@ def test_no_data_text_stays_inside_the_chart(pilot, language, words):
         assert _overflowing_texts(chart.svg) == [], chart.key
         # Nothing else is drawn under the message: no axis, label or legend.
         root = ElementTree.fromstring(chart.svg)
-        texts = [t.get("class") for t in root.iter(f"{SVG}text")]
+        texts = [t.get("class", "") for t in root.iter(f"{SVG}text")]
         assert sorted(texts) == ["no_data", "title plot_title"], (chart.key, texts)

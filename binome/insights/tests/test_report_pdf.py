@@ -34,7 +34,7 @@ def _last_on_each_page(document) -> list[tuple[str, str]]:
 
 def _text(box) -> str:
     if hasattr(box, "text"):
-        return box.text
+        return str(box.text)
     return "".join(_text(c) for c in getattr(box, "children", []) or [])
 
 

@@ -11,7 +11,8 @@ from binome.insights import exports
 ROOT = Path(__file__).resolve().parents[3]
 PROBE = """
 import sys
-before = {name for name in sys.modules if name.split(".")[0] in ("weasyprint", "fontTools")}
+roots = ("weasyprint", "fontTools")
+before = {name for name in sys.modules if name.split(".")[0] in roots}
 import binome.wsgi
 after = set(sys.modules)
 print(sorted(before), "weasyprint.svg" in after, "fontTools.subset" in after,

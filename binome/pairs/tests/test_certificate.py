@@ -4,6 +4,7 @@ to their boss, whatever the names and the number of skills."""
 import datetime
 import io
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -116,7 +117,7 @@ def test_without_anyone_named_the_signatory_is_left_blank(enrolments, pilot, peo
     assert re.search(r"\b0 ?séance tenue", text)
 
 
-EXTREMES = {
+EXTREMES: dict[str, dict[str, Any]] = {
     "long names and emoji": {
         "first_name": "Marie-Clémentine-Éléonore 🦄🎉",
         "last_name": "de La Tour d'Auvergne-Lauraguais " * 4,
@@ -153,8 +154,7 @@ def test_certificate_fits_one_page_on_extreme_inputs(
         sessions_held=0,
         minutes_held=0,
         skills=[
-            {"code": s.code, "name_fr": s.name_fr, "name_en": s.name_en}
-            for s in skills
+            {"code": s.code, "name_fr": s.name_fr, "name_en": s.name_en} for s in skills
         ],
     )
     certificate.enrolment.refresh_from_db()
