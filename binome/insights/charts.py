@@ -41,6 +41,9 @@ STYLE = Style(
     major_label_font_size=13,
     legend_font_size=14,
     value_font_size=13,
+    # pygal's default (64 px) draws « Pas assez de données » wider than the
+    # chart, over its edges: the text must fit the 760 px viewBox.
+    no_data_font_size=24,
 )
 
 
@@ -78,7 +81,26 @@ class Chart:
     svg: bytes
 
 
+def _has_data(chart: Any) -> bool:
+    return any(
+        value is not None for values, _config in chart.raw_series for value in values
+    )
+
+
 def _render(key: str, chart: Any, description: str) -> Chart:
+    if not _has_data(chart):
+        # Every figure hidden or missing: the title and « Not enough data »
+        # alone, not drawn over empty axes, guides and labels.
+        chart = pygal.Bar(
+            **_config(
+                title=chart.config.title,
+                show_legend=False,
+                show_x_labels=False,
+                show_y_labels=False,
+                show_x_guides=False,
+                show_y_guides=False,
+            )
+        )
     tree = _strip_scripts(ElementTree.fromstring(chart.render()))
     svg = ElementTree.tostring(tree, encoding="utf-8", xml_declaration=True)
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

@@ -153,8 +153,33 @@ def csv_bytes(board: Dashboard, name: str) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
-    """The printable A4 report, charts embedded."""
+# A page with what the report holds (a heading, a table, an SVG chart, text
+# in the report's fonts): laying it out imports and initialises what the first
+# report would otherwise pay for.
+_WARM_UP_HTML = (
+    '<h1>Binôme</h1><p>é « » < 5 %</p><table class="table"><caption>x</caption>'
+    "<tr><th>a</th><td class=num>1</td></tr></table>"
+    '<figure class="chart"><img src="data:image/svg+xml,'
+    "%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'%3E"
+    "%3Ctext x='1' y='5'%3Ea%3C/text%3E%3C/svg%3E\"></figure>"
+)
+
+
+def warm_up() -> None:
+    """Pay, when a web process starts, the one-off costs of the first PDF:
+    importing WeasyPrint and its dependencies, loading fontconfig and Pango,
+    parsing the user-agent and report style sheets, importing the font
+    subsetter. Measured on the demo (bench/report.py): about 1 s, that the
+    first report of each process paid on top of its own rendering."""
+    from weasyprint import CSS as WeasyCSS
+    from weasyprint import HTML
+
+    HTML(string=_WARM_UP_HTML).write_pdf(stylesheets=[WeasyCSS(filename=str(CSS))])
+
+
+def pdf_document(board: Dashboard, *, base_url: str) -> Any:
+    """The printable A4 report, charts embedded, laid out by WeasyPrint (a
+    ``weasyprint.Document``: its pages can be inspected before writing)."""
     from weasyprint import CSS as WeasyCSS
     from weasyprint import HTML
 
@@ -162,7 +187,12 @@ def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
         "insights/report.html",
         {"board": board, "charts": charts(board), "programme": board.programme},
     )
-    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf(
+    return HTML(string=html, base_url=base_url).render(
         stylesheets=[WeasyCSS(filename=str(CSS))]
-    )  # weasyprint is not annotated
-    return pdf
+    )
+
+
+def pdf_bytes(board: Dashboard, *, base_url: str) -> bytes:
+    """The printable A4 report as PDF bytes."""
+    pdf: bytes = pdf_document(board, base_url=base_url).write_pdf()
+    return pdf  # weasyprint is not annotated

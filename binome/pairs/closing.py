@@ -604,22 +604,66 @@ def send_reopened_mail(
     return sent
 
 
-def certificate_pdf(certificate: Certificate, *, language: str | None = None) -> bytes:
-    """The certificate as an A4 PDF, in the mentor's language."""
+CERTIFICATE_DENSITIES = ("", "compact", "tight")
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+
+
+def certificate_signatory(programme: Programme) -> Signatory | None:
+    """Who signs the programme's certificates: its first sponsor, else its
+    first manager, named as in the HR records (job title, else the role).
+    None when nobody has a name: the certificate then leaves the name blank."""
+    roles = (
+        (programme.sponsors, _("Programme sponsor")),
+        (programme.managers, _("Programme manager")),
+    )
+    for users, role in roles:
+        for user in users.select_related("person").order_by("pk"):
+            person = getattr(user, "person", None)
+            name = (person.full_name if person else "") or user.get_full_name()
+            if name.strip():
+                title = (person.job_title if person else "") or str(role)
+                return Signatory(name=name.strip(), title=title)
+    return None
+
+
+def certificate_document(
+    certificate: Certificate, *, language: str | None = None
+) -> Any:
+    """The certificate laid out by WeasyPrint (a ``weasyprint.Document``: its
+    ``pages`` can be counted before it is written)."""
     from weasyprint import HTML
 
     enrolment = certificate.enrolment
     user: Any = enrolment.person.user
     language = language or getattr(user, "language", "") or settings.LANGUAGE_CODE
+    programme = enrolment.programme
     with translation.override(language):
-        html = render_to_string(
-            "pairs/closing_certificate.html",
-            {
-                "certificate": certificate,
-                "person": enrolment.person,
-                "programme": enrolment.programme,
-                "hours": round(certificate.minutes_held / 60, 1),
-            },
-        )
-    pdf: bytes = HTML(string=html).write_pdf()  # weasyprint is not annotated
+        context = {
+            "certificate": certificate,
+            "person": enrolment.person,
+            "programme": programme,
+            "hours": round(certificate.minutes_held / 60, 1),
+            "skills": certificate.skill_names(),
+            "signatory": certificate_signatory(programme),
+        }
+        # Denser type until it fits one page: only extreme inputs (names of
+        # hundreds of characters, dozens of skills) need a second layout.
+        for density in CERTIFICATE_DENSITIES:
+            html = render_to_string(
+                "pairs/closing_certificate.html", context | {"density": density}
+            )
+            document = HTML(string=html).render()
+            if len(document.pages) == 1:
+                break
+    return document
+
+
+def certificate_pdf(certificate: Certificate, *, language: str | None = None) -> bytes:
+    """The certificate as a one-page A4 PDF, in the mentor's language."""
+    pdf: bytes = certificate_document(certificate, language=language).write_pdf()
     return pdf
