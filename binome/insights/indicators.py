@@ -906,9 +906,8 @@ def silos(
     number of pairs, so the tables' grand totals cannot be hidden.
 
     The share of pairs across departments is the off-diagonal of the
-    department table over its total: it is linked to the table by two more
-    relations (the pairs within one department are its diagonal, those
-    across the rest), so that it never gives a hidden cell away."""
+    department table over its total: it is hidden whenever a diagonal cell
+    is, so that it never gives a hidden cell away."""
     pairs = programme_pairs(programme)
     roots = _roots(programme.organisation_id)
     by_dept: dict[tuple[int | None, int | None], int] = defaultdict(int)
@@ -923,24 +922,21 @@ def silos(
     silo_keys = sorted(used, key=lambda k: str(names.get(k, "")))
     total = sum(by_dept.values())
     same = sum(n for (a, b), n in by_dept.items() if a == b and a is not None)
-    diagonal = [("cell", k, k) for k in silo_keys if k is not None]
-    across = [
-        ("cell", a, b) for a in silo_keys for b in silo_keys if a != b or a is None
-    ]
     published = {"total": total} if total_public else {}
     departments = privacy.table(
         [(k, names[k]) for k in silo_keys],
         [(k, names[k]) for k in silo_keys],
         by_dept,
-        extra_relations=[("same", diagonal), ("across", across)],
-        margin_sizes={"same": same, "across": total - same},
         published=published,
         exact=exact,
     )
-    # The share gives both « same » and « across » away (with the total).
-    crossing_hidden = bool({"same", "across"} & departments.extra_hidden) or bool(
-        departments.total and departments.total.hidden
-    )
+    # The share across departments gives the diagonal's sum away: with the
+    # margins, that can pin a hidden cell down (rows, columns and diagonal
+    # together, not any one of them). Shown only when it tells nothing the
+    # table does not: every diagonal cell and the total shown.
+    crossing_hidden = any(
+        departments.cell(k, k).hidden for k in silo_keys if k is not None
+    ) or bool(departments.total and departments.total.hidden)
     by_level = {
         (row["mentor__person__level"], row["mentee__person__level"]): row["n"]
         for row in pairs.values(

@@ -33,7 +33,7 @@ included.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.formats import number_format
@@ -226,9 +226,6 @@ class Table[R: Hashable, C: Hashable]:
     row_totals: dict[R, Figure] | None
     col_totals: dict[C, Figure] | None
     total: Figure | None
-    # Keys of ``extra_relations`` that are hidden (figures published
-    # outside the table, such as a share computed from some of its cells).
-    extra_hidden: set[Hashable] = field(default_factory=set)
 
     def cell(self, row: R, col: C) -> Figure:
         return self.cells[(row, col)]
@@ -270,9 +267,7 @@ def table[R: Hashable, C: Hashable](
     people stand behind each cell, when a count is not a count of people
     (sessions by the pairs that held them, answers by their authors);
     ``margin_sizes`` the same for the margins, keyed ("row", r), ("col", c)
-    and "total", since distinct people do not add up. ``extra_relations``
-    link cells to figures outside the table (sized in ``margin_sizes``):
-    which of those are hidden is in ``extra_hidden``. ``published``: figures
+    and "total", since distinct people do not add up. ``published``: figures
     the reader knows from elsewhere (the headline), by key: a key of the
     table with that very value cannot be hidden, so it is never relied on.
     ``exact``: nothing hidden (the programme's own managers).
@@ -329,5 +324,4 @@ def table[R: Hashable, C: Hashable](
         row_totals={r: fig(("row", r)) for r, _ in rows} if row_totals else None,
         col_totals={c: fig(("col", c)) for c, _ in cols} if col_totals else None,
         total=fig("total") if grand_total else None,
-        extra_hidden={key for key in hidden if key not in all_values},
     )
