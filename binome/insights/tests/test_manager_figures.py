@@ -294,9 +294,7 @@ def test_the_activity_page_and_the_health_page_flag_the_same_pairs(
 ):
     client = login(people["odile"])
     health = client.get(reverse("programme_health", args=[pilot.slug])).text
-    flagged_health = {
-        int(pk) for pk in re.findall(r'activite/#pair-(\d+)"', health)
-    } or {int(pk) for pk in re.findall(r"#pair-(\d+)\"", health)}
+    flagged_health = {int(pk) for pk in re.findall(r'#pair-(\d+)"', health)}
     activity = client.get(reverse("pairs:activity", args=[pilot.slug])).text
     rows = re.findall(r'<tr id="pair-(\d+)">(.*?)</tr>', activity, re.S)
     assert len(rows) == 8
