@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from binome.programs.models import Programme
 
@@ -109,6 +109,12 @@ UNKNOWN_REASONS = {
     "no-data": gettext_lazy("no data yet"),
     "not-applicable": gettext_lazy("not applicable yet: the programme has not ended"),
 }
+# The same, in a word, next to the figure.
+UNKNOWN_SHORT = {
+    "hidden": pgettext_lazy("target", "hidden"),
+    "no-data": gettext_lazy("no data yet"),
+    "not-applicable": gettext_lazy("not applicable yet"),
+}
 # Figures that only exist once the programme has ended (the closing survey).
 AT_THE_END = {"recommend"}
 
@@ -129,11 +135,15 @@ class Check:
     def label(self) -> str:
         return str(CHECK_LABELS[self.status])
 
+    @property
+    def short(self) -> str:
+        return str(UNKNOWN_SHORT[self.why]) if self.why else ""
+
 
 CHECK_LABELS = {
-    "met": gettext_lazy("met"),
-    "missed": gettext_lazy("missed"),
-    "unknown": gettext_lazy("unknown"),
+    "met": pgettext_lazy("target", "met"),
+    "missed": pgettext_lazy("target", "missed"),
+    "unknown": pgettext_lazy("target", "unknown"),
 }
 
 

@@ -123,7 +123,7 @@ def funnel(
     programme: Programme,
     *,
     exact: bool = False,
-    published: Mapping[Hashable, object] | None = None,
+    published: Mapping[Any, object] | None = None,
 ) -> Table[str, str]:
     """The enrolment funnel per role, in one aggregate query. The same steps
     as ``health.funnel`` (which the manager's health page uses).
@@ -364,7 +364,7 @@ def cadence(
     totals: dict[str, Any] | None = None,
     *,
     exact: bool = False,
-    published: Mapping[Hashable, object] | None = None,
+    published: Mapping[Any, object] | None = None,
 ) -> Table[int, str]:
     """Sessions held, planned and missed per fortnight. A cell stands for the
     pairs behind it, so it is hidden when fewer than 5 pairs made it.

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -258,7 +259,7 @@ def table[R: Hashable, C: Hashable](
     extra_relations: Iterable[Relation[Hashable]] = (),
     margin_sizes: Mapping[Hashable, int] | None = None,
     grand_total: bool = True,
-    published: Mapping[Hashable, object] | None = None,
+    published: Mapping[Any, object] | None = None,
     exact: bool = False,
 ) -> Table[R, C]:
     """Build and suppress a table of counts.

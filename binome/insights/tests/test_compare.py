@@ -222,6 +222,7 @@ def test_a_hidden_figure_is_unknown_never_guessed():
         "people: fewer than 5 behind it)." in result.summary
     )
     line = {line.key: line for line in result.lines}["rhythm"]
+    assert line.first_check is not None and line.second_check is not None
     assert (line.second_check.status, line.second_check.why) == ("unknown", "hidden")
     assert line.first_check.status == "met"
 
@@ -329,6 +330,7 @@ def test_the_go_no_go_counts_the_targets_it_could_not_check_and_says_why():
     wave.programme.end_date = TODAY
     result = compare.compare(board("Pilot"), wave)
     line = {line.key: line for line in result.lines}["recommend"]
+    assert line.second_check is not None
     assert line.second_check.why == "no-data"
     assert (
         "Could not be checked: Would recommend the programme (no data yet)."

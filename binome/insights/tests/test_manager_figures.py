@@ -274,6 +274,7 @@ def test_a_table_never_relies_on_hiding_what_the_headline_gives():
         col_totals=False,
         published={("row", "a"): 3},
     )
+    assert table.row_totals is not None
     assert not table.row_totals["a"].hidden
     assert table.cell("a", "x").hidden and table.cell("a", "y").hidden
     # Without the headline, the total is what gets hidden.
@@ -283,6 +284,7 @@ def test_a_table_never_relies_on_hiding_what_the_headline_gives():
         {("a", "x"): 3, ("a", "y"): 0},
         col_totals=False,
     )
+    assert table.row_totals is not None
     assert table.row_totals["a"].hidden
 
 
