@@ -998,6 +998,15 @@ def headline(
     )
 
 
+def funnel_published(top: Headline) -> dict[Hashable, object]:
+    """What the headline publishes, as the funnel's keys: the pairs are its
+    matched mentees, the people in a pair its matched people (when equal)."""
+    return {
+        ("cell", "matched", Enrolment.Role.MENTEE.value): top.pairs.number,
+        ("row", "matched"): top.people.number,
+    }
+
+
 @dataclass
 class Dashboard:
     programme: Programme
@@ -1058,11 +1067,7 @@ def dashboard(
         every = pair_health(programme, today, at_risk_only=True)
         at_risk, at_risk_count = every[:AT_RISK_SHOWN], len(every)
     top = headline(programme, totals, exact=exact)
-    # What the headline publishes, as the tables' keys.
-    pairs_and_people = {
-        ("cell", "matched", "mentee"): top.pairs.number,
-        ("row", "matched"): top.people.number,
-    }
+    pairs_and_people = funnel_published(top)
     sessions = {("col", Meeting.Status.HELD.value): top.sessions_held.number}
     return Dashboard(
         programme=programme,
