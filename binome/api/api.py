@@ -491,7 +491,10 @@ def get_indicators(request: HttpRequest, slug: SlugPath = SLUG) -> dict[str, Any
     today = timezone.localdate()
     headline = indicators.headline(programme)
     ratings = indicators.ratings(programme)
-    funnel = indicators.funnel(programme)
+    # The headline's figures are published here too: never relied on hiding.
+    funnel = indicators.funnel(
+        programme, published=indicators.funnel_published(headline)
+    )
     assert funnel.row_totals is not None
     return {
         "programme": programme.slug,
@@ -502,7 +505,9 @@ def get_indicators(request: HttpRequest, slug: SlugPath = SLUG) -> dict[str, Any
         "keeping_rhythm_percent": _figure(indicators.rhythm(programme, today)),
         "average_rating": _figure(ratings.average),
         "useful_percent": _figure(ratings.useful),
-        "cross_department_percent": _figure(indicators.silos(programme).crossing),
+        "cross_department_percent": _figure(
+            indicators.silos(programme, total_public=headline.pairs.shown).crossing
+        ),
         "funnel": [
             {
                 "step": step,

@@ -1,8 +1,10 @@
 """Pilot versus scale-up: two programmes side by side on the dashboard's
 indicators, with a plain-language go/no-go summary.
 
-The summary only reads published figures: a hidden figure (« < 5 ») is
-« not enough data », never guessed.
+The summary only reads published figures: a hidden figure (« < 5 ») is an
+unknown target, never guessed, and the summary counts the targets it could
+not check. The comparison is outside any one programme: its figures are
+under the small-group rule for everyone.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
+from binome.programs.models import Programme
 
 from .indicators import Dashboard
 from .privacy import Figure
@@ -97,6 +103,70 @@ def _matched_share(board: Dashboard) -> Figure:
     )
 
 
+# Why a target could not be checked.
+UNKNOWN_REASONS = {
+    "hidden": gettext_lazy("hidden to protect people: fewer than 5 behind it"),
+    "no-data": gettext_lazy("no data yet"),
+    "not-applicable": gettext_lazy("not applicable yet: the programme has not ended"),
+}
+# The same, in a word, next to the figure.
+UNKNOWN_SHORT = {
+    "hidden": pgettext_lazy("target", "hidden"),
+    "no-data": gettext_lazy("no data yet"),
+    "not-applicable": gettext_lazy("not applicable yet"),
+}
+# Figures that only exist once the programme has ended (the closing survey).
+AT_THE_END = {"recommend"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A programme's figure against its target: met, missed or unknown, and
+    for unknown why (a ``UNKNOWN_REASONS`` key)."""
+
+    status: str  # met, missed, unknown
+    why: str = ""
+
+    @property
+    def reason(self) -> str:
+        return str(UNKNOWN_REASONS[self.why]) if self.why else ""
+
+    @property
+    def label(self) -> str:
+        return str(CHECK_LABELS[self.status])
+
+    @property
+    def short(self) -> str:
+        return str(UNKNOWN_SHORT[self.why]) if self.why else ""
+
+
+CHECK_LABELS = {
+    "met": pgettext_lazy("target", "met"),
+    "missed": pgettext_lazy("target", "missed"),
+    "unknown": pgettext_lazy("target", "unknown"),
+}
+
+
+def check(
+    key: str, figure: Figure, target: float | None, board: Dashboard
+) -> Check | None:
+    """None when the indicator has no target."""
+    if target is None:
+        return None
+    if figure.shown:
+        met = float(figure.value or 0) >= target
+        return Check("met" if met else "missed")
+    if figure.hidden:
+        return Check("unknown", "hidden")
+    end = board.programme.end_date
+    ended = board.programme.status == Programme.Status.CLOSED or (
+        end is not None and end <= board.today
+    )
+    if key in AT_THE_END and not ended:
+        return Check("unknown", "not-applicable")
+    return Check("unknown", "no-data")
+
+
 @dataclass
 class Line:
     key: str
@@ -105,6 +175,14 @@ class Line:
     second: Figure
     target: float | None
     verdict: str  # better, worse, similar, unknown
+    first_check: Check | None = None
+    second_check: Check | None = None
+
+    @property
+    def target_label(self) -> str:
+        if self.target is None:
+            return ""
+        return f"{number_format(self.target)}{self.first.suffix}"
 
 
 @dataclass
@@ -114,20 +192,22 @@ class Comparison:
     lines: list[Line]
     decision: str  # go, caution, no-go, unknown
     summary: list[str]
+    judged: str = "second"  # the side the decision reads
 
-
-def _meets(figure: Figure, target: float | None) -> bool | None:
-    if target is None or not figure.shown:
-        return None
-    return float(figure.value or 0) >= target
+    @property
+    def judged_name(self) -> str:
+        return (self.first if self.judged == "first" else self.second).programme.name
 
 
 def compare(first: Dashboard, second: Dashboard) -> Comparison:
     """Compare ``second`` (the scale-up) with ``first`` (the pilot). The
-    decision is about scaling up: go when the figures that have a bar meet
-    it in the programme with results (the scale-up if it has enough data,
-    else the pilot); caution when one misses it; no-go when more miss it
-    than meet it."""
+    decision is about scaling up, on the programme with results (the
+    scale-up if it has at least 3 targets it can be checked against, else
+    the pilot): go when every target is met; go with care when one is
+    missed, fewer are missed than met, or some could not be checked (never
+    « every target » then); no-go when as many or more are missed than met;
+    unknown when fewer than 3 can be checked. Each target is met, missed or
+    unknown, and an unknown one says why."""
     lines = []
     for key, label, read, target, tolerance in indicators():
         a, b = read(first), read(second)
@@ -140,47 +220,91 @@ def compare(first: Dashboard, second: Dashboard) -> Comparison:
             )
         else:
             verdict = "unknown"
-        lines.append(Line(key, label, a, b, target, verdict))
-
-    def checks(side: str) -> list[tuple[Line, bool]]:
-        return [
-            (line, met)
-            for line in lines
-            if (met := _meets(getattr(line, side), line.target)) is not None
-        ]
-
-    judged = "second" if len(checks("second")) >= 3 else "first"
-    results = checks(judged)
-    met = [line for line, ok in results if ok]
-    missed = [line for line, ok in results if not ok]
-    name = (first if judged == "first" else second).programme.name
-    summary = []
-    if len(results) < 3:
-        decision = "unknown"
-        summary.append(
-            _(
-                "Not enough published figures to decide yet: groups of fewer "
-                "than 5 people are hidden."
+        lines.append(
+            Line(
+                key,
+                label,
+                a,
+                b,
+                target,
+                verdict,
+                check(key, a, target, first),
+                check(key, b, target, second),
             )
         )
-    elif not missed:
-        decision = "go"
+
+    def checks(side: str) -> list[tuple[Line, Check]]:
+        return [
+            (line, found)
+            for line in lines
+            if (found := getattr(line, f"{side}_check")) is not None
+        ]
+
+    def checked(side: str) -> int:
+        return sum(c.status != "unknown" for _line, c in checks(side))
+
+    judged = "second" if checked("second") >= 3 else "first"
+    targets = checks(judged)
+    met = [line for line, c in targets if c.status == "met"]
+    missed = [line for line, c in targets if c.status == "missed"]
+    unknown = [(line, c) for line, c in targets if c.status == "unknown"]
+    name = (first if judged == "first" else second).programme.name
+    counts = {
+        "name": name,
+        "count": len(targets),
+        "met": len(met),
+        "missed": len(missed),
+        "unknown": len(unknown),
+    }
+    summary = []
+    if len(met) + len(missed) < 3:
+        decision = "unknown"
         summary.append(
-            _("Go: %(name)s meets every target (%(count)s indicators).")
-            % {"name": name, "count": len(met)}
+            ngettext(
+                "Not enough figures to decide yet: %(name)s can be checked "
+                "against %(checked)s target of %(count)s.",
+                "Not enough figures to decide yet: %(name)s can be checked "
+                "against %(checked)s targets of %(count)s.",
+                len(met) + len(missed),
+            )
+            % {**counts, "checked": len(met) + len(missed)}
         )
-    elif len(missed) == 1 or len(missed) < len(met):
+    elif not missed and not unknown:
+        decision = "go"
+        summary.append(_("Go: %(name)s meets all %(count)s targets.") % counts)
+    elif not missed:
         decision = "caution"
         summary.append(
-            _("Go, with care: %(name)s misses %(missed)s of %(count)s targets.")
-            % {"name": name, "missed": len(missed), "count": len(results)}
+            ngettext(
+                "Go, with care: %(name)s meets the %(met)s targets it could be "
+                "checked against, but %(unknown)s of its %(count)s targets could "
+                "not be checked.",
+                "Go, with care: %(name)s meets the %(met)s targets it could be "
+                "checked against, but %(unknown)s of its %(count)s targets could "
+                "not be checked.",
+                len(unknown),
+            )
+            % counts
         )
     else:
-        decision = "no-go"
-        summary.append(
-            _("No-go for now: %(name)s misses %(missed)s of %(count)s targets.")
-            % {"name": name, "missed": len(missed), "count": len(results)}
+        decision = "caution" if len(missed) == 1 or len(missed) < len(met) else "no-go"
+        sentence = (
+            _("Go, with care: %(name)s misses %(missed)s of its %(count)s targets.")
+            if decision == "caution"
+            else _(
+                "No-go for now: %(name)s misses %(missed)s of its %(count)s targets."
+            )
         )
+        summary.append(sentence % counts)
+        if unknown:
+            summary.append(
+                ngettext(
+                    "%(unknown)s of its targets could not be checked.",
+                    "%(unknown)s of its targets could not be checked.",
+                    len(unknown),
+                )
+                % counts
+            )
     for line in missed:
         summary.append(
             _("To improve: %(label)s (%(value)s, target %(target)s).")
@@ -189,6 +313,11 @@ def compare(first: Dashboard, second: Dashboard) -> Comparison:
                 "value": getattr(line, judged),
                 "target": f"{line.target:g}{getattr(line, judged).suffix}",
             }
+        )
+    for line, c in unknown:
+        summary.append(
+            _("Could not be checked: %(label)s (%(why)s).")
+            % {"label": line.label, "why": c.reason}
         )
     better = [line.label for line in lines if line.verdict == "better"]
     worse = [line.label for line in lines if line.verdict == "worse"]
@@ -210,4 +339,4 @@ def compare(first: Dashboard, second: Dashboard) -> Comparison:
                 "list": ", ".join(worse),
             }
         )
-    return Comparison(first, second, lines, decision, summary)
+    return Comparison(first, second, lines, decision, summary, judged)

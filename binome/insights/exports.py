@@ -1,6 +1,8 @@
 """CSV exports of the aggregate tables and the PDF report. They show the very
 figures of the dashboard, after the same privacy rules: a hidden figure is
-written « < 5 », never its value."""
+written « < 5 », never its value, and a CSV with one says why on its last
+line. A programme's managers get their dashboard's exact figures; sponsors
+the small-group rule; the PDF report always the rule."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from .charts import charts
 from .indicators import Dashboard
-from .privacy import Table
+from .privacy import HIDDEN_LABEL, Figure, Table, hidden_reason
 
 CSS = Path(__file__).parent / "static" / "insights" / "report.css"
 
@@ -148,8 +150,12 @@ def csv_bytes(board: Dashboard, name: str) -> bytes:
     _title, rows = TABLES[name]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    hidden = False
     for row in rows(board):
+        hidden = hidden or any(isinstance(v, Figure) and v.hidden for v in row)
         writer.writerow([_cell(value) for value in row])
+    if hidden:
+        writer.writerow([f"« {HIDDEN_LABEL} » : {hidden_reason()}."])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

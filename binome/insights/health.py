@@ -1,50 +1,38 @@
 """Programme health for its managers: the enrolment funnel, pairs by status,
-and the pairs at risk with the reason. Activity only, never content: a
-negative feedback is a flag, its text stays with its author."""
+and the pairs at risk with the reason. The pairs at risk are defined once,
+in ``binome.pairs.health`` (re-exported here under the same names)."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.utils import timezone
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from binome.pairs.models import Charter, Feedback, Meeting, Pair
-from binome.pairs.services import INACTIVITY_DAYS
+from binome.pairs.health import (
+    NEGATIVE_RATING,
+    RISKS,
+    PairHealth,
+    pair_health,
+)
+from binome.pairs.models import Pair
 from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Assessment
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-NEGATIVE_RATING = 2  # a session rated 1 or 2 out of 5
-RISKS = {
-    "inactive": _("No session held for %(days)s days") % {"days": INACTIVITY_DAYS},
-    "cadence": _("Fewer sessions than the cadence plans"),
-    "feedback": _("A recent session was rated poorly or not useful"),
-    "charter": _("The charter is not accepted yet"),
-}
+__all__ = [
+    "NEGATIVE_RATING",
+    "RISKS",
+    "FunnelStep",
+    "PairHealth",
+    "funnel",
+    "pair_health",
+    "pairs_by_status",
+]
 
 
 @dataclass
@@ -57,15 +45,6 @@ class FunnelStep:
     @property
     def total(self) -> int:
         return self.mentors + self.mentees
-
-
-@dataclass
-class PairHealth:
-    pair: Pair
-    held: int
-    expected: int
-    last_held: datetime.date | None
-    risks: list[str] = field(default_factory=list)
 
 
 def funnel(programme: Programme) -> list[FunnelStep]:
@@ -121,173 +100,3 @@ def pairs_by_status(programme: Programme) -> dict[StrOrPromise, int]:
         .values_list("status", "n")
     )
     return {status.label: counts.get(status.value, 0) for status in Pair.Status}
-
-
-def _aware(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _expected(
-    programme: Programme, today: datetime.date, first: datetime.date | None
-) -> Case:
-    """Sessions the cadence plans by today for a pair started on
-    ``started_on``: one per ``cadence_days`` elapsed, and none before the
-    start. A CASE with one branch per cadence period since the first pair
-    started, so that it works on every database."""
-    days = programme.cadence_days
-    periods = max(0, (today - first).days // days) if first else 0
-    return Case(
-        *[
-            When(started_on__gt=today - datetime.timedelta(days=(k + 1) * days), then=k)
-            for k in range(periods)
-        ],
-        default=Value(periods),
-        output_field=IntegerField(),
-    )
-
-
-def pair_health(
-    programme: Programme,
-    today: datetime.date | None = None,
-    *,
-    at_risk_only: bool = False,
-    limit: int | None = None,
-) -> list[PairHealth]:
-    """Active pairs with the risks that apply, worst first, then by the
-    mentee's last name; ``at_risk_only`` leaves out the pairs on track and
-    ``limit`` keeps the first ones. The database computes the facts and the
-    risks of every pair and ranks them: only the rows asked for are loaded."""
-    today = today or timezone.localdate()
-    pairs = Pair.objects.in_programme(programme).active()
-    first = pairs.aggregate(first=Min("started_on"))["first"]
-    # Recent means the last two cadence periods up to the end of ``today``,
-    # the same day the other risks are measured on, never the wall clock.
-    recent = _aware(today + datetime.timedelta(days=1 - 2 * programme.cadence_days))
-    poor = Feedback.objects.filter(
-        # The programme, not the annotated queryset: a grouped subquery
-        # here costs seconds at 5,000 pairs.
-        meeting__pair__mentee__programme=programme,
-        meeting__pair__status=Pair.Status.ACTIVE,
-        meeting__starts_at__gte=recent,
-    ).filter(Q(rating__lte=NEGATIVE_RATING) | Q(useful=False))
-    accepted = Charter.objects.filter(
-        pair=OuterRef("pk"),
-        mentor_accepted_at__isnull=False,
-        mentee_accepted_at__isnull=False,
-    )
-    facts = (
-        pairs.annotate(
-            expected=_expected(programme, today, first),
-            poor=ExpressionWrapper(
-                Q(pk__in=poor.values("meeting__pair_id")), output_field=BooleanField()
-            ),
-            accepted=Exists(accepted),
-            mentee_last_name=F("mentee__person__last_name"),
-        )
-        .order_by()
-        .values("pk", "started_on", "mentee_last_name", "expected", "poor", "accepted")
-    )
-    held = (
-        Meeting.objects.filter(pair__in=pairs, status=Meeting.Status.HELD)
-        .order_by()
-        .values(pair_pk=F("pair"))
-        .annotate(held=Count("pk"), last_held=Max("starts_at"))
-    )
-    ranked = _ranked(
-        facts, held, programme, today, at_risk_only=at_risk_only, limit=limit
-    )
-    found = Pair.objects.select_related("mentor__person", "mentee__person").in_bulk(
-        [row[0] for row in ranked]
-    )
-    out = []
-    for pk, held_count, last, expected, *risks in ranked:
-        out.append(
-            PairHealth(
-                found[pk],
-                held_count,
-                expected,
-                timezone.localdate(_datetime(last)) if last else None,
-                [name for name, on in zip(RISKS, risks, strict=True) if on],
-            )
-        )
-    return out
-
-
-def _ranked(
-    facts: QuerySet[Pair, Mapping[str, Any]],
-    held: QuerySet[Meeting, Mapping[str, Any]],
-    programme: Programme,
-    today: datetime.date,
-    *,
-    at_risk_only: bool,
-    limit: int | None,
-) -> list[tuple[Any, ...]]:
-    """(pk, held, last held, expected, *one flag per risk) of each pair, the
-    most risks first, then by the mentee's last name in code point order (as
-    Python sorts strings, whatever the database's collation), the latest
-    start and the id.
-
-    In SQL over the facts: with the ORM, each risk's expression would be
-    repeated in WHERE and ORDER BY (and the subqueries it holds run again), in
-    a statement big enough for PostgreSQL to spend seconds compiling it."""
-    quiet_since = today - datetime.timedelta(days=INACTIVITY_DAYS)
-    charter_due = today - datetime.timedelta(days=programme.cadence_days)
-    ops = connection.ops
-    # Each risk as a condition on the facts, with its parameters; in RISKS order.
-    conditions = {
-        # No session held since (without any: since the start) INACTIVITY_DAYS.
-        "inactive": (
-            "last_held < %s OR (last_held IS NULL AND started_on <= %s)",
-            [
-                ops.adapt_datetimefield_value(
-                    _aware(quiet_since + datetime.timedelta(days=1))
-                ),
-                ops.adapt_datefield_value(quiet_since),
-            ],
-        ),
-        # Fewer sessions than the cadence plans; one missed one is tolerated.
-        "cadence": ("expected >= 2 AND held < expected - 1", []),
-        # A recent session rated poorly or not useful.
-        "feedback": ("poor", []),
-        # Past the first cadence period without a charter both accepted.
-        "charter": (
-            "started_on < %s AND NOT accepted",
-            [ops.adapt_datefield_value(charter_due)],
-        ),
-    }
-    facts_sql, facts_params = facts.query.sql_with_params()
-    held_sql, held_params = held.query.sql_with_params()
-    flags = ", ".join(
-        f"CASE WHEN {conditions[name][0]} THEN 1 ELSE 0 END AS risk_{name}"
-        for name in RISKS
-    )
-    risk_params = [param for name in RISKS for param in conditions[name][1]]
-    count = " + ".join(f"risk_{name}" for name in RISKS)
-    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    # MATERIALIZED: each computed once, not folded into WHERE and ORDER BY.
-    sql = (
-        f"WITH facts AS MATERIALIZED ({facts_sql}), "
-        f"held AS MATERIALIZED ({held_sql}), "
-        "joined AS (SELECT facts.*, COALESCE(held.held, 0) AS held, "
-        "held.last_held FROM facts LEFT JOIN held ON held.pair_pk = facts.pk), "
-        f"scored AS (SELECT joined.*, {flags} FROM joined) "
-        "SELECT pk, held, last_held, expected, "
-        + ", ".join(f"risk_{name}" for name in RISKS)
-        + " FROM scored"
-        + (f" WHERE {count} > 0" if at_risk_only else "")
-        + f" ORDER BY {count} DESC, mentee_last_name{collate}, started_on DESC, pk"
-        + (f" LIMIT {int(limit)}" if limit is not None else "")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*facts_params, *held_params, *risk_params])
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
-        return rows
-
-
-def _datetime(value: Any) -> datetime.datetime:
-    """A timestamp as the ORM would return it (SQLite hands back text)."""
-    expression = Value(None, output_field=DateTimeField())
-    for converter in connection.ops.get_db_converters(expression):
-        value = converter(value, expression, connection)
-    converted: datetime.datetime = value
-    return converted

@@ -1,9 +1,13 @@
 """The programme dashboard's indicators, computed with aggregate queries.
 
 Every figure goes through ``privacy``: groups under 5 are hidden, and so is
-any value that the published totals would give away. Nothing here reads
-the content of notes, agendas, comments or what people learned: only
-statuses, dates, levels, ratings and yes/no answers.
+any value that the published totals would give away, for everyone but the
+programme's own managers (``exact``), who see exactly what they may already
+see person by person: pairs, sessions, departments and levels,
+self-assessments and goals. Ratings and survey answers stay under the rule
+for everyone: participants were promised averages over 5 people or more.
+Nothing here reads the content of notes, agendas, comments or what people
+learned: only statuses, dates, levels, ratings and yes/no answers.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from binome.programs.models import Enrolment, Programme, SkillWish
 from binome.skills.models import Assessment, AssessmentItem, Skill, SkillArea
 
 from . import privacy
-from .privacy import Figure, Table
+from .privacy import Audience, Figure, Table
 
 FORTNIGHT = 14
 MAX_PERIODS = 60
@@ -115,9 +119,15 @@ def fortnights(programme: Programme, today: datetime.date) -> list[Period]:
 # --- Participation -----------------------------------------------------------
 
 
-def funnel(programme: Programme) -> Table[str, str]:
+def funnel(
+    programme: Programme,
+    *,
+    exact: bool = False,
+    published: Mapping[Any, object] | None = None,
+) -> Table[str, str]:
     """The enrolment funnel per role, in one aggregate query. The same steps
-    as ``health.funnel`` (which the manager's health page uses)."""
+    as ``health.funnel`` (which the manager's health page uses).
+    ``published``: what the headline gives (see ``privacy.table``)."""
     enrolled = [Enrolment.Status.VOLUNTEERED, Enrolment.Status.ACCEPTED]
     assessed = Assessment.objects.filter(
         person=OuterRef("person"), assessor__isnull=True
@@ -161,11 +171,17 @@ def funnel(programme: Programme) -> Table[str, str]:
         [(key, str(label)) for key, label in ROLES],
         values,
         col_totals=False,
+        published=published,
+        exact=exact,
     )
 
 
 def active_pairs(
-    programme: Programme, periods: list[Period], today: datetime.date
+    programme: Programme,
+    periods: list[Period],
+    today: datetime.date,
+    *,
+    exact: bool = False,
 ) -> list[tuple[Period, Figure]]:
     """Pairs active at the end of each fortnight so far: one query."""
     past = [p for p in periods if p.start <= today]
@@ -182,7 +198,7 @@ def active_pairs(
             for i, day in days.items()
         }
     )
-    return [(p, privacy.count(counts[f"p{p.index}"])) for p in past]
+    return [(p, privacy.count(counts[f"p{p.index}"], exact=exact)) for p in past]
 
 
 # --- Sessions, pair by pair ---------------------------------------------------
@@ -346,6 +362,9 @@ def cadence(
     programme: Programme,
     periods: list[Period],
     totals: dict[str, Any] | None = None,
+    *,
+    exact: bool = False,
+    published: Mapping[Any, object] | None = None,
 ) -> Table[int, str]:
     """Sessions held, planned and missed per fortnight. A cell stands for the
     pairs behind it, so it is hidden when fewer than 5 pairs made it.
@@ -392,6 +411,8 @@ def cadence(
         row_totals=False,
         grand_total=False,
         margin_sizes=margin_sizes,
+        published=published,
+        exact=exact,
     )
 
 
@@ -399,13 +420,15 @@ def rhythm(
     programme: Programme,
     today: datetime.date,
     totals: dict[str, Any] | None = None,
+    *,
+    exact: bool = False,
 ) -> Figure:
     """The share of pairs that keep the rhythm: at most one session short of
     what the cadence plans since the pair started (the health page's rule).
     ``totals``: ``meeting_totals`` when already computed."""
     if totals is None:
         totals = meeting_totals(programme, [], today)
-    return privacy.share(totals["rhythm_keeping"], totals["rhythm_pairs"])
+    return privacy.share(totals["rhythm_keeping"], totals["rhythm_pairs"], exact=exact)
 
 
 # --- Progress ----------------------------------------------------------------
@@ -586,6 +609,8 @@ def progress(
     programme: Programme,
     direction: str,
     facts: dict[str, dict[tuple[str, int], Any]] | None = None,
+    *,
+    exact: bool = False,
 ) -> list[ProgressRow]:
     """Self-assessed levels (0–4) at the start, mid-way and at the end, per
     skill and per area, and the change of each person from their baseline to
@@ -612,7 +637,7 @@ def progress(
     ]
     hidden = {
         measure: privacy.hidden_keys(
-            {key: row[size] for key, row in groups.items()}, relations
+            {key: row[size] for key, row in groups.items()}, relations, exact=exact
         )
         for measure, size in [
             *((phase, f"{phase}_n") for phase in PHASES),
@@ -625,7 +650,10 @@ def progress(
 
         def level(phase: str) -> Figure:
             return privacy.mean(
-                row[f"{phase}_avg"], row[f"{phase}_n"], hidden=key in hidden[phase]
+                row[f"{phase}_avg"],
+                row[f"{phase}_n"],
+                hidden=key in hidden[phase],
+                exact=exact,
             )
 
         n = row["n"]
@@ -636,9 +664,11 @@ def progress(
             baseline=level(Assessment.Phase.BASELINE),
             midway=level(Assessment.Phase.MIDWAY),
             final=level(Assessment.Phase.FINAL),
-            change=privacy.mean(row["change"], n, hidden=secret),
-            spread=privacy.mean(row["spread"], n, hidden=secret),
-            improved=privacy.share(row["improved"], row["items"], n, hidden=secret),
+            change=privacy.mean(row["change"], n, hidden=secret, exact=exact),
+            spread=privacy.mean(row["spread"], n, hidden=secret, exact=exact),
+            improved=privacy.share(
+                row["improved"], row["items"], n, hidden=secret, exact=exact
+            ),
             is_area=key[0] == "area",
         )
 
@@ -663,7 +693,7 @@ class KpiRow:
     reached: Figure
 
 
-def kpis(programme: Programme) -> list[KpiRow]:
+def kpis(programme: Programme, *, exact: bool = False) -> list[KpiRow]:
     """The share of goals reached, by the skill each goal is about. A goal is
     reached when ticked, or when its value meets its target. Each figure
     stands for the pairs behind it."""
@@ -687,18 +717,21 @@ def kpis(programme: Programme) -> list[KpiRow]:
         pairs=Count("charter__pair", distinct=True)
     )["pairs"]
     sizes["all"] = total
-    hidden = privacy.hidden_keys(sizes, [("all", [r["goal__skill"] for r in rows])])
+    hidden = privacy.hidden_keys(
+        sizes, [("all", [r["goal__skill"] for r in rows])], exact=exact
+    )
     out = [
         KpiRow(
             label=names.get(r["goal__skill"]) or _("Goals not linked to a skill"),
             goals=privacy.count(
-                r["goals"], n=r["pairs"], hidden=r["goal__skill"] in hidden
+                r["goals"], n=r["pairs"], hidden=r["goal__skill"] in hidden, exact=exact
             ),
             reached=privacy.share(
                 r["reached"],
                 r["goals"],
                 n=r["pairs"],
                 hidden=r["goal__skill"] in hidden,
+                exact=exact,
             ),
         )
         for r in rows
@@ -712,9 +745,15 @@ def kpis(programme: Programme) -> list[KpiRow]:
         out.append(
             KpiRow(
                 label=_("All goals"),
-                goals=privacy.count(everything[0], n=total, hidden="all" in hidden),
+                goals=privacy.count(
+                    everything[0], n=total, hidden="all" in hidden, exact=exact
+                ),
                 reached=privacy.share(
-                    everything[1], everything[0], n=total, hidden="all" in hidden
+                    everything[1],
+                    everything[0],
+                    n=total,
+                    hidden="all" in hidden,
+                    exact=exact,
                 ),
             )
         )
@@ -858,10 +897,17 @@ def _roots(organisation_id: int) -> dict[int | None, tuple[int | None, str]]:
     return roots
 
 
-def silos(programme: Programme) -> Silos:
+def silos(
+    programme: Programme, *, exact: bool = False, total_public: bool = False
+) -> Silos:
     """Pairs by the mentor's and the mentee's top-level departments, and by
     their levels. One grouped query each; the grouping to silos walks the
-    department tree, not the pairs."""
+    department tree, not the pairs. ``total_public``: the headline gives the
+    number of pairs, so the tables' grand totals cannot be hidden.
+
+    The share of pairs across departments is the off-diagonal of the
+    department table over its total: it is hidden whenever a diagonal cell
+    is, so that it never gives a hidden cell away."""
     pairs = programme_pairs(programme)
     roots = _roots(programme.organisation_id)
     by_dept: dict[tuple[int | None, int | None], int] = defaultdict(int)
@@ -874,11 +920,23 @@ def silos(programme: Programme) -> Silos:
     used = {k for pair in by_dept for k in pair}
     names = dict(roots.values())
     silo_keys = sorted(used, key=lambda k: str(names.get(k, "")))
+    total = sum(by_dept.values())
+    same = sum(n for (a, b), n in by_dept.items() if a == b and a is not None)
+    published = {"total": total} if total_public else {}
     departments = privacy.table(
         [(k, names[k]) for k in silo_keys],
         [(k, names[k]) for k in silo_keys],
         by_dept,
+        published=published,
+        exact=exact,
     )
+    # The share across departments gives the diagonal's sum away: with the
+    # margins, that can pin a hidden cell down (rows, columns and diagonal
+    # together, not any one of them). Shown only when it tells nothing the
+    # table does not: every diagonal cell and the total shown.
+    crossing_hidden = any(
+        departments.cell(k, k).hidden for k in silo_keys if k is not None
+    ) or bool(departments.total and departments.total.hidden)
     by_level = {
         (row["mentor__person__level"], row["mentee__person__level"]): row["n"]
         for row in pairs.values(
@@ -886,16 +944,18 @@ def silos(programme: Programme) -> Silos:
         ).annotate(n=Count("pk"))
     }
     levels = [(level.value, level.label) for level in Person.Level]
-    total = sum(by_dept.values())
-    same = sum(n for (a, b), n in by_dept.items() if a == b and a is not None)
     return Silos(
         departments=departments,
         levels=privacy.table(
             [(v, str(label)) for v, label in levels],
             [(v, str(label)) for v, label in levels],
             by_level,
+            published=published,
+            exact=exact,
         ),
-        crossing=privacy.share(total - same, total),
+        crossing=privacy.share(
+            total - same, total, hidden=crossing_hidden, exact=exact
+        ),
     )
 
 
@@ -910,7 +970,12 @@ class Headline:
     people: Figure
 
 
-def headline(programme: Programme, totals: dict[str, Any] | None = None) -> Headline:
+def headline(
+    programme: Programme,
+    totals: dict[str, Any] | None = None,
+    *,
+    exact: bool = False,
+) -> Headline:
     """Pairs, people, sessions held and minutes of mentoring. Sessions and
     minutes stand for the pairs that held them. ``totals``: ``meeting_totals``
     when already computed."""
@@ -922,11 +987,24 @@ def headline(programme: Programme, totals: dict[str, Any] | None = None) -> Head
         | Q(pk__in=pairs.values("mentee__person"))
     ).count()
     return Headline(
-        pairs=privacy.count(totals["pairs"]),
-        sessions_held=privacy.count(totals["held"], n=totals["held_pairs"]),
-        minutes_held=privacy.count(totals["minutes"] or 0, n=totals["held_pairs"]),
-        people=privacy.count(people),
+        pairs=privacy.count(totals["pairs"], exact=exact),
+        sessions_held=privacy.count(
+            totals["held"], n=totals["held_pairs"], exact=exact
+        ),
+        minutes_held=privacy.count(
+            totals["minutes"] or 0, n=totals["held_pairs"], exact=exact
+        ),
+        people=privacy.count(people, exact=exact),
     )
+
+
+def funnel_published(top: Headline) -> dict[Hashable, object]:
+    """What the headline publishes, as the funnel's keys: the pairs are its
+    matched mentees, the people in a pair its matched people (when equal)."""
+    return {
+        ("cell", "matched", Enrolment.Role.MENTEE.value): top.pairs.number,
+        ("row", "matched"): top.people.number,
+    }
 
 
 @dataclass
@@ -946,45 +1024,67 @@ class Dashboard:
     silos: Silos
     at_risk: list[Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    audience: Audience = Audience.OUTSIDE
+    # How many pairs are at risk (all of them; ``at_risk`` lists the first).
+    at_risk_count: int | None = None
 
     @property
     def direction_labels(self) -> dict[str, str]:
         return {k: str(v) for k, v in DIRECTION_LABELS.items()}
+
+    @property
+    def exact(self) -> bool:
+        return self.audience == Audience.MANAGERS
 
 
 def dashboard(
     programme: Programme,
     *,
     today: datetime.date | None = None,
-    with_names: bool = False,
+    audience: Audience = Audience.OUTSIDE,
 ) -> Dashboard:
-    """Every indicator of a programme. ``with_names`` adds the pairs at risk
-    (the first ``AT_RISK_SHOWN``, worst first), for managers only: sponsors
-    never get a name. The health page lists them all."""
-    from . import health
+    """Every indicator of a programme, for an ``audience``.
+
+    ``Audience.MANAGERS``, the programme's own managers: exact figures for
+    what they may see person by person, ratings and survey answers under the
+    small-group rule, and the pairs at risk (the first ``AT_RISK_SHOWN``,
+    worst first, and how many in all; the health page lists them all).
+    ``Audience.OUTSIDE`` (sponsors, their exports, the PDF report, the
+    comparison): every figure under the rule, no name.
+
+    Figures shown in two places (the headline's pairs and people, and the
+    tables that add up to them) are published once for all: a table never
+    relies on hiding a figure that the headline gives."""
+    from binome.pairs.health import pair_health
 
     today = today or timezone.localdate()
+    exact = audience == Audience.MANAGERS
     periods = fortnights(programme, today)
     facts = progress_facts(programme)
     totals = meeting_totals(programme, periods, today)
-    at_risk = None
-    if with_names:
-        at_risk = health.pair_health(
-            programme, today=today, at_risk_only=True, limit=AT_RISK_SHOWN
-        )
+    at_risk = at_risk_count = None
+    if exact:
+        every = pair_health(programme, today, at_risk_only=True)
+        at_risk, at_risk_count = every[:AT_RISK_SHOWN], len(every)
+    top = headline(programme, totals, exact=exact)
+    pairs_and_people = funnel_published(top)
+    sessions = {("col", Meeting.Status.HELD.value): top.sessions_held.number}
     return Dashboard(
         programme=programme,
         today=today,
         periods=periods,
-        headline=headline(programme, totals),
-        funnel=funnel(programme),
-        active_pairs=active_pairs(programme, periods, today),
-        cadence=cadence(programme, periods, totals),
-        rhythm=rhythm(programme, today, totals),
-        progress={d: progress(programme, d, facts) for d in DIRECTIONS},
-        kpis=kpis(programme),
+        headline=top,
+        funnel=funnel(programme, exact=exact, published=pairs_and_people),
+        active_pairs=active_pairs(programme, periods, today, exact=exact),
+        cadence=cadence(programme, periods, totals, exact=exact, published=sessions),
+        rhythm=rhythm(programme, today, totals, exact=exact),
+        progress={d: progress(programme, d, facts, exact=exact) for d in DIRECTIONS},
+        kpis=kpis(programme, exact=exact),
+        # Never exact: what participants were promised.
         ratings=ratings(programme),
         survey=survey(programme),
-        silos=silos(programme),
+        silos=silos(programme, exact=exact, total_public=top.pairs.shown),
         at_risk=at_risk,
+        audience=audience,
+        at_risk_count=at_risk_count,
     )

@@ -5,13 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Programme
 
+from .privacy import Audience
+
 
 class DashboardSnapshot(models.Model):
     """A large programme's dashboard, computed in the background and served
     from here (see ``insights.snapshots``): aggregates only. The pairs at
     risk are kept by id, their names read when a manager opens the page, so
-    that no personal data is copied here. One per programme and language:
-    the figures are the same, their labels are not."""
+    that no personal data is copied here. One per programme, language and
+    audience: the programme's managers get exact figures, anyone else the
+    small-group rule (a manager's snapshot is never served to a sponsor);
+    the labels depend on the language."""
 
     programme = models.ForeignKey(
         Programme,
@@ -20,6 +24,15 @@ class DashboardSnapshot(models.Model):
         verbose_name=_("programme"),
     )
     language = models.CharField(_("language"), max_length=10)
+    audience = models.CharField(
+        _("audience"),
+        max_length=10,
+        choices=[
+            (Audience.MANAGERS.value, _("the programme's managers")),
+            (Audience.OUTSIDE.value, _("sponsors and anyone else")),
+        ],
+        default=Audience.OUTSIDE.value,
+    )
     as_of = models.DateField(_("figures on"))
     # When the computation started: a later one is never overwritten.
     computed_at = models.DateTimeField(_("computed at"))
@@ -34,9 +47,13 @@ class DashboardSnapshot(models.Model):
         verbose_name_plural = _("dashboard snapshots")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "language"], name="dashboard_snapshot_once"
+                fields=["programme", "language", "audience"],
+                name="dashboard_snapshot_once",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} ({self.language}, {self.computed_at:%Y-%m-%d %H:%M})"
+        return (
+            f"{self.programme} ({self.language}, {self.audience}, "
+            f"{self.computed_at:%Y-%m-%d %H:%M})"
+        )

@@ -21,35 +21,79 @@ count it is taken over is itself shown.
    part, like an empty group, is shown). The counts are those the share is
    computed from (pairs, people, answers or goals): a count of answers
    under 5 comes from fewer than 5 people too.
+
+*Exact* figures (``exact=True``) skip the rules: they are for the
+programme's own managers, and only for what they may already see person by
+person (pairs, sessions, departments and levels, self-assessments, goals:
+the consent notice says so). Ratings and survey answers are never exact:
+participants were promised averages over 5 people or more, managers
+included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 MIN_GROUP = 5
 HIDDEN_LABEL = "< 5"
 NO_DATA_LABEL = "—"
+
+
+class Audience(StrEnum):
+    """Who a set of figures is for."""
+
+    # The programme's own managers: exact, but for ratings and answers.
+    MANAGERS = "managers"
+    # Sponsors, their exports, the PDF report, comparisons: the rule.
+    OUTSIDE = "outside"
+
+
+def hidden_reason() -> str:
+    """Why a figure is hidden, as pages and exports say it."""
+    return _(
+        "hidden: fewer than 5 people behind this figure, or it would let "
+        "a hidden one be worked out by subtraction"
+    )
+
 
 # (total, parts): total = sum(parts).
 type Relation[K] = tuple[K, Sequence[K]]
 
 
 def hidden_keys[K: Hashable](
-    sizes: Mapping[K, int], relations: Iterable[Relation[K]] = ()
+    sizes: Mapping[K, int],
+    relations: Iterable[Relation[K]] = (),
+    *,
+    public: Iterable[K] = (),
+    exact: bool = False,
 ) -> set[K]:
     """The keys to hide, given how many people stand behind each figure and
     the additive relations between figures. Deterministic; O(r·k²) for r
     relations of k members, which stays tiny for our tables.
 
+    ``public``: keys whose value is published elsewhere (another page, a
+    headline): they are never chosen to protect a relation, since hiding
+    them here would not hide them; a part is hidden instead, empty if need
+    be. ``exact``: nothing is hidden (the programme's own managers).
+
     >>> sorted(hidden_keys({"a": 3, "b": 9, "c": 12, "t": 24}, [("t", "abc")]))
     ['a', 'b']
+    >>> sorted(hidden_keys({"a": 3, "b": 0, "t": 3}, [("t", "ab")], public="t"))
+    ['a', 'b']
     """
+    if exact:
+        return set()
     relations = [(total, list(parts)) for total, parts in relations]
-    hidden = {key for key, size in sizes.items() if 0 < size < MIN_GROUP}
+    public = set(public)
+    hidden = {
+        key for key, size in sizes.items() if 0 < size < MIN_GROUP and key not in public
+    }
     changed = True
     while changed:
         changed = False
@@ -65,13 +109,26 @@ def hidden_keys[K: Hashable](
             if not leaks:
                 continue
             candidates = sorted(
-                (k for k in parts if k not in hidden and sizes.get(k, 0) > 0),
+                (
+                    k
+                    for k in parts
+                    if k not in hidden and k not in public and sizes.get(k, 0) > 0
+                ),
                 key=lambda k: (sizes.get(k, 0), str(k)),
+            )
+            # A published total cannot be hidden: an empty part then hides
+            # how the total splits.
+            empty = (
+                [k for k in parts if k not in hidden and k not in public]
+                if total in public
+                else []
             )
             if candidates:
                 hidden.add(candidates[0])
-            elif total not in hidden:
+            elif total not in hidden and total not in public:
                 hidden.add(total)
+            elif empty:
+                hidden.add(sorted(empty, key=str)[0])
             else:
                 continue
             changed = True
@@ -106,13 +163,20 @@ class Figure:
         return number_format(self.value, self.decimals, use_l10n=True) + self.suffix
 
 
-def count(value: int, *, n: int | None = None, hidden: bool = False) -> Figure:
+def count(
+    value: int, *, n: int | None = None, hidden: bool = False, exact: bool = False
+) -> Figure:
     size = value if n is None else n
-    return Figure(value, size, hidden=hidden or 0 < size < MIN_GROUP)
+    return Figure(value, size, hidden=not exact and (hidden or 0 < size < MIN_GROUP))
 
 
 def mean(
-    value: float | None, n: int, *, decimals: int = 1, hidden: bool = False
+    value: float | None,
+    n: int,
+    *,
+    decimals: int = 1,
+    hidden: bool = False,
+    exact: bool = False,
 ) -> Figure:
     """A mean over n people: hidden under 5, no data at 0."""
     if n == 0 or value is None:
@@ -120,13 +184,18 @@ def mean(
     return Figure(
         round(float(value), decimals),
         n,
-        hidden=hidden or n < MIN_GROUP,
+        hidden=not exact and (hidden or n < MIN_GROUP),
         decimals=decimals,
     )
 
 
 def share(
-    part: int, whole: int, n: int | None = None, *, hidden: bool = False
+    part: int,
+    whole: int,
+    n: int | None = None,
+    *,
+    hidden: bool = False,
+    exact: bool = False,
 ) -> Figure:
     """A percentage of a group of n people (n defaults to the whole): hidden
     under 5 people, or when the part or the rest is from 1 to 4 (rule 3).
@@ -141,7 +210,7 @@ def share(
     return Figure(
         round(100 * part / whole),
         size,
-        hidden=hidden or size < MIN_GROUP or revealing,
+        hidden=not exact and (hidden or size < MIN_GROUP or revealing),
         suffix=" %",
     )
 
@@ -190,6 +259,8 @@ def table[R: Hashable, C: Hashable](
     extra_relations: Iterable[Relation[Hashable]] = (),
     margin_sizes: Mapping[Hashable, int] | None = None,
     grand_total: bool = True,
+    published: Mapping[Any, object] | None = None,
+    exact: bool = False,
 ) -> Table[R, C]:
     """Build and suppress a table of counts.
 
@@ -197,7 +268,10 @@ def table[R: Hashable, C: Hashable](
     people stand behind each cell, when a count is not a count of people
     (sessions by the pairs that held them, answers by their authors);
     ``margin_sizes`` the same for the margins, keyed ("row", r), ("col", c)
-    and "total", since distinct people do not add up.
+    and "total", since distinct people do not add up. ``published``: figures
+    the reader knows from elsewhere (the headline), by key: a key of the
+    table with that very value cannot be hidden, so it is never relied on.
+    ``exact``: nothing hidden (the programme's own managers).
     """
     sizes = sizes if sizes is not None else values
     all_sizes: dict[Hashable, int] = {}
@@ -234,7 +308,12 @@ def table[R: Hashable, C: Hashable](
         if col_totals:
             relations.append(("total", [("col", c) for c, _cl in cols]))
     all_sizes.update(margin_sizes or {})
-    hidden = hidden_keys(all_sizes, relations)
+    public = {
+        key
+        for key, value in (published or {}).items()
+        if value is not None and all_values.get(key) == value
+    }
+    hidden = hidden_keys(all_sizes, relations, public=public, exact=exact)
 
     def fig(key: Hashable) -> Figure:
         return Figure(all_values[key], all_sizes[key], hidden=key in hidden)

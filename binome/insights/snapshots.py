@@ -13,10 +13,12 @@ stale (``forget``), and a computation that started before is not stored over
 that mark. The page says when its figures were computed, and managers may
 compute them again at once.
 
-A snapshot holds what the page publishes: hidden figures without their
-values, and the pairs at risk by id with their session counts; their names
-are read from the pairs when a manager opens the page (sponsors never get
-them), so no name or address is copied into it, and an erasure shows at once.
+A snapshot holds what the page publishes to its audience: hidden figures
+without their values, and for the programme's managers the pairs at risk by
+id with their session counts; their names are read from the pairs when a
+manager opens the page, so no name or address is copied into it, and an
+erasure shows at once. The audience is part of the key: the managers' exact
+figures are stored apart and never served to a sponsor.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from binome.programs.models import Programme
 from . import indicators
 from .health import PairHealth
 from .models import DashboardSnapshot
-from .privacy import Figure
+from .privacy import Audience, Figure
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ logger = logging.getLogger(__name__)
 UNVIEWED_DAYS = 7
 # Writing the time of each view would cost a write per page: once an hour.
 VIEW_STAMP_EVERY = datetime.timedelta(hours=1)
-FORMAT = 1  # of the pickled payload
+FORMAT = 2  # of the pickled payload
 
 
 def min_pairs() -> int:
@@ -74,7 +76,7 @@ def _code_version() -> str:
         ),
         *(binome / app / "models.py" for app in ("people", "programs", "pairs")),
         binome / "skills" / "models.py",
-        binome / "pairs" / "services.py",  # INACTIVITY_DAYS
+        binome / "pairs" / "health.py",  # the pairs at risk
         *sorted((binome.parent / "locale").glob("*/LC_MESSAGES/django.po")),
     ]
     digest = hashlib.sha256(f"{django.get_version()} {FORMAT}".encode())
@@ -130,6 +132,8 @@ def _payload(board: indicators.Dashboard) -> bytes:
         (row.pair.pk, row.held, row.expected, row.last_held, list(row.risks))
         for row in board.at_risk or []
     ]
+    # Nothing about a pair in a snapshot for anyone but the managers.
+    assert board.audience == Audience.MANAGERS or not at_risk
     # Stored without its programme, which _board puts back on reading.
     bare = _scrub(
         dataclasses.replace(board, programme=None, at_risk=None, extra={})  # type: ignore[arg-type]
@@ -143,11 +147,12 @@ def _board(
     data: bytes,
     programme: Programme,
     *,
-    with_names: bool,
+    audience: Audience,
     computed_at: datetime.datetime,
 ) -> indicators.Dashboard | None:
     """The dashboard in a payload, with the programme, and for managers the
-    pairs at risk as they are now (None when it cannot be read)."""
+    pairs at risk as they are now (None when it cannot be read, or when it
+    was computed for another audience)."""
     try:
         # Written by _payload(), from this very code (CODE_VERSION).
         payload = pickle.loads(data)
@@ -155,10 +160,10 @@ def _board(
         rows = payload["at_risk"]
     except Exception:  # any unreadable snapshot is computed again
         return None
-    if not isinstance(board, indicators.Dashboard):
+    if not isinstance(board, indicators.Dashboard) or board.audience != audience:
         return None
     board.programme = programme
-    if with_names:
+    if audience == Audience.MANAGERS:
         found = Pair.objects.select_related("mentor__person", "mentee__person").in_bulk(
             [row[0] for row in rows]
         )
@@ -175,20 +180,24 @@ def _board(
 def compute(
     programme: Programme,
     *,
+    audience: Audience = Audience.OUTSIDE,
     today: datetime.date | None = None,
     language: str | None = None,
     viewed: bool = False,
 ) -> DashboardSnapshot:
-    """Compute a programme's dashboard and store it as the snapshot of its
-    language, unless a computation started later (or a ``forget``) was
-    stored meanwhile: returns the stored row. ``viewed``: for a page, which
-    counts as a view."""
-    return _compute(programme, today=today, language=language, viewed=viewed)[0]
+    """Compute a programme's dashboard for an audience and store it as the
+    snapshot of its language and audience, unless a computation started
+    later (or a ``forget``) was stored meanwhile: returns the stored row.
+    ``viewed``: for a page, which counts as a view."""
+    return _compute(
+        programme, audience=audience, today=today, language=language, viewed=viewed
+    )[0]
 
 
 def _compute(
     programme: Programme,
     *,
+    audience: Audience,
     today: datetime.date | None,
     language: str | None,
     viewed: bool,
@@ -200,7 +209,7 @@ def _compute(
     started_at = timezone.now()
     started = time.perf_counter()
     with translation.override(language):
-        board = indicators.dashboard(programme, today=today, with_names=True)
+        board = indicators.dashboard(programme, today=today, audience=audience)
     payload = _payload(board)
     fields = {
         "as_of": today,
@@ -211,7 +220,7 @@ def _compute(
     }
     if viewed:
         fields["viewed_at"] = timezone.now()
-    key = {"programme": programme, "language": language}
+    key = {"programme": programme, "language": language, "audience": audience.value}
     try:
         return _store(key, fields, started_at), payload, started_at
     except IntegrityError:
@@ -248,27 +257,27 @@ def _is_fresh(snapshot: DashboardSnapshot, today: datetime.date) -> bool:
 def dashboard(
     programme: Programme,
     *,
-    with_names: bool,
+    audience: Audience,
     today: datetime.date | None = None,
 ) -> indicators.Dashboard:
     """The dashboard of a programme: computed live for a programme under
     ``INSIGHTS_SNAPSHOT_MIN_PAIRS`` pairs, otherwise read from its snapshot
     (computed now when missing or stale). A snapshot's dashboard carries
-    ``extra["computed_at"]``. ``with_names``: the pairs at risk, for
-    managers."""
+    ``extra["computed_at"]``. ``audience``: see ``indicators.dashboard``;
+    each has its own snapshot."""
     today = today or timezone.localdate()
     if not uses_snapshots(programme):
-        return indicators.dashboard(programme, today=today, with_names=with_names)
+        return indicators.dashboard(programme, today=today, audience=audience)
     language = _language()
     snapshot = DashboardSnapshot.objects.filter(
-        programme=programme, language=language
+        programme=programme, language=language, audience=audience.value
     ).first()
     now = timezone.now()
     if snapshot is not None and _is_fresh(snapshot, today):
         board = _board(
             bytes(snapshot.data),
             programme,
-            with_names=with_names,
+            audience=audience,
             computed_at=snapshot.computed_at,
         )
         if board is not None:
@@ -276,11 +285,11 @@ def dashboard(
                 DashboardSnapshot.objects.filter(pk=snapshot.pk).update(viewed_at=now)
             return board
     _stored, payload, started_at = _compute(
-        programme, today=today, language=language, viewed=True
+        programme, audience=audience, today=today, language=language, viewed=True
     )
     # What this very computation found (the stored row may be a later one,
     # of other code, or a ``forget`` mark).
-    board = _board(payload, programme, with_names=with_names, computed_at=started_at)
+    board = _board(payload, programme, audience=audience, computed_at=started_at)
     assert board is not None  # written by this code
     return board
 
@@ -298,9 +307,9 @@ def forget(programme: Programme | int) -> None:
 
 
 def mark_stale(pk: int) -> None:
-    """Now: each language's row of the programme becomes a mark dated now,
-    with no data (see ``forget``). A language nobody viewed gets a mark
-    already unviewed, which ``refresh`` deletes rather than computes."""
+    """Now: each language's and audience's row of the programme becomes a
+    mark dated now, with no data (see ``forget``). One nobody viewed gets a
+    mark already unviewed, which ``refresh`` deletes rather than computes."""
     now = timezone.now()
     fields = {
         "as_of": timezone.localdate(now),
@@ -311,12 +320,14 @@ def mark_stale(pk: int) -> None:
     }
     unviewed = now - datetime.timedelta(days=UNVIEWED_DAYS, hours=1)
     for language, _name in settings.LANGUAGES:
-        DashboardSnapshot.objects.update_or_create(
-            programme_id=pk,
-            language=language,
-            defaults=fields,
-            create_defaults={**fields, "viewed_at": unviewed},
-        )
+        for audience in Audience:
+            DashboardSnapshot.objects.update_or_create(
+                programme_id=pk,
+                language=language,
+                audience=audience.value,
+                defaults=fields,
+                create_defaults={**fields, "viewed_at": unviewed},
+            )
 
 
 def refresh(now: datetime.datetime | None = None) -> dict[str, int]:
@@ -334,7 +345,7 @@ def refresh(now: datetime.datetime | None = None) -> dict[str, int]:
     snapshots = (
         DashboardSnapshot.objects.select_related("programme")
         .defer("data")
-        .order_by("programme_id", "language")
+        .order_by("programme_id", "language", "audience")
     )
     for snapshot in snapshots:
         programme = snapshot.programme
@@ -349,15 +360,21 @@ def refresh(now: datetime.datetime | None = None) -> dict[str, int]:
                 or snapshot.as_of != today
                 or snapshot.code_version != CODE_VERSION
             ):
-                compute(programme, today=today, language=snapshot.language)
+                compute(
+                    programme,
+                    audience=Audience(snapshot.audience),
+                    today=today,
+                    language=snapshot.language,
+                )
                 counts["refreshed"] += 1
             else:
                 counts["fresh"] += 1
         except Exception:
             logger.exception(
-                "dashboard snapshot of programme %s (%s) failed",
+                "dashboard snapshot of programme %s (%s, %s) failed",
                 programme.pk,
                 snapshot.language,
+                snapshot.audience,
             )
             counts["failed"] += 1
     return counts

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +18,7 @@ from binome.programs.models import Programme, ProgrammeQuerySet
 from . import compare as comparison
 from . import exports, health, indicators, snapshots
 from .charts import charts
+from .privacy import Audience
 
 
 @login_required
@@ -60,9 +62,13 @@ def _get_programme(request: HttpRequest, slug: str) -> tuple[Programme, bool]:
 
 
 def _board(request: HttpRequest, slug: str) -> tuple[indicators.Dashboard, bool]:
+    """The dashboard for who asks: its managers get exact figures (what they
+    may see person by person) and the pairs at risk; sponsors the
+    small-group rule."""
     programme, is_manager = _get_programme(request, slug)
+    audience = Audience.MANAGERS if is_manager else Audience.OUTSIDE
     board = snapshots.dashboard(
-        programme, today=timezone.localdate(), with_names=is_manager
+        programme, today=timezone.localdate(), audience=audience
     )
     return board, is_manager
 
@@ -88,6 +94,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": board.programme,
             "charts": charts(board),
             "is_manager": is_manager,
+            "health_url": reverse("programme_health", args=[board.programme.slug]),
             "tables": [(key, title) for key, (title, _f) in exports.TABLES.items()],
         },
     )
@@ -101,7 +108,7 @@ def refresh(request: HttpRequest, slug: str) -> HttpResponse:
     programme = managed_programme_or_404(request, slug)
     if snapshots.uses_snapshots(programme):
         snapshots.mark_stale(programme.pk)  # every language: computed again
-        snapshots.compute(programme)
+        snapshots.compute(programme, audience=Audience.MANAGERS)
     messages.success(request, _("The figures were computed again."))
     return redirect("insights:dashboard", slug=programme.slug)
 
@@ -122,9 +129,12 @@ def export_csv(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 @login_required
 @never_cache
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The printable report; never any name, whoever asks for it."""
+    """The printable report, made to be handed out: never any name, and the
+    small-group rule whoever asks for it."""
     programme, _is_manager = _get_programme(request, slug)
-    board = snapshots.dashboard(programme, today=timezone.localdate(), with_names=False)
+    board = snapshots.dashboard(
+        programme, today=timezone.localdate(), audience=Audience.OUTSIDE
+    )
     pdf = exports.pdf_bytes(board, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bilan-{slug}.pdf"'
@@ -149,8 +159,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     second = get_object_or_404(visible, slug=second_slug)
     today = timezone.localdate()
     result = comparison.compare(
-        snapshots.dashboard(first, today=today, with_names=False),
-        snapshots.dashboard(second, today=today, with_names=False),
+        snapshots.dashboard(first, today=today, audience=Audience.OUTSIDE),
+        snapshots.dashboard(second, today=today, audience=Audience.OUTSIDE),
     )
     return render(
         request,

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from binome.accounts.models import User
 from binome.accounts.notifications import absolute_url, notify
 
+from .health import INACTIVITY_DAYS
 from .models import (
     ActionItem,
     Meeting,
@@ -39,7 +40,6 @@ from .models import (
     ReminderPreference,
     SentReminder,
 )
-from .services import INACTIVITY_DAYS
 
 logger = logging.getLogger(__name__)
 

@@ -27,6 +27,7 @@ from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
 from . import dates
 from .concurrency import claim
+from .health import RISKS, pair_health
 from .models import (
     DEFAULT_GROUND_RULES,
     ActionItem,
@@ -45,7 +46,6 @@ from .notices import mail_charter_change
 
 # Aggregates over fewer people are suppressed (PRODUCT.md: privacy by design).
 MIN_AGGREGATE = 5
-INACTIVITY_DAYS = 30
 
 
 # --- Charter ---------------------------------------------------------------
@@ -634,13 +634,28 @@ class PairActivity:
     planned: int
     last_held: datetime.datetime | None
     next_planned: datetime.datetime | None
-    at_risk: bool
+    # The reasons it is at risk (``health.RISKS`` keys): the one definition.
+    risks: list[str]
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.risks)
+
+    @property
+    def risk_labels(self) -> list[str]:
+        return [str(RISKS[risk]) for risk in self.risks]
 
 
 def programme_activity(
     programme: Programme, now: datetime.datetime | None = None
 ) -> list[PairActivity]:
+    """Each active pair's sessions, and whether it is at risk by the one
+    definition (``health.pair_health``), as the health page says."""
     now = now or timezone.now()
+    risks = {
+        row.pair.pk: row.risks
+        for row in pair_health(programme, timezone.localdate(now), at_risk_only=True)
+    }
     pairs = (
         Pair.objects.in_programme(programme)
         .active()
@@ -657,7 +672,6 @@ def programme_activity(
             m.starts_at for m in by_status[Meeting.Status.PLANNED] if m.starts_at >= now
         ]
         charter = getattr(pair, "charter", None)
-        since = last_held.date() if last_held else pair.started_on
         rows.append(
             PairActivity(
                 pair=pair,
@@ -668,7 +682,7 @@ def programme_activity(
                 planned=len(by_status[Meeting.Status.PLANNED]),
                 last_held=last_held,
                 next_planned=min(upcoming, default=None),
-                at_risk=(timezone.localdate(now) - since).days >= INACTIVITY_DAYS,
+                risks=risks.get(pair.pk, []),
             )
         )
     return rows

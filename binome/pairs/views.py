@@ -949,12 +949,15 @@ def activity(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         hook.save()
         messages.success(request, _("The channel is saved."))
         return redirect("pairs:activity", slug=slug)
+    rows = services.programme_activity(programme)
     return render(
         request,
         "pairs/activity.html",
         {
             "programme": programme,
-            "rows": services.programme_activity(programme),
+            "rows": rows,
+            "at_risk_count": sum(row.at_risk for row in rows),
+            "health_url": reverse("programme_health", args=[programme.slug]),
             "feedback": services.programme_feedback(programme),
             "form": form,
         },

@@ -37,7 +37,7 @@ from .models import (
 
 # The version of the consent notice (templates/programs/consent_notice.html).
 # Bump it whenever the notice changes: each enrolment records the version seen.
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"  # the notice says what managers see exactly
 
 
 def _programme_context(programme: Programme) -> dict[str, Any]:

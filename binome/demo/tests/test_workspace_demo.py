@@ -4,6 +4,7 @@ import pytest
 
 from binome.demo.workspace import load_workspace_demo
 from binome.pairs import services
+from binome.pairs.health import pair_health
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -72,7 +73,13 @@ def test_the_demo_works_with_the_full_demo_pilot(db):
     activity = services.programme_activity(
         pilot, now=datetime.datetime(2026, 11, 22, 12, tzinfo=datetime.UTC)
     )
-    assert sum(row.at_risk for row in activity) == 1
+    # The pilot: the activity page flagged 1 pair, the health page 2.
+    # One definition now: the same 2 pairs.
+    flagged = {row.pair.pk for row in activity if row.at_risk}
+    assert len(flagged) == 2
+    assert flagged == {
+        row.pair.pk for row in pair_health(pilot, TODAY, at_risk_only=True)
+    }
     assert services.programme_feedback(pilot) is not None
 
 

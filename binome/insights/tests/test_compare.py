@@ -5,9 +5,11 @@ one sits just on the side of a threshold that the test is about; two run on
 the fixed programme of conftest.py, whose figures test_indicators.py checks
 by hand."""
 
+import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from binome.insights import compare, indicators, privacy
@@ -137,7 +139,7 @@ def verdicts(result: compare.Comparison) -> dict[str, str]:
 def test_go_when_the_scale_up_meets_every_target():
     result = compare.compare(board("Pilot"), board("Wave"))
     assert result.decision == "go"
-    assert result.summary[0] == "Go: Wave meets every target (7 indicators)."
+    assert result.summary[0] == "Go: Wave meets all 7 targets."
     # Same figures on both sides: everything is similar, nothing to improve.
     assert set(verdicts(result).values()) == {"similar"}
     assert len(result.summary) == 1
@@ -151,7 +153,7 @@ def test_a_figure_exactly_on_its_bar_meets_it():
 def test_caution_when_a_single_target_is_missed():
     result = compare.compare(board("Pilot"), board("Wave", rating=3.9))
     assert result.decision == "caution"
-    assert result.summary[0] == "Go, with care: Wave misses 1 of 7 targets."
+    assert result.summary[0] == "Go, with care: Wave misses 1 of its 7 targets."
     assert "To improve: Average session rating (3.9, target 4)." in result.summary
 
 
@@ -160,7 +162,7 @@ def test_caution_when_fewer_targets_are_missed_than_met():
         board("Pilot"), board("Wave", rhythm=60, useful=70, recommend=70)
     )
     assert result.decision == "caution"
-    assert result.summary[0] == "Go, with care: Wave misses 3 of 7 targets."
+    assert result.summary[0] == "Go, with care: Wave misses 3 of its 7 targets."
 
 
 def test_no_go_when_as_many_targets_are_missed_as_met():
@@ -170,7 +172,8 @@ def test_no_go_when_as_many_targets_are_missed_as_met():
         board("Wave", rhythm=60, kpis=40, leadership=None, useful=None, recommend=None),
     )
     assert result.decision == "no-go"
-    assert result.summary[0] == "No-go for now: Wave misses 2 of 4 targets."
+    assert result.summary[0] == "No-go for now: Wave misses 2 of its 7 targets."
+    assert result.summary[1] == "3 of its targets could not be checked."
     assert "To improve: Goals reached (40 %, target 50 %)." in result.summary
 
 
@@ -180,14 +183,14 @@ def test_no_go_when_most_targets_are_missed():
         board("Wave", rhythm=10, digital=0.1, leadership=0.0, kpis=20, rating=2.5),
     )
     assert result.decision == "no-go"
-    assert result.summary[0] == "No-go for now: Wave misses 5 of 7 targets."
+    assert result.summary[0] == "No-go for now: Wave misses 5 of its 7 targets."
 
 
 def test_unknown_when_fewer_than_three_figures_with_a_bar_are_published():
     hidden = dict.fromkeys(["rhythm", "digital", "leadership", "kpis", "rating"])
     result = compare.compare(board("Pilot", **hidden), board("Wave", **hidden))
     assert result.decision == "unknown"
-    assert result.summary[0].startswith("Not enough published figures")
+    assert result.summary[0].startswith("Not enough figures to decide yet")
 
 
 def test_the_pilot_is_judged_while_the_scale_up_has_too_little_data():
@@ -198,7 +201,7 @@ def test_the_pilot_is_judged_while_the_scale_up_has_too_little_data():
         board("Pilot", rating=3.5), board("Wave", **scarce, rating=1, recommend=10)
     )
     assert result.decision == "caution"
-    assert result.summary[0] == "Go, with care: Pilot misses 1 of 7 targets."
+    assert result.summary[0] == "Go, with care: Pilot misses 1 of its 7 targets."
     assert "To improve: Average session rating (3.5, target 4)." in result.summary
 
 
@@ -207,9 +210,21 @@ def test_a_hidden_figure_is_unknown_never_guessed():
     wave.rhythm = Figure(40, 4, hidden=True, suffix=" %")  # < 5 pairs behind it
     result = compare.compare(board("Pilot"), wave)
     assert verdicts(result)["rhythm"] == "unknown"
-    # Not counted as missed: the six other targets are met.
-    assert result.decision == "go"
-    assert result.summary[0] == "Go: Wave meets every target (6 indicators)."
+    # Not counted as missed, nor as met: the six other targets are met, and
+    # the verdict never says « every target ».
+    assert result.decision == "caution"
+    assert result.summary[0] == (
+        "Go, with care: Wave meets the 6 targets it could be checked against, "
+        "but 1 of its 7 targets could not be checked."
+    )
+    assert (
+        "Could not be checked: Pairs keeping the rhythm (hidden to protect "
+        "people: fewer than 5 behind it)." in result.summary
+    )
+    line = {line.key: line for line in result.lines}["rhythm"]
+    assert line.first_check is not None and line.second_check is not None
+    assert (line.second_check.status, line.second_check.why) == ("unknown", "hidden")
+    assert line.first_check.status == "met"
 
 
 def test_better_worse_or_similar_within_each_tolerance():
@@ -257,7 +272,7 @@ def test_fixed_programme_is_judged_on_its_published_figures(pilot, org):
     # The scale-up has results: it is the one judged.
     result = compare.compare(empty_board, pilot_board)
     assert result.decision == "caution"
-    assert result.summary[0] == "Go, with care: Pilote misses 1 of 3 targets."
+    assert result.summary[0] == "Go, with care: Pilote misses 1 of its 7 targets."
     assert "To improve: Average session rating (3.8, target 4)." in result.summary
     # Nothing to compare with yet, but 7 pairs against none.
     lines = verdicts(result)
@@ -268,4 +283,84 @@ def test_fixed_programme_is_judged_on_its_published_figures(pilot, org):
     # judged, with the same verdict.
     result = compare.compare(pilot_board, empty_board)
     assert result.decision == "caution"
-    assert result.summary[0] == "Go, with care: Pilote misses 1 of 3 targets."
+    assert result.summary[0] == "Go, with care: Pilote misses 1 of its 7 targets."
+
+
+def test_the_go_no_go_counts_the_targets_it_could_not_check_and_says_why():
+    # The pilot's case: 4 targets met, 3 unknown (2 hidden for privacy, the
+    # closing survey not applicable before the end). The old verdict read
+    # « meets every target (4 indicators) ».
+    wave = board("Wave", recommend=None)
+    wave.programme.end_date = TODAY + datetime.timedelta(days=20)
+    wave.rhythm = Figure(None, 0, hidden=True, suffix=" %")
+    wave.ratings.useful = Figure(None, 0, hidden=True, suffix=" %")
+    result = compare.compare(board("Pilot"), wave)
+    assert result.decision == "caution"
+    assert "every target" not in " ".join(result.summary)
+    assert "all 7" not in result.summary[0]
+    assert result.summary[0] == (
+        "Go, with care: Wave meets the 4 targets it could be checked against, "
+        "but 3 of its 7 targets could not be checked."
+    )
+    checks = {
+        line.key: (line.second_check.status, line.second_check.why)
+        for line in result.lines
+        if line.second_check is not None
+    }
+    assert checks == {
+        "rhythm": ("unknown", "hidden"),
+        "digital": ("met", ""),
+        "leadership": ("met", ""),
+        "kpis": ("met", ""),
+        "rating": ("met", ""),
+        "useful": ("unknown", "hidden"),
+        "recommend": ("unknown", "not-applicable"),
+    }
+    assert (
+        "Could not be checked: Would recommend the programme (not applicable "
+        "yet: the programme has not ended)." in result.summary
+    )
+    # Indicators without a target are not targets.
+    assert {line.key for line in result.lines if line.second_check is None} == {
+        "pairs",
+        "matched",
+        "silos",
+    }
+    # Once the programme has ended, a survey with no answer is « no data ».
+    wave.programme.end_date = TODAY
+    result = compare.compare(board("Pilot"), wave)
+    line = {line.key: line for line in result.lines}["recommend"]
+    assert line.second_check is not None
+    assert line.second_check.why == "no-data"
+    assert (
+        "Could not be checked: Would recommend the programme (no data yet)."
+        in result.summary
+    )
+
+
+def test_a_missed_target_with_unknown_ones_counts_both():
+    wave = board("Wave", rating=3.5)
+    wave.rhythm = Figure(None, 0, hidden=True, suffix=" %")
+    result = compare.compare(board("Pilot"), wave)
+    assert result.decision == "caution"
+    assert result.summary[:2] == [
+        "Go, with care: Wave misses 1 of its 7 targets.",
+        "1 of its targets could not be checked.",
+    ]
+
+
+def test_the_compare_page_lists_each_target_with_its_status(
+    client, pilot, sponsor, org
+):
+    clone = Programme.objects.create(
+        organisation=org, name="Vague 2", slug="vague-2", cloned_from=pilot
+    )
+    clone.sponsors.add(sponsor)
+    client.force_login(sponsor)
+    with translation.override("fr"):
+        response = client.get(reverse("insights:compare"))
+    html = response.text
+    assert response.status_code == 200
+    row = html.split('id="target-rhythm"', 1)[1].split("</tr>", 1)[0]
+    assert "inconnue" in row or "inconnu" in row
+    assert "toutes ses cibles" not in html

@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from binome.insights import indicators
+from binome.insights.privacy import Audience
 from binome.skills.models import Skill, SkillArea
 
 from .conftest import TODAY
@@ -240,7 +241,9 @@ def test_a_dashboard_dated_before_any_pair_started_still_counts_the_sessions(pil
 
 def test_pairs_at_risk_only_with_names(pilot):
     assert indicators.dashboard(pilot, today=TODAY).at_risk is None
-    at_risk = indicators.dashboard(pilot, today=TODAY, with_names=True).at_risk
+    at_risk = indicators.dashboard(
+        pilot, today=TODAY, audience=Audience.MANAGERS
+    ).at_risk
     assert at_risk is not None
     assert {
         h.pair.mentor.person.first_name for h in at_risk if "cadence" in h.risks

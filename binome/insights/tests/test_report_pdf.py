@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from binome.demo.services import load_demo
 from binome.insights import exports, indicators
+from binome.insights.privacy import Audience
 from binome.programs.models import Programme
 
 # What must never be the last thing on a page: it would introduce nothing.
@@ -41,7 +42,7 @@ def _text(box) -> str:
 def _render(programme, language):
     with translation.override(language):
         board = indicators.dashboard(
-            programme, today=timezone.localdate(), with_names=False
+            programme, today=timezone.localdate(), audience=Audience.OUTSIDE
         )
         return exports.pdf_document(board, base_url="https://testserver/")
 

@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from binome.insights import exports, indicators, snapshots
 from binome.insights.models import DashboardSnapshot
-from binome.insights.privacy import Figure
+from binome.insights.privacy import Audience, Figure
 from binome.pairs.models import Meeting
 from binome.programs.models import MatchingRound
 
@@ -74,8 +74,12 @@ def _held(board: indicators.Dashboard) -> float | None:
     return board.headline.sessions_held.value
 
 
-def _row(pilot, language="fr") -> DashboardSnapshot:
-    return DashboardSnapshot.objects.get(programme=pilot, language=language)
+def _row(pilot, language="fr", audience=None) -> DashboardSnapshot:
+    """The snapshot of a language (of an audience, when there are both)."""
+    rows = DashboardSnapshot.objects.filter(programme=pilot, language=language)
+    if audience is not None:
+        rows = rows.filter(audience=audience)
+    return rows.get()
 
 
 def _age(snapshot: DashboardSnapshot, seconds: float) -> None:
@@ -194,7 +198,9 @@ def test_the_first_view_computes_the_snapshot_the_next_reads_it(
     shown = formats.time_format(timezone.localtime(snapshot.computed_at))
     assert shown in response.text
     # The very figures of a live computation, pairs at risk included.
-    live = indicators.dashboard(pilot, today=timezone.localdate(), with_names=True)
+    live = indicators.dashboard(
+        pilot, today=timezone.localdate(), audience=Audience.MANAGERS
+    )
     assert _figures(board) == _figures(live)
     assert _held(board) == 29
     assert board.at_risk[0].pair == dataset["pairs"][5]  # the worst: pair 6
@@ -207,12 +213,12 @@ def test_a_view_stamps_viewed_at_at_most_once_an_hour(large, pilot):
     snapshot = snapshots.compute(pilot)
     stamp = timezone.now() - datetime.timedelta(minutes=30)
     DashboardSnapshot.objects.filter(pk=snapshot.pk).update(viewed_at=stamp)
-    snapshots.dashboard(pilot, with_names=True)
+    snapshots.dashboard(pilot, audience=Audience.OUTSIDE)
     assert _row(pilot).viewed_at == stamp
     stamp = timezone.now() - datetime.timedelta(hours=2)
     DashboardSnapshot.objects.filter(pk=snapshot.pk).update(viewed_at=stamp)
     before = timezone.now()
-    snapshots.dashboard(pilot, with_names=True)
+    snapshots.dashboard(pilot, audience=Audience.OUTSIDE)
     assert _row(pilot).viewed_at >= before
 
 
@@ -321,11 +327,14 @@ def test_editing_the_programme_forgets_its_snapshots(
         pilot.name = "Pilote 2026"
         pilot.save()
     assert _is_mark(snapshot)
-    # Every language gets a mark; one nobody viewed, already unviewed.
-    english = _row(pilot, "en")
+    # Every language and audience gets a mark; one nobody viewed, already
+    # unviewed.
+    english = _row(pilot, "en", Audience.OUTSIDE)
     assert _is_mark(english)
-    assert snapshots.refresh()["deleted"] == 1
+    assert _is_mark(_row(pilot, "fr", Audience.MANAGERS))
+    assert snapshots.refresh()["deleted"] == 3
     assert not DashboardSnapshot.objects.filter(language="en").exists()
+    assert _row(pilot).pk == snapshot.pk
 
 
 def test_publishing_pairs_forgets_the_snapshots(
@@ -367,17 +376,17 @@ def test_a_computation_started_before_a_change_is_not_stored_over_it(
         return board
 
     monkeypatch.setattr(indicators, "dashboard", meanwhile)
-    served = snapshots.dashboard(pilot, with_names=False)
+    served = snapshots.dashboard(pilot, audience=Audience.OUTSIDE)
     monkeypatch.setattr(indicators, "dashboard", real)
     assert _held(served) == 29  # what that page read, before the change
-    assert _is_mark(_row(pilot))  # not stored as the programme's figures
-    assert _held(snapshots.dashboard(pilot, with_names=False)) == 30
+    assert _is_mark(_row(pilot, audience=Audience.OUTSIDE))  # not stored
+    assert _held(snapshots.dashboard(pilot, audience=Audience.OUTSIDE)) == 30
 
 
 def test_no_hidden_figure_is_stored_with_its_value(large, pilot, dataset):
     """The privacy rules hide small groups on the page: their values are
     not stored in the snapshot either."""
-    live = indicators.dashboard(pilot, with_names=False)
+    live = indicators.dashboard(pilot, audience=Audience.OUTSIDE)
     stored = pickle.loads(bytes(snapshots.compute(pilot).data))["board"]
     seen = {"hidden": 0, "shown": 0}
 
@@ -415,27 +424,46 @@ def test_no_hidden_figure_is_stored_with_its_value(large, pilot, dataset):
 def test_a_snapshot_holds_no_name_and_sponsors_get_none(
     large, client, login, pilot, people, sponsor, dataset
 ):
-    login(people["odile"]).get(_url(pilot))
-    snapshot = _row(pilot)
+    managers = login(people["odile"]).get(_url(pilot)).context["board"]
+    # The manager's snapshot has the exact share keeping the rhythm (5 of 7).
+    assert managers.rhythm.shown and managers.rhythm.value == 71
+    kept = _row(pilot, audience=Audience.MANAGERS)
     client.force_login(sponsor)
     response = client.get(_url(pilot))
     assert response.status_code == 200
-    # The sponsor reads the same snapshot: no computation, no other row.
-    assert DashboardSnapshot.objects.count() == 1
-    assert _row(pilot).computed_at == snapshot.computed_at
+    # The sponsor never reads the managers' snapshot: one of their own.
+    assert DashboardSnapshot.objects.count() == 2
+    snapshot = _row(pilot, audience=Audience.OUTSIDE)
+    assert _row(pilot, audience=Audience.MANAGERS).computed_at == kept.computed_at
     board = response.context["board"]
     assert board.extra["computed_at"] == snapshot.computed_at
+    assert board.rhythm.hidden and "71" not in str(board.rhythm)
+    assert "71\xa0%" not in response.text and "71 %" not in response.text
+    # Again from the snapshot: the same, not the managers' figures.
+    again = client.get(_url(pilot)).context["board"]
+    assert again.extra["computed_at"] == snapshot.computed_at
+    assert again.rhythm.hidden
+    # A manager's payload read as a sponsor's is refused, never served.
+    assert (
+        snapshots._board(
+            bytes(kept.data),
+            pilot,
+            audience=Audience.OUTSIDE,
+            computed_at=kept.computed_at,
+        )
+        is None
+    )
     assert board.at_risk is None
     assert _held(board) == 29
     assert _url(pilot, "refresh") not in response.text
     html = response.text
     assert "Mentorname" not in html and "Menteename" not in html
     # No name, no email, no text of anyone in the stored data.
-    data = bytes(snapshot.data)
-    for name in _names(dataset, people, sponsor):
-        assert name.encode() not in data, name
-    assert SECRET.encode() not in data
-    assert pickle.loads(data)["board"].at_risk is None
+    for data in (bytes(snapshot.data), bytes(kept.data)):
+        for name in _names(dataset, people, sponsor):
+            assert name.encode() not in data, name
+        assert SECRET.encode() not in data
+        assert pickle.loads(data)["board"].at_risk is None
 
 
 def test_managers_read_the_names_of_the_pairs_at_risk_as_they_are_now(
@@ -457,7 +485,7 @@ def test_managers_read_the_names_of_the_pairs_at_risk_as_they_are_now(
     gone = dataset["pairs"][6].pk
     assert gone in before
     dataset["pairs"][6].delete()
-    board = snapshots.dashboard(pilot, with_names=True)
+    board = snapshots.dashboard(pilot, audience=Audience.MANAGERS)
     assert board.at_risk is not None
     assert [row.pair.pk for row in board.at_risk] == [pk for pk in before if pk != gone]
     assert _row(pilot).computed_at == snapshot.computed_at
@@ -466,7 +494,7 @@ def test_managers_read_the_names_of_the_pairs_at_risk_as_they_are_now(
 def test_each_language_has_its_own_snapshot(large, login, pilot, people):
     client = login(people["odile"])
     client.get(_url(pilot))
-    french = _row(pilot, "fr")
+    french = _row(pilot, "fr")  # the managers' snapshot
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(_url(pilot))
     assert response.status_code == 200
@@ -479,7 +507,7 @@ def test_each_language_has_its_own_snapshot(large, login, pilot, people):
     # Without a request: the active language picks the row.
     _age(english, 900 + 1)
     with translation.override("en"):
-        board = snapshots.dashboard(pilot, with_names=False)
+        board = snapshots.dashboard(pilot, audience=Audience.MANAGERS)
     assert board.extra["computed_at"] == _row(pilot, "en").computed_at
     assert _row(pilot, "en").computed_at > english.computed_at
     assert _row(pilot, "fr").computed_at == french.computed_at
@@ -630,17 +658,17 @@ def test_a_manager_computes_the_figures_again_now(
     _age(_row(pilot), 60)  # fresh
     before = _row(pilot)
     with translation.override("en"):
-        snapshots.dashboard(pilot, with_names=False)
+        snapshots.dashboard(pilot, audience=Audience.MANAGERS)
     _hold_a_missed_session(dataset)
     assert _held(manager.get(_url(pilot)).context["board"]) == 29
     response = manager.post(_url(pilot, "refresh"))
     assert response.status_code == 302
     assert response["Location"] == _url(pilot)
-    after = _row(pilot)
+    after = _row(pilot, audience=Audience.MANAGERS)
     assert after.computed_at > before.computed_at
     assert _stored_held(after) == 30
     # The other languages are marked stale, to be computed again.
-    assert _is_mark(_row(pilot, "en"))
+    assert _is_mark(_row(pilot, "en", Audience.MANAGERS))
     board = manager.get(_url(pilot)).context["board"]
     assert _held(board) == 30
     assert board.extra["computed_at"] == after.computed_at
@@ -697,7 +725,7 @@ def test_the_csv_export_shows_the_snapshot_figures(
     client.get(_url(pilot))
     snapshot = _row(pilot)
     # The export of the dashboard as stored, before the data change.
-    stored = snapshots.dashboard(pilot, with_names=False)
+    stored = snapshots.dashboard(pilot, audience=Audience.OUTSIDE)
     expected = exports.csv_bytes(stored, "rythme")
     _hold_a_missed_session(dataset)
     live = exports.csv_bytes(
@@ -718,8 +746,9 @@ def test_the_csv_export_shows_the_snapshot_figures(
 
 def test_the_pdf_report_reads_the_snapshot(large, login, pilot, people, dataset):
     client = login(people["odile"])
-    client.get(_url(pilot))
-    snapshot = _row(pilot)
+    client.get(_url(pilot, "report_pdf"))
+    snapshot = _row(pilot)  # the report's: under the small-group rule
+    assert snapshot.audience == Audience.OUTSIDE
     _hold_a_missed_session(dataset)
     response = client.get(_url(pilot, "report_pdf"))
     assert response.status_code == 200
