@@ -73,9 +73,22 @@ def test_malformed_addresses_are_refused(login, recruiting, people):
 def test_renewing_the_link_revokes_the_old_one(login, recruiting, people):
     old = recruiting.invitation_token()
     old_nonce = recruiting.invitation_nonce
-    login(people["odile"]).post(reverse("programs:revoke_invitations", args=["vague"]))
+    client = login(people["odile"])
+    url = reverse("programs:revoke_invitations", args=["vague"])
+    # First the page that says who loses their link: nothing changes yet.
+    page = client.post(url)
+    assert page.status_code == 200
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_nonce == old_nonce
+    confirm = {"confirm": "1", "link": page.context["link_version"]}
+    client.post(url, confirm)
     recruiting.refresh_from_db()
     assert recruiting.invitation_nonce != old_nonce
+    # A second click on « Confirm » does not replace the new link.
+    new_nonce = recruiting.invitation_nonce
+    client.post(url, confirm)
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_nonce == new_nonce
     assert (
         login(people["camille"]).get(reverse("programs:join", args=[old])).status_code
         == 404
@@ -90,7 +103,9 @@ def test_only_managers_reach_invitations(login, recruiting, people, who):
     )
     # Tokens carry a timestamp: compare the key that revocation rotates.
     old = recruiting.invitation_nonce
-    client.post(reverse("programs:revoke_invitations", args=["vague"]))
+    url = reverse("programs:revoke_invitations", args=["vague"])
+    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
     recruiting.refresh_from_db()
     assert recruiting.invitation_nonce == old
 
