@@ -223,6 +223,7 @@ def casting_decision(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
         action=reverse("programs:casting_decision", args=[slug, pk]),
         fields={"decision": decision},
         back=reverse("programs:casting", args=[slug]),
+        back_label=_("Mentor casting"),
     )
 
 
@@ -234,6 +235,7 @@ def _decide_candidate(
     action: str,
     fields: dict[str, str],
     back: str,
+    back_label: str,
 ) -> HttpResponse:
     """Accept or decline a volunteer: both e-mail the person, so a page shows
     the e-mail first, with room for a personal word; ``confirm=1`` acts."""
@@ -291,6 +293,7 @@ def _decide_candidate(
             "action": action,
             "fields": fields,
             "back": back,
+            "back_label": back_label,
         },
         status=400 if confirmed else 200,
     )
@@ -1079,6 +1082,7 @@ def enrolment_action(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
             action=reverse("programs:enrolment_action", args=[slug, pk]),
             fields={"action": action, "next": target},
             back=target,
+            back_label=_("Volunteers"),
         )
     try:
         if action == "remind":

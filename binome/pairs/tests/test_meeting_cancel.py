@@ -4,6 +4,7 @@ Bernard; the story's clock stands on 22 November 2026."""
 
 import html
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -76,3 +77,57 @@ def test_an_outsider_cannot_reach_the_cancel_page(login, people, pair, meetings)
     assert client.post(url, {"confirm": "1"}).status_code == 404
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PLANNED
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_cancelling_in_the_browser_asks_first(
+    browser, live_server, pair, people, width
+):
+    """Camille cancels an upcoming session: the page names Bernard, who is
+    told; the session stays until she confirms. Real clock (browser test)."""
+    import datetime
+    import os
+    from pathlib import Path
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from binome.pairs import services
+    from conftest import assert_accessible
+
+    programme = pair.mentee.programme
+    programme.end_date = timezone.localdate() + datetime.timedelta(days=60)
+    programme.save()
+    services.get_or_create_charter(pair=pair)
+    first = timezone.localtime().replace(
+        hour=10, minute=0, second=0, microsecond=0
+    ) + datetime.timedelta(days=3)
+    meeting = services.plan_meetings(pair=pair, first_at=first)[0]
+    context = browser.new_context(
+        locale="fr-FR",
+        base_url=live_server.url,
+        viewport={"width": width, "height": 844},
+    )
+    page = context.new_page()
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill("camille@test.example")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-solide")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url("**/connexion/")
+    page.goto(reverse("pairs:schedule", args=[pair.pk]))
+    page.get_by_role("link", name="Annuler").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Annuler la séance du")
+    expect(page.locator("main")).to_contain_text("Bernard Lemoine")
+    assert_accessible(page)
+    shots = os.environ.get("BINOME_SHOTS_DIR")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{shots}/meeting-cancel-fr-{width}.png", full_page=True)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED
+    page.get_by_role("button", name="Annuler la séance").click()
+    expect(page.get_by_role("status")).to_contain_text("La séance est annulée")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+    context.close()
