@@ -108,7 +108,8 @@ def preview_start(*, programme: Programme) -> RerunPreview:
     cohort, drop the others, and forget the pairs removed by hand from the
     latest proposal. Writes nothing."""
     present = {e.pk for e in cohort(programme)}
-    kept, dropped = [], []
+    kept: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = []
     for decision in programme.pair_decisions.filter(
         kind=PairDecision.Kind.LOCK
     ).select_related("mentor__person", "mentee__person"):
