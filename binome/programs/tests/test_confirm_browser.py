@@ -177,3 +177,63 @@ def test_the_manager_confirms_before_acting_on_people(
     expect(page.get_by_role("status")).to_contain_text(text["published"])
     assert Pair.objects.count() == 1 and len(mail.outbox) == 2
     context.close()
+
+
+def test_round_and_link_confirmations_read_well_on_a_phone(
+    browser, live_server, org, people, recruiting
+):
+    """Starting the first round (recruitment closes), removing a pair and
+    replacing the invitation link each say what they do first."""
+    shots = os.environ.get("BINOME_SHOTS_DIR")
+    matched = _matched(org, people)
+    services.volunteer(
+        programme=recruiting, person=people["camille"], role="mentor", consent=True
+    )
+    context = browser.new_context(
+        locale="fr-FR", base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill("odile@test.example")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-solide")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url("**/connexion/")
+
+    def check(name):
+        assert_accessible(page)
+        scroll, window = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert scroll <= window, name
+        if shots:
+            page.screenshot(path=f"{shots}/{name}-fr-390.png", full_page=True)
+
+    page.goto(f"/programmes/{recruiting.slug}/appariement/")
+    page.get_by_role("button", name="Lancer l'appariement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lancer l'appariement ?")
+    expect(page.locator("main")).to_contain_text("Le recrutement se ferme")
+    check("round-start")
+    recruiting.refresh_from_db()
+    assert recruiting.status == Programme.Status.RECRUITING
+
+    page.goto(f"/programmes/{matched.slug}/appariement/1/")
+    page.get_by_role("button", name="Retirer Inès Benhamou → Victor Hugo").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Retirer le binôme")
+    check("round-remove")
+    page.get_by_role("button", name="Retirer ce binôme").click()
+    expect(page.get_by_role("status")).to_contain_text("retiré de cette proposition")
+
+    page.goto(f"/programmes/{recruiting.slug}/invitations/")
+    nonce = recruiting.invitation_nonce
+    page.get_by_role("button", name="Remplacer le lien").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Remplacer le lien d'invitation ?"
+    )
+    check("revoke")
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_nonce == nonce
+    page.get_by_role("button", name="Remplacer le lien").click()
+    expect(page.get_by_role("status")).to_contain_text("ne fonctionne plus")
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_nonce != nonce
+    context.close()
