@@ -237,13 +237,19 @@ class InvitationReport:
 
 
 def invite(
-    *, programme: Programme, emails: list[str], by: User, request: Any = None
+    *,
+    programme: Programme,
+    emails: list[str],
+    by: User,
+    request: Any = None,
+    dry_run: bool = False,
 ) -> InvitationReport:
     """Invite people of the organisation by address, each with a personal link.
 
     Addresses outside the organisation's people are reported, never invited;
     people already enrolled, or already invited (see the reminders), are
-    skipped.
+    skipped. With ``dry_run``, nothing is sent and ``sent`` lists who would
+    receive the invitation (for the confirmation).
     """
     wanted = sorted({e.strip().lower() for e in emails if e.strip()})
     people = {
@@ -254,11 +260,15 @@ def invite(
     }
     unknown = [email for email in wanted if email not in people]
     plan = invitations.plan(programme, list(people.values()))
-    sent = invitations.send(
-        programme=programme, people=plan.to_send, by=by, request=request
-    )
+    if dry_run:
+        addresses = sorted(p.email for p in plan.to_send)
+    else:
+        sent = invitations.send(
+            programme=programme, people=plan.to_send, by=by, request=request
+        )
+        addresses = sorted(i.email for i in sent)
     return InvitationReport(
-        sent=sorted(i.email for i in sent),
+        sent=addresses,
         unknown=unknown,
         already=sorted(p.email for p in plan.already_enrolled),
         already_invited=sorted(p.email for p in plan.already_invited),

@@ -311,25 +311,31 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     message_form = InvitationMessageForm(
         request.POST if action == "message" else None, instance=programme
     )
-    report = None
+    report = pending = None
     imported = invitations_.imported_people(programme)
     imported_plan = invitations_.plan(programme, imported)
     if action in ("emails", "imported", "remind") and not programme.is_recruiting:
         messages.error(request, str(invitations_.NOT_RECRUITING))
         return redirect("programs:invitations", slug=slug)
     if action == "emails" and form.is_valid():
+        confirmed = request.POST.get("confirm") == "1"
         try:
             report = services.invite(
                 programme=programme,
                 emails=form.cleaned_data["emails"],
                 by=request.user,
                 request=request,
+                # First who would receive it; sent once confirmed.
+                dry_run=not confirmed,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("programs:invitations", slug=slug)
-        _say_sent(request, len(report.sent))
-        form = InviteForm()
+        if confirmed:
+            _say_sent(request, len(report.sent))
+            form = InviteForm()
+        else:
+            pending, report = report, None
     elif action == "message" and message_form.is_valid():
         message_form.save()
         messages.success(request, _("The personal message is saved."))
@@ -393,6 +399,7 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "form": form,
             "message_form": message_form,
             "report": report,
+            "pending": pending,
             "link": link,
             "imported_plan": imported_plan,
             "imported_count": len(imported),

@@ -35,13 +35,29 @@ def test_manager_sees_the_link_and_invites_people_by_email(login, recruiting, pe
     assert _invites_to(page.text) == recruiting
     mail.outbox.clear()
     emails = "camille@test.example; inconnu@ailleurs.example\nBERNARD@test.example"
-    response = client.post(url, {"action": "emails", "emails": emails})
+    # First who will receive it: nothing is sent yet.
+    check = client.post(url, {"action": "emails", "emails": emails})
+    assert check.status_code == 200
+    assert mail.outbox == []
+    assert check.context["pending"].sent == [
+        "bernard@test.example",
+        "camille@test.example",
+    ]
+    assert "inconnu@ailleurs.example" in check.text
+    confirm = {
+        "action": "emails",
+        "emails": "bernard@test.example, camille@test.example",
+        "confirm": "1",
+    }
+    response = client.post(url, confirm)
     assert response.status_code == 200
     assert sorted(m.to[0] for m in mail.outbox) == [
         "bernard@test.example",
         "camille@test.example",
     ]
-    assert "inconnu@ailleurs.example" in response.text
+    # A second click sends nothing more.
+    assert "Déjà invitées" in client.post(url, confirm).text
+    assert len(mail.outbox) == 2
     message = mail.outbox[0]
     assert "Vague 2027" in message.subject
     invitation = _personal_invitation(message.body)
@@ -57,7 +73,7 @@ def test_people_already_enrolled_are_not_invited_again(login, recruiting, people
     mail.outbox.clear()
     login(people["odile"]).post(
         reverse("programs:invitations", args=["vague"]),
-        {"action": "emails", "emails": "camille@test.example"},
+        {"action": "emails", "emails": "camille@test.example", "confirm": "1"},
     )
     assert mail.outbox == []
 
