@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from binome import todo
 from binome.pairs import notices, publishing
@@ -75,24 +75,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish_round(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """Publish a round's pairs. A project-level view: it spans programs (the
-    round) and pairs (what it creates)."""
+    """Publish a round's pairs, after a confirmation page that lists them and
+    says who is e-mailed. A GET, or a POST without ``confirm=1``, only shows
+    it. A project-level view: it spans programs (the round) and pairs (what
+    it creates)."""
     programme = managed_programme_or_404(request, slug)
     round_ = get_object_or_404(MatchingRound, programme=programme, number=number)
-    try:
-        pairs = publishing.publish_round(round_=round_, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("programs:round", slug=slug, number=number)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)s pair is published; both people are told.",
-            "%(count)s pairs are published; both people are told.",
-            len(pairs),
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            pairs = publishing.publish_round(round_=round_, by=request.user)
+        except ValidationError as error:
+            if error.code == "already_published":
+                # A second click on « Confirm »: the first one did the work.
+                messages.info(request, " ".join(error.messages))
+                return redirect("programs:detail", slug=slug)
+            messages.error(request, " ".join(error.messages))
+            return redirect("publish_round", slug=slug, number=number)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s pair is published; both people are told.",
+                "%(count)s pairs are published; both people are told.",
+                len(pairs),
+            )
+            % {"count": len(pairs)},
         )
-        % {"count": len(pairs)},
+        return redirect("programs:detail", slug=slug)
+    return render(
+        request,
+        "programs/publish_confirm.html",
+        {
+            "programme": programme,
+            "round": round_,
+            "preview": publishing.preview_round(round_=round_),
+        },
     )
-    return redirect("programs:detail", slug=slug)

@@ -145,7 +145,13 @@ ROWS: list[dict[str, Any]] = [
         only(*MEMBERS),
         data={"starts_at": "pas une date"},
     ),
-    *both("pairs:meeting_cancel", MEETING, POST_ONLY, only(*MEMBERS, ok=302)),
+    *both(
+        "pairs:meeting_cancel",
+        MEETING,
+        only(*MEMBERS),
+        only(*MEMBERS),
+        why="GET, or a POST without confirm=1, shows who will be told",
+    ),
     *both("pairs:meeting_ics", MEETING, only(*MEMBERS), only(*MEMBERS)),
     *both(
         "pairs:agenda_add",

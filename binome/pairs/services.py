@@ -346,7 +346,7 @@ def plan_meetings(
             "replaced": len(preview.replaced),
             "url": absolute_url(reverse("pairs:schedule", args=[pair.pk])),
         }
-        users = _people_to_tell(pair, by)
+        users = people_told_of_changes(pair, by)
         transaction.on_commit(lambda: notify("pair_meetings_planned", users, context))
     return created
 
@@ -358,7 +358,7 @@ def _check_open(meeting: Meeting) -> None:
         )
 
 
-def _people_to_tell(pair: Pair, by: User) -> list[User]:
+def people_told_of_changes(pair: Pair, by: User) -> list[User]:
     """The pair and the mentee's assistant, except ``by``."""
     users = [pair.mentor.person.user, pair.mentee.person.user]
     assistant = Assistant.objects.filter(pair=pair).first()
@@ -372,7 +372,7 @@ def _tell_others(name: str, meeting: Meeting, by: User) -> None:
     pair = meeting.pair
     notify(
         name,
-        _people_to_tell(pair, by),
+        people_told_of_changes(pair, by),
         {
             "by": by.get_full_name() or by.email,
             "starts_at": meeting.starts_at.isoformat(),
@@ -406,11 +406,15 @@ def move_meeting(
 
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, by: User) -> None:
-    _check_open(meeting)
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.sequence += 1
-    meeting.save()
-    transaction.on_commit(lambda: _tell_others("pair_meeting_cancelled", meeting, by))
+    """Cancel a planned session; the others are told."""
+    # Locked: two clicks at once cancel (and tell the others) once.
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(current)
+    current.status = meeting.status = Meeting.Status.CANCELLED
+    current.sequence += 1
+    meeting.sequence = current.sequence
+    current.save(update_fields=["status", "sequence", "updated_at"])
+    transaction.on_commit(lambda: _tell_others("pair_meeting_cancelled", current, by))
 
 
 def log_meeting(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from binome.http import AuthenticatedRequest
 from binome.programs.access import programme_or_404, require
@@ -406,19 +406,46 @@ def meeting_move(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_cancel(
     request: AuthenticatedRequest, pk: int, meeting_pk: int
 ) -> HttpResponse:
-    pair, _is_assistant = _get_pair_for_scheduler(request, pk)
+    """Cancel a planned session, after a page saying who is told (a GET, or a
+    POST without ``confirm=1``). A session already begun is declared held or
+    missed instead."""
+    pair, is_assistant = _get_pair_for_scheduler(request, pk)
     meeting = _get_meeting(pair, meeting_pk)
-    try:
-        services.cancel_meeting(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        _form_errors(request, error)
-    else:
-        messages.success(request, _("The session is cancelled."))
-    return redirect("pairs:schedule", pk=pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        # A second click on « Confirm »: the first one did the work.
+        messages.info(request, _("The session is already cancelled."))
+        return redirect("pairs:schedule", pk=pk)
+    if meeting.is_open and meeting.has_started:
+        # Past: the pair says whether it was held; the assistant cannot.
+        messages.info(
+            request,
+            _("This session has already begun: say whether it was held instead."),
+        )
+        if is_assistant:
+            return redirect("pairs:schedule", pk=pk)
+        return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + "#log")
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.cancel_meeting(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            _form_errors(request, error)
+        else:
+            messages.success(request, _("The session is cancelled."))
+        return redirect("pairs:schedule", pk=pk)
+    return render(
+        request,
+        "pairs/meeting_cancel.html",
+        {
+            "pair": pair,
+            "meeting": meeting,
+            "is_assistant": is_assistant,
+            "told": services.people_told_of_changes(pair, request.user),
+        },
+    )
 
 
 @login_required

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -683,3 +684,31 @@ class CorrectionDecisionForm(forms.Form):
         if decision == "reject" and not (data.get("answer") or "").strip():
             self.add_error("answer", _("Tell the person why."))
         return data
+
+
+class DecisionMessageForm(forms.Form):
+    """The manager's optional personal word, added to the e-mail that tells a
+    volunteer they are accepted or declined. Plain text: sent as written,
+    never read as HTML."""
+
+    message = forms.CharField(
+        label=_("A personal word, added to the e-mail"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Plain text, 1,000 characters at most."),
+        error_messages={
+            "max_length": _(
+                "Keep the message under %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            )
+        },
+    )
+
+    def clean_message(self) -> str:
+        message: str = self.cleaned_data["message"]
+        # Control characters (but line breaks and tabs) have no place in an
+        # e-mail's text.
+        return "".join(
+            c for c in message if c in "\n\t" or unicodedata.category(c) != "Cc"
+        )

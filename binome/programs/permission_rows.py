@@ -151,9 +151,10 @@ ROWS: list[dict[str, Any]] = [
     *both(
         "programs:status",
         PILOT,
-        POST_ONLY,
+        only(*MANAGERS, ok=302),
         only(*MANAGERS, ok=302),
         data={"status": "closed"},
+        why="closing goes to the closing flow; a GET without a step goes back",
     ),
     *both("programs:import", PILOT, only(*MANAGERS), only(*MANAGERS), data={}),
     *both(
@@ -191,9 +192,10 @@ ROWS: list[dict[str, Any]] = [
         "programs:casting_decision",
         {"slug": "recruiting_slug", "pk": "candidate_enrolment_id"},
         POST_ONLY,
-        only(*MANAGERS, ok=302),
+        only(*MANAGERS),
         data={"decision": "accept"},
-        why="the panel assesses, managers decide",
+        why="the panel assesses, managers decide (without confirm=1: the e-mail "
+        "to be sent, nothing changes)",
     ),
     *both(
         "programs:invitations",
@@ -238,7 +240,8 @@ ROWS: list[dict[str, Any]] = [
         "programs:revoke_invitations",
         RECRUITING,
         POST_ONLY,
-        only(*MANAGERS, ok=302),
+        only(*MANAGERS),
+        why="without confirm=1: who loses their link, nothing changes",
     ),
     *both("programs:rounds", PILOT, only(*MANAGERS), only(*MANAGERS)),
     *both("programs:round_start", PILOT, POST_ONLY, only(*MANAGERS, ok=302)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -84,6 +85,60 @@ def start_round(*, programme: Programme, by: Any) -> MatchingRound:
     )
     transaction.on_commit(lambda: run_matching_round.enqueue(round_.pk))
     return round_
+
+
+@dataclass(frozen=True)
+class RerunPreview:
+    """What starting a round would keep and discard, for its confirmation."""
+
+    closes_recruitment: bool
+    kept_locks: list[tuple[str, str]]
+    dropped_locks: list[tuple[str, str]]
+    removed: list[str]
+    previous: MatchingRound | None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.closes_recruitment or self.dropped_locks or self.removed)
+
+
+def preview_start(*, programme: Programme) -> RerunPreview:
+    """What start_round would do beyond proposing pairs: close recruitment,
+    keep the locks (swaps included) whose two people are still in the
+    cohort, drop the others, and forget the pairs removed by hand from the
+    latest proposal. Writes nothing."""
+    present = {e.pk for e in cohort(programme)}
+    kept: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = []
+    for decision in programme.pair_decisions.filter(
+        kind=PairDecision.Kind.LOCK
+    ).select_related("mentor__person", "mentee__person"):
+        names = (decision.mentor.person.full_name, decision.mentee.person.full_name)
+        both = {decision.mentor_id, decision.mentee_id} <= present
+        (kept if both else dropped).append(names)
+    previous = (
+        programme.matching_rounds.filter(
+            status=MatchingRound.Status.DONE, published_at__isnull=True
+        )
+        .order_by("-number")
+        .first()
+    )
+    removed_ids = [
+        u["mentee"]
+        for u in (previous.unmatched if previous else [])
+        if u.get("reason") == "removed_by_manager"
+    ]
+    removed = sorted(
+        e.person.full_name
+        for e in Enrolment.objects.filter(pk__in=removed_ids).select_related("person")
+    )
+    return RerunPreview(
+        closes_recruitment=programme.status == Programme.Status.RECRUITING,
+        kept_locks=sorted(kept),
+        dropped_locks=sorted(dropped),
+        removed=removed,
+        previous=previous,
+    )
 
 
 def _progress(round_: MatchingRound, value: int, **fields: Any) -> None:
@@ -239,7 +294,7 @@ def totals(
 # Manager's edits -------------------------------------------------------------
 
 
-def _editable(round_: MatchingRound) -> None:
+def check_editable(round_: MatchingRound) -> None:
     if round_.status != MatchingRound.Status.DONE:
         raise ValidationError(_("Wait until the round has finished."))
     if round_.published_at:
@@ -273,20 +328,11 @@ def decide_pair(
     """Lock or forbid a pair for every later round. Forbidding also takes the
     pair out of this round's proposal."""
     round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
-    _editable(round_)
+    check_editable(round_)
     programme = round_.programme
     mentor = programme.enrolments.mentors().get(pk=mentor_id)
     mentee = programme.enrolments.mentees().get(pk=mentee_id)
-    if kind == PairDecision.Kind.LOCK:
-        PairDecision.objects.filter(
-            programme=programme, mentee=mentee, kind=PairDecision.Kind.LOCK
-        ).exclude(mentor=mentor).delete()
-    PairDecision.objects.update_or_create(
-        programme=programme,
-        mentor=mentor,
-        mentee=mentee,
-        defaults={"kind": kind, "decided_by": by},
-    )
+    _decide(programme, mentor.pk, mentee.pk, kind, by)
     pairs = round_.pairs
     unmatched = round_.unmatched
     for pair in pairs:
@@ -302,6 +348,25 @@ def decide_pair(
     _save_pairs(round_, pairs, unmatched)
 
 
+def _decide(
+    programme: Programme, mentor_id: int, mentee_id: int, kind: str, by: Any
+) -> None:
+    """Record a lock or a forbid; a mentee keeps one lock, the latest."""
+    if kind == PairDecision.Kind.LOCK:
+        PairDecision.objects.filter(
+            programme=programme, mentee_id=mentee_id, kind=PairDecision.Kind.LOCK
+        ).exclude(mentor_id=mentor_id).delete()
+    PairDecision.objects.update_or_create(
+        programme=programme,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        defaults={
+            "kind": kind,
+            "decided_by": by if getattr(by, "is_authenticated", False) else None,
+        },
+    )
+
+
 @transaction.atomic
 def undo_decision(*, programme: Programme, mentor_id: int, mentee_id: int) -> None:
     PairDecision.objects.filter(
@@ -312,7 +377,7 @@ def undo_decision(*, programme: Programme, mentor_id: int, mentee_id: int) -> No
 @transaction.atomic
 def remove_pair(*, round_: MatchingRound, mentee_id: int) -> None:
     round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
-    _editable(round_)
+    check_editable(round_)
     pairs = [p for p in round_.pairs if p["mentee"] != mentee_id]
     if len(pairs) == len(round_.pairs):
         raise ValidationError(_("This pair is not in the round."))
@@ -324,12 +389,15 @@ def remove_pair(*, round_: MatchingRound, mentee_id: int) -> None:
 
 
 @transaction.atomic
-def swap_mentees(*, round_: MatchingRound, mentee_a: int, mentee_b: int) -> list[str]:
+def swap_mentees(
+    *, round_: MatchingRound, mentee_a: int, mentee_b: int, by: Any = None
+) -> list[str]:
     """Give each of two mentees the other's mentor. The new pairs are scored
     again; the hard rules they break are returned as warnings, not refused:
-    the manager decides."""
+    the manager decides. Both new pairs are locked, so that running the
+    matching again keeps them (a swap is a manager's decision too)."""
     round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
-    _editable(round_)
+    check_editable(round_)
     pairs = round_.pairs
     try:
         a = next(p for p in pairs if p["mentee"] == mentee_a)
@@ -361,8 +429,9 @@ def swap_mentees(*, round_: MatchingRound, mentee_a: int, mentee_b: int) -> list
             score=round(scored.score, 4),
             components={k: round(v, 4) for k, v in scored.components.items()},
             reasons=list(scored.reasons),
-            locked=False,
+            locked=True,
         )
+        _decide(programme, new_mentor, pair["mentee"], PairDecision.Kind.LOCK, by)
     _save_pairs(round_, pairs, round_.unmatched)
     return sorted(set(warnings))
 

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -13,10 +14,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent, User
-from binome.accounts.notifications import absolute_url, notify
+from binome.accounts.notifications import absolute_url, notify, render_email
 from binome.people import access as people_access
 from binome.people.models import Person
 from binome.skills.models import Assessment, AssessmentItem, Skill
@@ -235,13 +237,19 @@ class InvitationReport:
 
 
 def invite(
-    *, programme: Programme, emails: list[str], by: User, request: Any = None
+    *,
+    programme: Programme,
+    emails: list[str],
+    by: User,
+    request: Any = None,
+    dry_run: bool = False,
 ) -> InvitationReport:
     """Invite people of the organisation by address, each with a personal link.
 
     Addresses outside the organisation's people are reported, never invited;
     people already enrolled, or already invited (see the reminders), are
-    skipped.
+    skipped. With ``dry_run``, nothing is sent and ``sent`` lists who would
+    receive the invitation (for the confirmation).
     """
     wanted = sorted({e.strip().lower() for e in emails if e.strip()})
     people = {
@@ -252,11 +260,15 @@ def invite(
     }
     unknown = [email for email in wanted if email not in people]
     plan = invitations.plan(programme, list(people.values()))
-    sent = invitations.send(
-        programme=programme, people=plan.to_send, by=by, request=request
-    )
+    if dry_run:
+        addresses = sorted(p.email for p in plan.to_send)
+    else:
+        sent = invitations.send(
+            programme=programme, people=plan.to_send, by=by, request=request
+        )
+        addresses = sorted(i.email for i in sent)
     return InvitationReport(
-        sent=sorted(i.email for i in sent),
+        sent=addresses,
         unknown=unknown,
         already=sorted(p.email for p in plan.already_enrolled),
         already_invited=sorted(p.email for p in plan.already_invited),
@@ -395,39 +407,73 @@ def teaching_scores(programme: Programme) -> dict[int, float]:
 
 
 @transaction.atomic
-def decide_candidate(*, enrolment: Enrolment, accept: bool, by: User) -> None:
-    """The manager accepts or declines a volunteer; the person is told."""
-    if enrolment.status not in (
+@transaction.atomic
+def decide_candidate(
+    *, enrolment: Enrolment, accept: bool, by: User, message: str = ""
+) -> bool:
+    """The manager accepts or declines a volunteer; the person is told, with
+    the manager's optional personal ``message`` (plain text). Returns False,
+    and tells no one, when the enrolment already had this status (a second
+    click)."""
+    locked = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("person__user", "programme")
+        .get(pk=enrolment.pk)
+    )
+    if locked.status not in (
         Enrolment.Status.VOLUNTEERED,
         Enrolment.Status.ACCEPTED,
         Enrolment.Status.DECLINED,
     ):
         raise ValidationError(_("Only volunteers can be accepted or declined."))
-    programme = enrolment.programme
+    programme = locked.programme
     if (
         accept
-        and enrolment.role == Enrolment.Role.MENTOR
+        and locked.role == Enrolment.Role.MENTOR
         and programme.require_preparation
-        and not preparation_done(enrolment.person)
+        and not preparation_done(locked.person)
     ):
         raise ValidationError(
             _("This mentor has not completed the preparation module yet.")
         )
     new_status = Enrolment.Status.ACCEPTED if accept else Enrolment.Status.DECLINED
-    if enrolment.status == new_status:
-        return
-    enrolment.status = new_status
-    enrolment.save(update_fields=["status", "updated_at"])
-    if enrolment.person.user:
+    if locked.status == new_status:
+        return False
+    locked.status = enrolment.status = new_status
+    locked.save(update_fields=["status", "updated_at"])
+    if locked.person.user:
         notify(
-            "enrolment_accepted" if accept else "enrolment_declined",
-            [enrolment.person.user],
-            _programme_context(programme)
-            | {
-                "name": enrolment.person.first_name,
-                "url": absolute_url(reverse("programs:journey", args=[enrolment.pk])),
-            },
+            _decision_email(accept),
+            [locked.person.user],
+            _decision_context(locked, by, message),
         )
+    return True
+
+
+def _decision_email(accept: bool) -> str:
+    return "enrolment_accepted" if accept else "enrolment_declined"
+
+
+def _decision_context(enrolment: Enrolment, by: User, message: str) -> dict[str, Any]:
+    return _programme_context(enrolment.programme) | {
+        "name": enrolment.person.first_name,
+        "url": absolute_url(reverse("programs:journey", args=[enrolment.pk])),
+        "message": message.strip(),
+        "manager": by.get_full_name() or by.email,
+    }
+
+
+def decision_email_preview(
+    *, enrolment: Enrolment, accept: bool, by: User, message: str = ""
+) -> dict[str, str]:
+    """The e-mail decide_candidate would send, in the person's language, for
+    the confirmation page. Sends nothing."""
+    user = enrolment.person.user
+    language = user.language if user and user.language else settings.LANGUAGE_CODE
+    subject, body = render_email(
+        _decision_email(accept), _decision_context(enrolment, by, message), language
+    )
+    return {"subject": subject, "body": body}
 
 
 # Shortlist and « café virtuel » ----------------------------------------------------
@@ -788,3 +834,116 @@ def _record_role_change(
         change=change,
         request=request,
     )
+
+
+# Lifecycle steps -------------------------------------------------------------------
+
+
+def status_step_effects(*, programme: Programme, status: str) -> list[str]:
+    """What moving the programme to ``status`` does and to whom, in sentences
+    for the confirmation page. Raises ValidationError when the step is not
+    allowed. No step sends an e-mail; the sentences say so."""
+    if not programme.can_move_to(status):
+        raise ValidationError(
+            _("A programme cannot go from %(old)s to %(new)s.")
+            % {
+                "old": programme.get_status_display(),
+                "new": Programme.Status(status).label
+                if status in Programme.Status.values
+                else status,
+            },
+            code="invalid_transition",
+        )
+    enrolments = programme.enrolments
+    waiting = enrolments.filter(status=Enrolment.Status.VOLUNTEERED).count()
+    accepted = enrolments.filter(status=Enrolment.Status.ACCEPTED).count()
+    invited = programme.invitations.awaiting_answer().count()
+    effects: list[str] = []
+    if status == Programme.Status.RECRUITING:
+        if programme.open_call:
+            colleagues = Person.objects.filter(
+                organisation=programme.organisation,
+                user__isnull=False,
+                user__is_active=True,
+            ).count()
+            effects.append(
+                ngettext(
+                    "The open call appears in the programme list of the %(count)s "
+                    "person of %(organisation)s with an account, who can volunteer.",
+                    "The open call appears in the programme list of the %(count)s "
+                    "people of %(organisation)s with an account, who can volunteer.",
+                    colleagues,
+                )
+                % {"count": colleagues, "organisation": programme.organisation.name}
+            )
+        else:
+            effects.append(
+                _(
+                    "The programme has no open call: only the people you invite "
+                    "can volunteer."
+                )
+            )
+        effects.append(
+            _("Invitations can be sent, and the invitation links accept volunteers.")
+        )
+        if programme.status == Programme.Status.MATCHING:
+            effects.append(
+                _(
+                    "The matching rounds already run are kept; run a new round "
+                    "once the late volunteers are accepted."
+                )
+            )
+    elif status == Programme.Status.MATCHING:
+        effects.append(
+            _(
+                "Recruitment closes: the open call and the invitation links no "
+                "longer accept volunteers."
+            )
+        )
+        if invited:
+            effects.append(
+                ngettext(
+                    "%(count)s invited person has not answered yet and will find "
+                    "the door closed.",
+                    "%(count)s invited people have not answered yet and will find "
+                    "the door closed.",
+                    invited,
+                )
+                % {"count": invited}
+            )
+        if waiting:
+            effects.append(
+                ngettext(
+                    "%(count)s volunteer still waits for your decision: only "
+                    "accepted volunteers are matched.",
+                    "%(count)s volunteers still wait for your decision: only "
+                    "accepted volunteers are matched.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
+        effects.append(
+            ngettext(
+                "%(count)s accepted volunteer takes part in the matching.",
+                "%(count)s accepted volunteers take part in the matching.",
+                accepted,
+            )
+            % {"count": accepted}
+        )
+    elif status == Programme.Status.RUNNING:
+        if not programme.matching_rounds.published().exists():
+            effects.append(
+                _(
+                    "No matching round is published: the programme starts without "
+                    "any pair. Publishing a round starts the programme too, and "
+                    "tells each pair."
+                )
+            )
+        effects.append(
+            _(
+                "No new matching round can be run; a finished round can still be "
+                "published."
+            )
+        )
+    effects.append(_("No one is e-mailed by this step."))
+    return effects

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 from typing import Any
 
@@ -12,7 +13,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
@@ -28,6 +33,7 @@ from .forms import (
     ROLE_LABELS,
     CastingReviewForm,
     CorrectionDecisionForm,
+    DecisionMessageForm,
     EnrolmentFilterForm,
     ImportForm,
     InvitationMessageForm,
@@ -203,23 +209,94 @@ def casting_review(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
 @require_POST
 def casting_decision(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
-    enrolment = get_object_or_404(programme.enrolments.mentors(), pk=pk)
-    accept = request.POST.get("decision") == "accept"
-    try:
-        services.decide_candidate(enrolment=enrolment, accept=accept, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            (
-                _("%(name)s is accepted as a mentor.")
-                if accept
-                else _("%(name)s is declined.")
+    enrolment = get_object_or_404(
+        programme.enrolments.mentors().select_related("person__user"), pk=pk
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Unknown action."))
+        return redirect("programs:casting", slug=slug)
+    return _decide_candidate(
+        request,
+        enrolment,
+        accept=decision == "accept",
+        action=reverse("programs:casting_decision", args=[slug, pk]),
+        fields={"decision": decision},
+        back=reverse("programs:casting", args=[slug]),
+        back_label=_("Mentor casting"),
+    )
+
+
+def _decide_candidate(
+    request: AuthenticatedRequest,
+    enrolment: Enrolment,
+    *,
+    accept: bool,
+    action: str,
+    fields: dict[str, str],
+    back: str,
+    back_label: str,
+) -> HttpResponse:
+    """Accept or decline a volunteer: both e-mail the person, so a page shows
+    the e-mail first, with room for a personal word; ``confirm=1`` acts."""
+    form = DecisionMessageForm(request.POST)
+    confirmed = request.POST.get("confirm") == "1"
+    if confirmed and form.is_valid():
+        try:
+            changed = services.decide_candidate(
+                enrolment=enrolment,
+                accept=accept,
+                by=request.user,
+                message=form.cleaned_data["message"],
             )
-            % {"name": enrolment.person.full_name},
-        )
-    return redirect("programs:casting", slug=slug)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            name = {"name": enrolment.person.full_name}
+            if not changed:
+                messages.info(
+                    request,
+                    (
+                        _("%(name)s was already accepted; nothing was sent again.")
+                        if accept
+                        else _("%(name)s was already declined; nothing was sent again.")
+                    )
+                    % name,
+                )
+            else:
+                messages.success(
+                    request,
+                    (
+                        _("%(name)s is accepted and told by e-mail.")
+                        if accept
+                        else _("%(name)s is declined and told by e-mail.")
+                    )
+                    % name,
+                )
+        return redirect(back)
+    message = form.cleaned_data.get("message", "") if form.is_valid() else ""
+    user = enrolment.person.user
+    return render(
+        request,
+        "programs/candidate_decision.html",
+        {
+            "programme": enrolment.programme,
+            "enrolment": enrolment,
+            "accept": accept,
+            "already": enrolment.status
+            == (Enrolment.Status.ACCEPTED if accept else Enrolment.Status.DECLINED),
+            "told": bool(user and user.email and user.is_active),
+            "form": form,
+            "email": services.decision_email_preview(
+                enrolment=enrolment, accept=accept, by=request.user, message=message
+            ),
+            "action": action,
+            "fields": fields,
+            "back": back,
+            "back_label": back_label,
+        },
+        status=400 if confirmed else 200,
+    )
 
 
 @login_required
@@ -234,25 +311,31 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     message_form = InvitationMessageForm(
         request.POST if action == "message" else None, instance=programme
     )
-    report = None
+    report = pending = None
     imported = invitations_.imported_people(programme)
     imported_plan = invitations_.plan(programme, imported)
     if action in ("emails", "imported", "remind") and not programme.is_recruiting:
         messages.error(request, str(invitations_.NOT_RECRUITING))
         return redirect("programs:invitations", slug=slug)
     if action == "emails" and form.is_valid():
+        confirmed = request.POST.get("confirm") == "1"
         try:
             report = services.invite(
                 programme=programme,
                 emails=form.cleaned_data["emails"],
                 by=request.user,
                 request=request,
+                # First who would receive it; sent once confirmed.
+                dry_run=not confirmed,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("programs:invitations", slug=slug)
-        _say_sent(request, len(report.sent))
-        form = InviteForm()
+        if confirmed:
+            _say_sent(request, len(report.sent))
+            form = InviteForm()
+        else:
+            pending, report = report, None
     elif action == "message" and message_form.is_valid():
         message_form.save()
         messages.success(request, _("The personal message is saved."))
@@ -316,6 +399,7 @@ def invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "form": form,
             "message_form": message_form,
             "report": report,
+            "pending": pending,
             "link": link,
             "imported_plan": imported_plan,
             "imported_count": len(imported),
@@ -417,7 +501,27 @@ def roles(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Replace the invitation link, after a page naming the people whose
+    personal link stops working too (a POST without ``confirm=1``)."""
     programme = _get_programme_for_manager(request, slug)
+    # Which link the page offered to replace: a second click replaces nothing.
+    link_version = hashlib.sha256(programme.invitation_nonce.encode()).hexdigest()[:16]
+    if request.POST.get("confirm") == "1" and request.POST.get("link") != link_version:
+        messages.info(request, _("The link was already replaced: here is the new one."))
+        return redirect("programs:invitations", slug=slug)
+    if request.POST.get("confirm") != "1":
+        awaiting = programme.invitations.awaiting_answer().select_related("person")
+        return render(
+            request,
+            "programs/revoke_confirm.html",
+            {
+                "programme": programme,
+                "link_version": link_version,
+                "awaiting": sorted(
+                    awaiting, key=lambda i: (i.person.last_name, i.person.first_name)
+                ),
+            },
+        )
     programme.revoke_invitations()
     messages.success(
         request, _("The old invitation link no longer works. Here is a new one.")
@@ -459,6 +563,14 @@ def round_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 def round_start(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
+    preview = rounds.preview_start(programme=programme)
+    if preview.needs_confirmation and request.POST.get("confirm") != "1":
+        # Recruitment closes, or manual decisions would be lost: say so first.
+        return render(
+            request,
+            "programs/round_start_confirm.html",
+            {"programme": programme, "preview": preview},
+        )
     try:
         round_ = rounds.start_round(programme=programme, by=request.user)
     except ValidationError as error:
@@ -566,6 +678,8 @@ def round_action(request: AuthenticatedRequest, slug: str, number: int) -> HttpR
                 mentee_id=number_of("mentee"),
             )
             messages.success(request, _("The decision is withdrawn."))
+        elif action == "remove" and request.POST.get("confirm") != "1":
+            return _confirm_removal(request, round_, number_of("mentee"))
         elif action == "remove":
             rounds.remove_pair(round_=round_, mentee_id=number_of("mentee"))
             messages.success(request, _("The pair is removed from this proposal."))
@@ -574,17 +688,24 @@ def round_action(request: AuthenticatedRequest, slug: str, number: int) -> HttpR
                 round_=round_,
                 mentee_a=number_of("mentee_a"),
                 mentee_b=number_of("mentee_b"),
+                by=request.user,
             )
             if warnings:
                 messages.warning(
                     request,
-                    _("Mentees swapped, but a hard rule is broken: %(rules)s.")
+                    _(
+                        "Mentees swapped and both pairs locked, but a hard rule "
+                        "is broken: %(rules)s."
+                    )
                     % {
                         "rules": ", ".join(str(RULE_LABELS.get(w, w)) for w in warnings)
                     },
                 )
             else:
-                messages.success(request, _("Mentees swapped."))
+                messages.success(
+                    request,
+                    _("Mentees swapped; both pairs are locked for the next rounds."),
+                )
         else:
             raise ValidationError(_("Unknown action."))
     except (ValidationError, Enrolment.DoesNotExist) as error:
@@ -597,6 +718,35 @@ def round_action(request: AuthenticatedRequest, slug: str, number: int) -> HttpR
     if request.POST.get("next") == "list":
         return redirect("programs:rounds", slug=slug)
     return redirect("programs:round", slug=slug, number=number)
+
+
+def _confirm_removal(
+    request: AuthenticatedRequest, round_: MatchingRound, mentee_id: int
+) -> HttpResponse:
+    rounds.check_editable(round_)
+    pair = next((p for p in round_.pairs if p["mentee"] == mentee_id), None)
+    if pair is None:
+        raise ValidationError(_("This pair is not in the round."))
+    people = {
+        e.pk: e
+        for e in Enrolment.objects.filter(
+            pk__in=[pair["mentor"], pair["mentee"]]
+        ).select_related("person")
+    }
+    return render(
+        request,
+        "programs/round_remove_confirm.html",
+        {
+            "programme": round_.programme,
+            "round": round_,
+            "pair": pair,
+            "mentor": people.get(pair["mentor"]),
+            "mentee": people.get(pair["mentee"]),
+            "locked": round_.programme.pair_decisions.filter(
+                mentor_id=pair["mentor"], mentee_id=pair["mentee"], kind="lock"
+            ).exists(),
+        },
+    )
 
 
 @login_required
@@ -715,19 +865,47 @@ def programme_clone(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def programme_status(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Move the programme along its lifecycle, after a page that says what
+    the step does and to whom (a GET, or a POST without ``confirm=1``).
+    Closing has its own flow (survey, certificates, archive): it goes there."""
     programme = _get_programme_for_manager(request, slug)
-    try:
-        programme.move_to(request.POST.get("status", ""))
-    except (ValidationError, ValueError) as error:
-        messages.error(
+    data = request.POST if request.method == "POST" else request.GET
+    status = data.get("status", "")
+    if status == Programme.Status.CLOSED:
+        return redirect("insights:closing", slug=slug)
+    if status in Programme.Status.values and programme.status == status:
+        # A second click on « Confirm »: the first one did the work.
+        messages.info(
             request,
-            " ".join(error.messages)
-            if isinstance(error, ValidationError)
-            else _("Unknown status."),
+            _("The programme is already « %(status)s ».")
+            % {"status": programme.get_status_display()},
         )
-    return redirect("programs:detail", slug=slug)
+        return redirect("programs:detail", slug=slug)
+    try:
+        effects = services.status_step_effects(programme=programme, status=status)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("programs:detail", slug=slug)
+    if request.method == "POST" and data.get("confirm") == "1":
+        programme.move_to(status)
+        messages.success(
+            request,
+            _("The programme is now « %(status)s ».")
+            % {"status": programme.get_status_display()},
+        )
+        return redirect("programs:detail", slug=slug)
+    return render(
+        request,
+        "programs/status_confirm.html",
+        {
+            "programme": programme,
+            "status": status,
+            "label": Programme.Status(status).label,
+            "effects": effects,
+        },
+    )
 
 
 # Import ------------------------------------------------------------------------------
@@ -894,14 +1072,27 @@ def enrolments(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 def enrolment_action(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
-    enrolment = get_object_or_404(programme.enrolments.select_related("person"), pk=pk)
+    enrolment = get_object_or_404(
+        programme.enrolments.select_related("person__user"), pk=pk
+    )
     action = request.POST.get("action")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("programs:enrolments", args=[slug])
+    if action in ("accept", "decline"):
+        return _decide_candidate(
+            request,
+            enrolment,
+            accept=action == "accept",
+            action=reverse("programs:enrolment_action", args=[slug, pk]),
+            fields={"action": action, "next": target},
+            back=target,
+            back_label=_("Volunteers"),
+        )
     try:
-        if action in ("accept", "decline"):
-            services.decide_candidate(
-                enrolment=enrolment, accept=action == "accept", by=request.user
-            )
-        elif action == "remind":
+        if action == "remind":
             services.remind_to_complete(enrolment=enrolment)
         else:
             raise ValidationError(_("Unknown action."))
@@ -910,18 +1101,9 @@ def enrolment_action(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
     else:
         messages.success(
             request,
-            {
-                "accept": _("%(name)s is accepted."),
-                "decline": _("%(name)s is declined."),
-                "remind": _("A reminder is on its way to %(name)s."),
-            }[action]
+            _("A reminder is on its way to %(name)s.")
             % {"name": enrolment.person.full_name},
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("programs:enrolments", args=[slug])
     return redirect(target)
 
 

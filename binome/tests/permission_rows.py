@@ -18,12 +18,21 @@ ROWS: list[dict[str, Any]] = [
     {
         "url": "publish_round",
         "kwargs": {"slug": "programme_slug", "number": "round_number"},
-        "expect": POST_ONLY,
+        "expect": MANAGERS_ONLY,
+        "why": "the confirmation page: the pairs, who is e-mailed, any refusal",
     },
     {
         "url": "publish_round",
         "method": "POST",
         "kwargs": {"slug": "programme_slug", "number": "round_number"},
+        "expect": MANAGERS_ONLY,
+        "why": "without confirm=1, the confirmation page again: nothing is written",
+    },
+    {
+        "url": "publish_round",
+        "method": "POST",
+        "kwargs": {"slug": "programme_slug", "number": "round_number"},
+        "data": {"confirm": "1"},
         "expect": {**MANAGERS_ONLY, "manager": 302, "superuser": 302},
         "why": "managers publish; a round without pairs is refused with a message",
     },

@@ -225,6 +225,12 @@ def test_a_first_company_recruits_from_an_hris_file(
     expect(hr.get_by_role("heading", level=1)).to_contain_text(PROGRAMME)
     expect(hr.locator(".status")).to_have_text("Brouillon")
     hr.get_by_role("button", name="Passer à « Recrutement »").click()
+    # What opening recruitment does, and to whom, before it is done.
+    expect(hr.get_by_role("heading", level=1)).to_have_text(
+        "Passer à « Recrutement » ?"
+    )
+    _shot(hr, "desktop-05a-status-confirm")
+    hr.get_by_role("button", name="Passer à « Recrutement »").click()
     expect(hr.locator(".status")).to_have_text("Recrutement")
     _shot(hr, "desktop-05-programme")
     programme = Programme.objects.get(slug=SLUG)

@@ -93,9 +93,11 @@ def test_move_and_cancel_through_the_pages(camille, pair, meetings):
     assert response.status_code == 302
     meetings[0].refresh_from_db()
     assert timezone.localtime(meetings[0].starts_at) == paris(2026, 11, 24, 14, 0)
-    camille.post(reverse("pairs:meeting_cancel", args=[pair.pk, meetings[1].pk]))
-    meetings[1].refresh_from_db()
-    assert meetings[1].status == Meeting.Status.CANCELLED
+    cancel = reverse("pairs:meeting_cancel", args=[pair.pk, meetings[-1].pk])
+    assert camille.get(cancel).status_code == 200
+    camille.post(cancel, {"confirm": "1"})
+    meetings[-1].refresh_from_db()
+    assert meetings[-1].status == Meeting.Status.CANCELLED
 
 
 def test_plan_through_the_workspace(camille, pair, charter):

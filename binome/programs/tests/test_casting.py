@@ -86,7 +86,9 @@ def test_grid_validation_errors_are_in_french(login, candidate, people):
 def test_manager_accepts_a_candidate_who_is_told(login, candidate, people):
     mail.outbox.clear()
     decision = reverse("programs:casting_decision", args=["vague", candidate.pk])
-    response = login(people["odile"]).post(decision, {"decision": "accept"})
+    response = login(people["odile"]).post(
+        decision, {"decision": "accept", "confirm": "1"}
+    )
     assert response.status_code == 302
     assert Enrolment.objects.get(pk=candidate.pk).status == "accepted"
     assert len(mail.outbox) == 1 and "confirmée" in mail.outbox[0].subject
@@ -97,14 +99,16 @@ def test_required_preparation_blocks_acceptance(login, candidate, people, recrui
     recruiting.save()
     decision = reverse("programs:casting_decision", args=["vague", candidate.pk])
     client = login(people["odile"])
-    response = client.post(decision, {"decision": "accept"}, follow=True)
+    response = client.post(
+        decision, {"decision": "accept", "confirm": "1"}, follow=True
+    )
     assert "pas encore terminé le module de préparation" in response.text
     assert Enrolment.objects.get(pk=candidate.pk).status == "volunteered"
     for step in PreparationStep.objects.all():
         services.answer_preparation_step(
             person=people["camille"], step=step, choice=step.correct_choice
         )
-    client.post(decision, {"decision": "accept"})
+    client.post(decision, {"decision": "accept", "confirm": "1"})
     assert Enrolment.objects.get(pk=candidate.pk).status == "accepted"
 
 

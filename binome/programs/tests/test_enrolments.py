@@ -47,9 +47,9 @@ def test_filters_by_role_status_department_and_name(
 def test_accept_decline_and_remind(login, volunteers, people):
     client = login(people["odile"])
     url = reverse("programs:enrolment_action", args=["vague", volunteers["camille"].pk])
-    client.post(url, {"action": "accept"})
+    client.post(url, {"action": "accept", "confirm": "1"})
     assert Enrolment.objects.get(pk=volunteers["camille"].pk).status == "accepted"
-    client.post(url, {"action": "decline"})
+    client.post(url, {"action": "decline", "confirm": "1"})
     assert Enrolment.objects.get(pk=volunteers["camille"].pk).status == "declined"
     mail.outbox.clear()
     client.post(url, {"action": "remind"})
@@ -79,6 +79,8 @@ def test_after_an_action_only_local_pages_are_followed(
     login, volunteers, people, target, expected
 ):
     url = reverse("programs:enrolment_action", args=["vague", volunteers["camille"].pk])
-    response = login(people["odile"]).post(url, {"action": "accept", "next": target})
+    response = login(people["odile"]).post(
+        url, {"action": "accept", "next": target, "confirm": "1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == (expected or target)

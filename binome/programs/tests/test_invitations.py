@@ -35,13 +35,29 @@ def test_manager_sees_the_link_and_invites_people_by_email(login, recruiting, pe
     assert _invites_to(page.text) == recruiting
     mail.outbox.clear()
     emails = "camille@test.example; inconnu@ailleurs.example\nBERNARD@test.example"
-    response = client.post(url, {"action": "emails", "emails": emails})
+    # First who will receive it: nothing is sent yet.
+    check = client.post(url, {"action": "emails", "emails": emails})
+    assert check.status_code == 200
+    assert mail.outbox == []
+    assert check.context["pending"].sent == [
+        "bernard@test.example",
+        "camille@test.example",
+    ]
+    assert "inconnu@ailleurs.example" in check.text
+    confirm = {
+        "action": "emails",
+        "emails": "bernard@test.example, camille@test.example",
+        "confirm": "1",
+    }
+    response = client.post(url, confirm)
     assert response.status_code == 200
     assert sorted(m.to[0] for m in mail.outbox) == [
         "bernard@test.example",
         "camille@test.example",
     ]
-    assert "inconnu@ailleurs.example" in response.text
+    # A second click sends nothing more.
+    assert "Déjà invitées" in client.post(url, confirm).text
+    assert len(mail.outbox) == 2
     message = mail.outbox[0]
     assert "Vague 2027" in message.subject
     invitation = _personal_invitation(message.body)
@@ -57,7 +73,7 @@ def test_people_already_enrolled_are_not_invited_again(login, recruiting, people
     mail.outbox.clear()
     login(people["odile"]).post(
         reverse("programs:invitations", args=["vague"]),
-        {"action": "emails", "emails": "camille@test.example"},
+        {"action": "emails", "emails": "camille@test.example", "confirm": "1"},
     )
     assert mail.outbox == []
 
@@ -73,9 +89,22 @@ def test_malformed_addresses_are_refused(login, recruiting, people):
 def test_renewing_the_link_revokes_the_old_one(login, recruiting, people):
     old = recruiting.invitation_token()
     old_nonce = recruiting.invitation_nonce
-    login(people["odile"]).post(reverse("programs:revoke_invitations", args=["vague"]))
+    client = login(people["odile"])
+    url = reverse("programs:revoke_invitations", args=["vague"])
+    # First the page that says who loses their link: nothing changes yet.
+    page = client.post(url)
+    assert page.status_code == 200
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_nonce == old_nonce
+    confirm = {"confirm": "1", "link": page.context["link_version"]}
+    client.post(url, confirm)
     recruiting.refresh_from_db()
     assert recruiting.invitation_nonce != old_nonce
+    # A second click on « Confirm » does not replace the new link.
+    new_nonce = recruiting.invitation_nonce
+    client.post(url, confirm)
+    recruiting.refresh_from_db()
+    assert recruiting.invitation_nonce == new_nonce
     assert (
         login(people["camille"]).get(reverse("programs:join", args=[old])).status_code
         == 404
@@ -90,7 +119,9 @@ def test_only_managers_reach_invitations(login, recruiting, people, who):
     )
     # Tokens carry a timestamp: compare the key that revocation rotates.
     old = recruiting.invitation_nonce
-    client.post(reverse("programs:revoke_invitations", args=["vague"]))
+    url = reverse("programs:revoke_invitations", args=["vague"])
+    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
     recruiting.refresh_from_db()
     assert recruiting.invitation_nonce == old
 

@@ -189,7 +189,11 @@ def test_the_personal_link_expires_and_dies_with_the_shared_link(
     with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
         assert client.get(path).status_code == 410
     assert client.get(path).status_code == 200
-    login(people["odile"]).post(reverse("programs:revoke_invitations", args=["vague"]))
+    manager = login(people["odile"])
+    renew = reverse("programs:revoke_invitations", args=["vague"])
+    page = manager.post(renew)
+    assert "Nadia" in page.text  # her personal link dies too: she is named
+    manager.post(renew, {"confirm": "1", "link": page.context["link_version"]})
     client.logout()
     assert client.get(path).status_code == 410
 

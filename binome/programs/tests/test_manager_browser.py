@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from binome.accounts.models import User
+from binome.pairs.models import Pair
 from binome.people.models import Person
 from binome.programs import services
 from binome.programs.models import Enrolment, MatchingRound, PairDecision, Programme
@@ -43,6 +44,14 @@ def test_pilot_from_template_to_published_pairs(page, pilot, people, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pilote data 2027")
     assert_accessible(page)
     page.get_by_role("button", name="Passer à « Recrutement »").click()
+    # The step says what it does first; nothing changes before the confirmation.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Passer à « Recrutement » ?"
+    )
+    assert_accessible(page)
+    assert Programme.objects.get(slug="pilote-data-2027").status == "draft"
+    page.get_by_role("button", name="Passer à « Recrutement »").click()
+    expect(page.locator(".status")).to_have_text("Recrutement")
 
     # Import the HRIS file: preview first, then confirm.
     csv_file = tmp_path / "rh.csv"
@@ -86,6 +95,10 @@ def test_pilot_from_template_to_published_pairs(page, pilot, people, tmp_path):
     page.goto(f"/programmes/{programme.slug}/appariement/")
     assert_accessible(page)
     page.get_by_role("button", name="Lancer l'appariement").click()
+    # The first round closes recruitment: said, then confirmed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lancer l'appariement ?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Lancer l'appariement").click()
     expect(page.get_by_role("heading", name="Binômes proposés")).to_be_visible()
     assert_accessible(page)
     first_row = page.locator("table.pairs tbody tr").first
@@ -100,7 +113,15 @@ def test_pilot_from_template_to_published_pairs(page, pilot, people, tmp_path):
     }
     assert len(second.pairs) == 2
     assert_accessible(page)
-    page.get_by_role("button", name="Publier ces binômes").click()
+    page.get_by_role("link", name="Publier ces binômes").click()
+    # The pairs and who is e-mailed, before anything is created or sent.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Publier les binômes du tour 2 ?"
+    )
+    expect(page.locator("main")).to_contain_text("4 personnes reçoivent un e-mail")
+    assert_accessible(page)
+    assert not Pair.objects.exists()
+    page.get_by_role("button", name="Publier 2 binômes et envoyer les e-mails").click()
     expect(page.get_by_role("status")).to_contain_text("2 binômes sont publiés")
 
     # The pairs appear on the participants' home pages.

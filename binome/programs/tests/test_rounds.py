@@ -74,7 +74,9 @@ def test_round_through_the_view_runs_in_the_background(
 ):
     client = login(people["odile"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("programs:round_start", args=["vague"]))
+        response = client.post(
+            reverse("programs:round_start", args=["vague"]), {"confirm": "1"}
+        )
     # Queued once the round is committed; the tests' immediate backend runs it.
     assert len(callbacks) == 1
     round_ = MatchingRound.objects.get()
@@ -226,8 +228,11 @@ def test_publish_view_and_participants_home(login, cohort, recruiting, people):
     round_ = _run(recruiting, people["odile"].user)
     client = login(people["odile"])
     url = reverse("publish_round", args=["vague", round_.number])
-    assert client.post(url)["Location"] == reverse("programs:detail", args=["vague"])
-    again = client.post(url, follow=True)
+    confirm = {"confirm": "1"}
+    assert client.post(url, confirm)["Location"] == reverse(
+        "programs:detail", args=["vague"]
+    )
+    again = client.post(url, confirm, follow=True)
     assert "déjà publié" in again.text
     home = login(people["bernard"]).get(reverse("home")).text
     assert "Votre mentor est" in home and "Camille Rivière" in home
@@ -245,9 +250,10 @@ def test_only_the_programmes_managers_reach_matching(
         reverse("programs:round", args=["vague", round_.number]),
     ]:
         assert client.get(url).status_code == 404
-    assert (
-        client.post(reverse("programs:round_start", args=["vague"])).status_code == 404
-    )
+    for data in ({}, {"confirm": "1"}):
+        assert (
+            client.post(reverse("programs:round_start", args=["vague"]), data)
+        ).status_code == 404
     assert (
         client.post(
             reverse("programs:round_action", args=["vague", round_.number]),
@@ -259,10 +265,9 @@ def test_only_the_programmes_managers_reach_matching(
         ).status_code
         == 404
     )
-    assert (
-        client.post(reverse("publish_round", args=["vague", round_.number])).status_code
-        == 404
-    )
+    publish = reverse("publish_round", args=["vague", round_.number])
+    assert client.get(publish).status_code == 404
+    assert client.post(publish, {"confirm": "1"}).status_code == 404
     assert not PairDecision.objects.exists() and not Pair.objects.exists()
     assert MatchingRound.objects.count() == 1
 

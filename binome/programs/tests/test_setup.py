@@ -91,14 +91,17 @@ def test_clone_a_pilot_into_a_scale_up(login, pilot, people):
 
 def test_status_moves_along_the_lifecycle(login, pilot, people):
     client = login(people["odile"])
-    # Closing goes through the closing page (binome.pairs.closing), never
-    # through the status button.
-    client.post(reverse("programs:status", args=[pilot.slug]), {"status": "closed"})
+    # Closing has its own flow (survey, certificates): the button leads there.
+    response = client.post(
+        reverse("programs:status", args=[pilot.slug]),
+        {"status": "closed", "confirm": "1"},
+    )
+    assert response["Location"] == reverse("insights:closing", args=[pilot.slug])
     pilot.refresh_from_db()
     assert pilot.status == "running"
     response = client.post(
         reverse("programs:status", args=[pilot.slug]),
-        {"status": "draft"},
+        {"status": "draft", "confirm": "1"},
         follow=True,
     )
     assert "ne peut pas passer" in response.text
