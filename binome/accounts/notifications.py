@@ -48,17 +48,19 @@ def send_notification(
     recipients: list[list[str]],
     context: dict[str, Any],
     attachments: list[list[str]] | None = None,
+    reply_to: list[str] | None = None,
 ) -> int:
     """Send one email per recipient ([email, language]); returns how many went out.
 
     ``attachments`` are text files, [file name, content, MIME type] (for
-    example a calendar invitation), attached to every message."""
+    example a calendar invitation), attached to every message; ``reply_to``
+    is where answers go when a person, not the platform, writes."""
     sent = 0
     for email, language in recipients:
         subject, body = render_email(name, context, language)
-        if attachments:
-            message = EmailMessage(subject, body, None, [email])
-            for filename, content, mimetype in attachments:
+        if attachments or reply_to:
+            message = EmailMessage(subject, body, None, [email], reply_to=reply_to)
+            for filename, content, mimetype in attachments or []:
                 message.attach(filename, content, mimetype)
             sent += message.send()
         else:
@@ -83,7 +85,15 @@ def notify(
 
 
 def notify_address(
-    name: str, email: str, language: str, context: dict[str, Any]
+    name: str,
+    email: str,
+    language: str,
+    context: dict[str, Any],
+    *,
+    reply_to: list[str] | None = None,
 ) -> None:
     """Queue a notification to an address that may have no account yet."""
-    send_notification.enqueue(name, [[email, language]], context)
+    if reply_to:
+        send_notification.enqueue(name, [[email, language]], context, reply_to=reply_to)
+    else:
+        send_notification.enqueue(name, [[email, language]], context)

@@ -29,6 +29,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Programme
@@ -39,7 +41,13 @@ from .models import Charter, Feedback, Meeting, Pair
 INACTIVITY_DAYS = 30
 NEGATIVE_RATING = 2  # a session rated 1 or 2 out of 5
 RISKS = {
-    "inactive": _("No session held for %(days)s days") % {"days": INACTIVITY_DAYS},
+    # Formatted when shown, in the reader's language (not once at import).
+    "inactive": lazy(
+        lambda: (
+            gettext("No session held for %(days)s days") % {"days": INACTIVITY_DAYS}
+        ),
+        str,
+    )(),
     "cadence": _("Fewer sessions than the cadence plans"),
     "feedback": _("A recent session was rated poorly or not useful"),
     "charter": _("The charter is not accepted yet"),

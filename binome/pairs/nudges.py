@@ -188,9 +188,14 @@ def send(
         (r, _context(pair, by, r, messages.get(r.language) or fallback)) for r in to
     ]
 
+    # The text asks them to answer: answers go to the manager who wrote it.
+    reply_to = [by.email] if by.email else None
+
     def enqueue() -> None:
         for recipient, context in contexts:
-            notify_address(KIND, recipient.email, recipient.language, context)
+            notify_address(
+                KIND, recipient.email, recipient.language, context, reply_to=reply_to
+            )
 
     transaction.on_commit(enqueue)
     return to

@@ -117,3 +117,16 @@ def test_recent_feedback_is_measured_from_the_day_asked(pilot, pair, enrolments)
     last_day = datetime.date(2026, 11, 20) + datetime.timedelta(days=window - 1)
     assert "feedback" in risks(last_day)
     assert "feedback" not in risks(last_day + datetime.timedelta(days=1))
+
+
+def test_each_risk_reads_in_the_readers_language():
+    """The inactivity risk has a number in it: formatted when shown, not
+    once at import in whatever language was active then."""
+    from django.utils import translation
+
+    from binome.insights.health import RISKS
+
+    with translation.override("en"):
+        assert str(RISKS["inactive"]) == "No session held for 30 days"
+    with translation.override("fr"):
+        assert str(RISKS["inactive"]) == "Aucune séance tenue depuis 30 jours"

@@ -270,3 +270,5 @@ def test_the_reminder_leaves_through_smtp(odile, at_risk, smtp_server):
     ]
     body = smtp_server.body(received[0])
     assert "Je prends un moment pour prendre de vos nouvelles" in body
+    # « Answer me »: answers go to the manager who wrote, not the platform.
+    assert {m["Reply-To"] for m in received} == {"odile@test.example"}
