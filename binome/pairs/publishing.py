@@ -37,10 +37,11 @@ class PublicationPreview:
     refused. Nothing is written to build it."""
 
     pairs: list[tuple[Enrolment, Enrolment]]
-    told: list[Person]
+    told: list[Person]  # each person once
     not_told: list[Person]
     refusals: list[str]
     starts_programme: bool
+    emails: int = 0  # one per pair and member: a mentor of two gets two
 
     @property
     def can_publish(self) -> bool:
@@ -104,7 +105,7 @@ def preview_round(*, round_: MatchingRound) -> PublicationPreview:
         for p in round_.pairs
         if p["mentor"] in enrolments and p["mentee"] in enrolments
     ]
-    people = [e.person for pair in pairs for e in pair]
+    people = list({e.person.pk: e.person for pair in pairs for e in pair}.values())
     return PublicationPreview(
         pairs=sorted(
             pairs, key=lambda p: (p[0].person.last_name, p[1].person.last_name)
@@ -115,6 +116,7 @@ def preview_round(*, round_: MatchingRound) -> PublicationPreview:
         ),
         refusals=refusals,
         starts_programme=round_.programme.status == Programme.Status.MATCHING,
+        emails=sum(_is_told(e.person) for pair in pairs for e in pair),
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+FRENCH_PLURALS = 3  # the catalogue's Plural-Forms: nplurals=3
 
 
 def _untranslated(po_text: str) -> list[str]:
@@ -29,6 +30,10 @@ def _untranslated(po_text: str) -> list[str]:
         strs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
         if not strs or any(not "".join(re.findall(r'"(.*)"', s)) for s in strs):
             problems.append(f"untranslated: {text}")
+        elif "msgid_plural" in block and len(strs) < FRENCH_PLURALS:
+            # French has 3 forms (1, millions, others): a missing one shows
+            # the English text.
+            problems.append(f"plural forms missing: {text}")
     return problems
 
 
@@ -43,6 +48,18 @@ def test_the_checker_catches_a_missing_translation():
         '#, fuzzy\nmsgid "A"\nmsgstr "B"\n'
     )
     assert _untranslated(sample) == ["untranslated: Hello", "fuzzy: A"]
+
+
+def test_the_checker_catches_a_missing_plural_form():
+    sample = (
+        'msgid "%(n)s pair"\nmsgid_plural "%(n)s pairs"\n'
+        'msgstr[0] "%(n)s binôme"\nmsgstr[1] "%(n)s binômes"\n'
+    )
+    assert _untranslated(sample) == ["plural forms missing: %(n)s pair"]
+
+
+def test_the_catalogue_declares_three_plural_forms():
+    assert "nplurals=3;" in PO.read_text(encoding="utf-8")
 
 
 def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):

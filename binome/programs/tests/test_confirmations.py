@@ -100,6 +100,23 @@ def test_publish_shows_the_pairs_and_who_is_emailed_and_writes_nothing(
     assert recruiting.status == Programme.Status.MATCHING
 
 
+def test_publish_counts_people_once_and_says_how_many_emails(
+    odile, cohort, recruiting, people
+):
+    """A mentor of two mentees is one person, told once per pair."""
+    recruiting.mentor_capacity = 2
+    recruiting.save()
+    round_ = _run(recruiting, people["odile"].user)
+    round_.result["pairs"] = [
+        {**round_.pairs[0], "mentor": cohort["camille"].pk, "mentee": mentee.pk}
+        for mentee in (cohort["bernard"], cohort["victor"])
+    ]
+    round_.save()
+    text = _text(odile.get(reverse("publish_round", args=["vague", round_.number])))
+    assert "<strong>3</strong> personnes reçoivent un e-mail" in text
+    assert "4 e-mails en tout" in text
+
+
 def test_publish_confirmed_twice_publishes_once(odile, cohort, recruiting, people):
     round_ = _run(recruiting, people["odile"].user)
     mail.outbox.clear()
