@@ -314,6 +314,11 @@ def compile_text(source: str) -> Template:
     return ENGINE.from_string(source)
 
 
+# What an e-mail exists for: the link to act on, the words a manager wrote
+# (a nudge, a personal word with a decision). An override must keep them.
+MUST_KEEP = frozenset({"url", "message"})
+
+
 def validate(name: str, subject: str, body: str) -> None:
     """Raise ValidationError (per field) when the text does not compile with
     the restricted engine or reads a variable this e-mail does not have."""
@@ -334,7 +339,8 @@ def validate(name: str, subject: str, body: str) -> None:
                 message = _("This text cannot be read: %(error)s") % {"error": error}
             errors[field] = [message]
             continue
-        unknown = sorted(free_variables(template) - known)
+        used = free_variables(template)
+        unknown = sorted(used - known)
         if unknown:
             errors[field] = [
                 _("Unknown variable(s): %(unknown)s. This e-mail offers: %(known)s.")
@@ -342,6 +348,16 @@ def validate(name: str, subject: str, body: str) -> None:
                     "unknown": ", ".join(unknown),
                     "known": ", ".join(sorted(known)) or "—",
                 }
+            ]
+            continue
+        missing = sorted(MUST_KEEP & known - used) if field == "body" else []
+        if missing:
+            errors[field] = [
+                _(
+                    "This text must keep %(missing)s: without it the e-mail loses "
+                    "what it is sent for (the link, or the words a person wrote)."
+                )
+                % {"missing": ", ".join(f"{{{{ {name} }}}}" for name in missing)}
             ]
     if errors:
         raise ValidationError(errors)

@@ -64,8 +64,9 @@ def test_an_inactive_override_sends_the_default_text(db):
         ('{% extends "base.html" %}', "extends"),
         ("{% debug %}", "debug"),
         ("{% if name %}Bonjour", "endif"),
-        ("Bonjour {{ name }}, votre mot de passe : {{ password }}", "password"),
-        ("{{ user.email }}", "user"),
+        ("Bonjour {{ name }}, mot de passe : {{ password }} {{ url }}", "password"),
+        ("{{ user.email }} {{ url }}", "user"),
+        ("Bonjour {{ name }}, bienvenue.", "{{ url }}"),
     ],
 )
 def test_a_broken_override_is_refused_in_the_admin_form(hr_admin, body, error):
@@ -108,7 +109,8 @@ def test_a_valid_override_is_saved_and_listed(hr_admin):
                 "template": "pair_published",
                 "language": "en",
                 "subject": "🎉 Your pair in {{ programme }}",
-                "body": "{% if role == 'mentor' %}Mentor{% else %}Mentee{% endif %}",
+                "body": "{% if role == 'mentor' %}Mentor{% else %}Mentee{% endif %}"
+                " {{ url }}",
                 "is_active": "on",
             },
         )
@@ -196,3 +198,22 @@ def test_every_emails_default_can_be_reworded(db):
 def test_the_restricted_engine_knows_no_other_tags(source):
     with pytest.raises(TemplateSyntaxError):
         emailtexts.compile_text(source)
+
+
+def test_an_override_must_keep_the_managers_words(hr_admin):
+    """A nudge's text without {{ message }} would drop what the manager wrote."""
+    data = {
+        "template": "pair_nudge",
+        "language": "fr",
+        "subject": "Des nouvelles ?",
+        "body": "Bonjour {{ name }}, comment allez-vous ?",
+        "is_active": "on",
+    }
+    response = hr_admin.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "{{ message }}" in " ".join(
+        response.context["adminform"].form.errors["body"]
+    )
+    assert not EmailText.objects.exists()
+    data["body"] += "\n{{ message }}\n{{ url }}"
+    assert hr_admin.post(ADD_URL, data).status_code == 302
