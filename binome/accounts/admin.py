@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from binome.accounts.admin_content import HRContentAdmin
+
 from . import audit, emailtexts
 from .models import ApiToken, AuditEvent, EmailText, User
 
@@ -232,7 +234,7 @@ class EmailTextForm(forms.ModelForm[EmailText]):
 
 
 @admin.register(EmailText)
-class EmailTextAdmin(admin.ModelAdmin[EmailText]):
+class EmailTextAdmin(HRContentAdmin, admin.ModelAdmin[EmailText]):
     """HR's wording of an e-mail, in one language, in place of the file's."""
 
     form = EmailTextForm

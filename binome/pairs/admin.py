@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from binome.accounts.admin_content import HRContentAdmin
+
 from .models import (
     Charter,
     CharterChange,
@@ -54,7 +56,7 @@ class MeetingAdmin(admin.ModelAdmin[Meeting]):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin[GlossaryTerm]):
+class GlossaryTermAdmin(HRContentAdmin, admin.ModelAdmin[GlossaryTerm]):
     """The shared glossary: terms HR writes (no programme) and suggestions
     from the pairs, approved here or on the programme's page."""
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts import audit
+from binome.accounts.admin_content import HRContentAdmin
 from binome.accounts.models import AuditEvent
 
 from .models import (
@@ -116,7 +117,9 @@ class PreparationChoiceFormSet(BaseInlineFormSet[PreparationChoice, PreparationS
             raise ValidationError(_("Tick exactly one right answer."))
 
 
-class PreparationChoiceInline(admin.TabularInline[PreparationChoice, PreparationStep]):
+class PreparationChoiceInline(
+    HRContentAdmin, admin.TabularInline[PreparationChoice, PreparationStep]
+):
     model = PreparationChoice
     formset = PreparationChoiceFormSet
     fields = ("position", "text_fr", "text_en", "is_correct")
@@ -125,7 +128,7 @@ class PreparationChoiceInline(admin.TabularInline[PreparationChoice, Preparation
 
 
 @admin.register(PreparationStep)
-class PreparationStepAdmin(admin.ModelAdmin[PreparationStep]):
+class PreparationStepAdmin(HRContentAdmin, admin.ModelAdmin[PreparationStep]):
     """The mentors' didactics module. Mentors see the answers in an order of
     their own (shuffled per person and per question), not the order here."""
 
@@ -159,7 +162,7 @@ class PreparationStepAdmin(admin.ModelAdmin[PreparationStep]):
 
 
 @admin.register(GoalExample)
-class GoalExampleAdmin(admin.ModelAdmin[GoalExample]):
+class GoalExampleAdmin(HRContentAdmin, admin.ModelAdmin[GoalExample]):
     """The examples next to the participants' goal form."""
 
     list_display = ("position", "title_fr", "title_en", "kpi_fr", "skill", "is_active")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from binome.accounts.admin_content import HRContentAdmin
+
 from .models import (
     Assessment,
     AssessmentItem,
@@ -52,7 +54,7 @@ class ResourceRatingInline(admin.TabularInline[ResourceRating, Resource]):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin[Resource]):
+class ResourceAdmin(HRContentAdmin, admin.ModelAdmin[Resource]):
     list_display = ("title_fr", "title_en", "kind", "language", "is_active")
     list_filter = ("kind", "language", "is_active", "skills")
     search_fields = ("title_fr", "title_en", "description_fr", "description_en")
