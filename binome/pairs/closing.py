@@ -178,7 +178,8 @@ class ClosingPlan:
     pairs: list[Pair]  # still active: they will be closed
     sessions: list[Meeting]  # planned from now on: they will be cancelled
     mentors: list[Enrolment]  # will get a certificate, by e-mail
-    surveyed: list[Enrolment]  # will get the final survey by e-mail
+    surveyed: list[Enrolment]  # told of the closing, with the final survey
+    thanked: list[Enrolment]  # told of the closing: they answered already
     unreachable: list[Enrolment]  # in a pair closed now, but no e-mail address
     talent_opt_ins: int  # mentors who opted in « futurs talents » so far
     today: datetime.date
@@ -197,6 +198,16 @@ class ClosingPlan:
 def _reachable(enrolment: Enrolment) -> bool:
     user = enrolment.person.user
     return user is not None and user.is_active and bool(user.email)
+
+
+def _answered(pair_ids: list[int]) -> set[tuple[int, int]]:
+    """(pair, author) of the final surveys answered in these pairs: a pair
+    closed again after a reopening may have answered it already."""
+    return set(
+        ClosingSurvey.objects.filter(pair__in=pair_ids).values_list(
+            "pair_id", "author_id"
+        )
+    )
 
 
 def plan_closing(
@@ -228,18 +239,26 @@ def plan_closing(
         .order_by("person__last_name", "person__first_name", "pk")
     )
     members = [
-        e
+        (pair, e)
         for pair in pairs
         for e in (pair.mentor, pair.mentee)
         if e.status != Enrolment.Status.WITHDRAWN
     ]
+    answered = _answered([pair.pk for pair in pairs])
     return ClosingPlan(
         programme=programme,
         pairs=pairs,
         sessions=sessions,
         mentors=mentors,
-        surveyed=[e for e in members if _reachable(e)],
-        unreachable=[e for e in members if not _reachable(e)],
+        surveyed=[
+            e
+            for pair, e in members
+            if _reachable(e) and (pair.pk, e.pk) not in answered
+        ],
+        thanked=[
+            e for pair, e in members if _reachable(e) and (pair.pk, e.pk) in answered
+        ],
+        unreachable=[e for _pair, e in members if not _reachable(e)],
         talent_opt_ins=TalentFlag.objects.filter(
             enrolment__programme=programme
         ).count(),
@@ -270,8 +289,9 @@ def close_programme(
     future sessions, close every active pair, issue each mentor's
     certificate, archive the programme (status « closed »), and record what
     was done so that it can be reopened. After the commit, a task e-mails
-    the final survey to each participant and the certificate to each
-    mentor, each once. A second call (a double submit) is refused and sends
+    each participant that their pair is closed (with the final survey,
+    unless they answered it already) and the certificate to each mentor,
+    once per closing. A second call (a double submit) is refused and sends
     nothing."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status != Programme.Status.RUNNING:
@@ -341,9 +361,12 @@ def _send_once(
 
 @task()
 def send_closing_mail(closing_pk: int) -> int:
-    """E-mail the final survey to each participant of the pairs the closing
-    closed, and the certificate (PDF attached) to each mentor, each in their
-    own language and each once; returns how many went out."""
+    """Tell each participant of the pairs the closing closed that their pair
+    is closed, with the final survey unless they answered it already (a pair
+    closed again after a reopening), and send each mentor the certificate
+    (PDF attached); each in their own language and once per closing: a
+    retried task sends nothing twice, a later closing tells everyone again.
+    Returns how many went out."""
     closing = (
         ProgrammeClosing.objects.select_related("programme")
         .filter(pk=closing_pk, reopened_at__isnull=True)
@@ -361,16 +384,18 @@ def send_closing_mail(closing_pk: int) -> int:
     pairs = Pair.objects.filter(pk__in=closing.pairs).select_related(
         "mentor__person__user", "mentee__person__user"
     )
+    answered = _answered(list(closing.pairs))
     for pair in pairs:
         for me, partner in ((pair.mentor, pair.mentee), (pair.mentee, pair.mentor)):
             if me.status == Enrolment.Status.WITHDRAWN or not _reachable(me):
                 continue
             sent += _send_once(
                 user=me.person.user,
-                # Once per person and pair, even if the programme is closed
-                # again after a reopening: the same survey, still open.
-                kind="closing_survey",
-                key=f"pair:{pair.pk}",
+                # Once per person, pair and closing: closed again after a
+                # reopening, the pair is told again (its last e-mail said
+                # it was active again).
+                kind="programme_closed",
+                key=f"closing:{closing.pk}:pair:{pair.pk}",
                 template="programme_closed",
                 context={
                     "programme": programme.name,
@@ -378,6 +403,7 @@ def send_closing_mail(closing_pk: int) -> int:
                     "partner": partner.person.full_name,
                     "cancelled": cancelled.get(pair.pk, 0),
                     "is_mentor": me.pk == pair.mentor_id,
+                    "answered": (pair.pk, me.pk) in answered,
                     "url": absolute_url(reverse("insights:survey", args=[pair.pk])),
                 },
             )
@@ -631,6 +657,18 @@ def certificate_signatory(programme: Programme) -> Signatory | None:
     return None
 
 
+def certificate_end_date(certificate: Certificate) -> datetime.date | None:
+    """The last day the certificate states: the programme's end date, or
+    the day it was closed when that came earlier (an early closure)."""
+    programme = certificate.enrolment.programme
+    end = programme.end_date
+    closing = programme.closings.filter(reopened_at__isnull=True).first()
+    if closing is None or certificate.pk not in closing.certificates:
+        return end  # not issued by the programme's closing
+    closed = timezone.localdate(closing.closed_at)
+    return closed if end is None or closed < end else end
+
+
 def certificate_document(
     certificate: Certificate, *, language: str | None = None
 ) -> Any:
@@ -647,6 +685,7 @@ def certificate_document(
             "certificate": certificate,
             "person": enrolment.person,
             "programme": programme,
+            "end_date": certificate_end_date(certificate),
             "hours": round(certificate.minutes_held / 60, 1),
             "skills": certificate.skill_names(),
             "signatory": certificate_signatory(programme),

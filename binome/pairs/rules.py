@@ -29,6 +29,13 @@ def is_pair_member(user: Any, pair: Pair | None) -> bool:
 
 
 @rules.predicate
+def is_pair_active(user: Any, pair: Pair | None) -> bool:
+    """Closed pairs are read-only: their history stays, nothing is planned,
+    logged or updated any more."""
+    return pair is not None and pair.status == Pair.Status.ACTIVE
+
+
+@rules.predicate
 def is_pair_mentee(user: Any, pair: Pair | None) -> bool:
     return pair is not None and pair.mentee_id in roles_of(user).enrolments
 
@@ -94,6 +101,8 @@ def manages_term_programme(user: Any, term: GlossaryTerm | None) -> bool:
 rules.add_perm("pairs.view_pair", is_pair_member | manages_pair_programme)
 # Notes, agenda, feedback, charter, survey: the two people only.
 rules.add_perm("pairs.use_workspace", is_pair_member)
+# Plan, move, log sessions, update the goals' progress: while it is active.
+rules.add_rule("pairs.is_active", is_pair_active)
 # Dates only: the pair and the mentee's assistant.
 rules.add_perm("pairs.view_schedule", is_pair_member | is_pair_assistant)
 rules.add_perm("pairs.manage_assistant", is_pair_mentee)

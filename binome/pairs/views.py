@@ -107,6 +107,21 @@ def _get_meeting(pair: Pair, meeting_pk: int) -> Meeting:
     return get_object_or_404(pair.meetings.all(), pk=meeting_pk)
 
 
+def _refuse_if_closed(request: AuthenticatedRequest, pair: Pair) -> bool:
+    """A closed pair is read-only (rule ``pairs.is_active``): say so; the
+    caller sends the person back, nothing changed."""
+    if rules.test_rule("pairs.is_active", request.user, pair):
+        return False
+    messages.error(
+        request,
+        _(
+            "This pair is closed: its sessions and goals can no longer be "
+            "changed. Its history stays here to read."
+        ),
+    )
+    return True
+
+
 def _form_errors(request: AuthenticatedRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -148,6 +163,7 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "assistant_form": AssistantForm(),
             "is_mentee": me.pk == pair.mentee_id,
             "kpis": charter.kpis.all(),
+            "is_active": pair.status == Pair.Status.ACTIVE,
         },
     )
 
@@ -249,6 +265,8 @@ def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add a KPI. The charter page posts here; a form with errors comes back
     on its own page, with what was typed and each error next to its field."""
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:workspace", pk=pk)
     charter = services.get_or_create_charter(pair=pair)
     form = KpiForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -282,6 +300,8 @@ def kpi_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def kpi_progress(request: AuthenticatedRequest, pk: int, kpi_pk: int) -> HttpResponse:
     pair, _me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:progress", pk=pk)
     kpi = get_object_or_404(
         services.get_or_create_charter(pair=pair).kpis.all(), pk=kpi_pk
     )
@@ -298,13 +318,15 @@ def kpi_progress(request: AuthenticatedRequest, pk: int, kpi_pk: int) -> HttpRes
     )
     if conflict is not None:
         kpi.refresh_from_db()
-        context = {"pair": pair, "kpi": kpi, "conflict": conflict}
+        context = {"pair": pair, "kpi": kpi, "conflict": conflict, "is_active": True}
         if request.htmx:  # htmx swaps 2xx answers only
             return render(request, "pairs/progress.html#kpi-row", context)
         return render(request, "pairs/kpi_conflict.html", context, status=409)
     if request.htmx:
         return render(
-            request, "pairs/progress.html#kpi-row", {"pair": pair, "kpi": kpi}
+            request,
+            "pairs/progress.html#kpi-row",
+            {"pair": pair, "kpi": kpi, "is_active": True},
         )
     messages.success(request, _("Progress saved."))
     return redirect("pairs:progress", pk=pk)
@@ -318,6 +340,8 @@ def plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Plan the sessions: the first date, then a preview of what will be
     created, replaced and kept, then the confirmation (the others are told)."""
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:workspace", pk=pk)
     charter = services.get_or_create_charter(pair=pair)
     form = PlanForm(request.POST if request.method == "POST" else None, pair=pair)
     preview = None
@@ -369,6 +393,7 @@ def schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "pair": pair,
             "is_assistant": is_assistant,
             "meetings": pair.meetings.all(),
+            "is_active": pair.status == Pair.Status.ACTIVE,
         },
     )
 
@@ -378,6 +403,8 @@ def meeting_move(
     request: AuthenticatedRequest, pk: int, meeting_pk: int
 ) -> HttpResponse:
     pair, is_assistant = _get_pair_for_scheduler(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:schedule", pk=pk)
     meeting = _get_meeting(pair, meeting_pk)
     if not meeting.is_open:
         raise Http404
@@ -487,6 +514,7 @@ def _meeting_context(
         "resources": services.suggested_resources(meeting),
         "is_mentor": me.pk == pair.mentor_id,
         "video_link": services.get_or_create_charter(pair=pair).safe_video_link,
+        "is_active": pair.status == Pair.Status.ACTIVE,
     }
 
 
@@ -712,6 +740,8 @@ def meeting_log(
     request: AuthenticatedRequest, pk: int, meeting_pk: int
 ) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:meeting", pk=pk, meeting_pk=meeting_pk)
     meeting = _get_meeting(pair, meeting_pk)
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.HELD):
         # The page has no log form then, to show an error next to.
@@ -795,6 +825,7 @@ def progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "me": me,
             "kpis": charter.kpis.all(),
             "skills": services.skills_progress(me.person),
+            "is_active": pair.status == Pair.Status.ACTIVE,
             "learned": services.reciprocity(pair),
         },
     )

@@ -175,3 +175,26 @@ def test_the_mentor_downloads_a_one_page_certificate(login, enrolments, held, pe
     )
     assert response["Content-Type"] == "application/pdf"
     assert len(_pages(response.content)) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "end"),
+    [
+        # Closed early on 4 December: the certificate ends that day.
+        (datetime.date(2026, 12, 4), "au 4 décembre 2026"),
+        # Closed after the end date: the planned end date stands.
+        (datetime.date(2026, 12, 20), "au 18 décembre 2026"),
+    ],
+)
+def test_the_certificate_ends_the_day_the_programme_closed(
+    enrolments, held, people, pilot, day, end
+):
+    import time_machine
+
+    from .conftest import paris
+
+    with time_machine.travel(paris(day.year, day.month, day.day, 10, 0)):
+        closing.close_programme(programme=pilot, by=people["odile"].user)
+    certificate = Certificate.objects.get(enrolment=enrolments["camille"])
+    text = _text(closing.certificate_pdf(certificate))
+    assert f"du 14 septembre 2026 {end}" in text

@@ -274,10 +274,15 @@ def test_reopening_within_the_grace_period_restores_the_programme(
     assert "attestation de participation que vous avez reçue est retirée" in (
         camille.body
     )
-    # Closed again later: a new certificate goes out, the survey does not.
+    # Closed again later: both are told again (their last e-mail said the
+    # pair was active), and a new certificate goes out.
     mail.outbox.clear()
     _close(odile, pilot, django_capture_on_commit_callbacks)
-    assert [m.to[0] for m in mail.outbox] == ["camille@test.example"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "bernard@test.example",
+        "camille@test.example",
+        "camille@test.example",
+    ]
     assert Certificate.objects.get().number != number
 
 
@@ -358,3 +363,65 @@ def test_the_admin_cannot_close_or_reopen_either(pilot):
     form = ProgrammeAdminForm(data=data | {"status": "running"}, instance=pilot)
     form.is_valid()
     assert "status" not in form.errors
+
+
+def test_closing_again_tells_everyone_once_per_closing(
+    odile,
+    login,
+    people,
+    pilot,
+    pair,
+    meetings,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    """Closed, reopened, closed again: each closing tells each participant
+    once; whoever answered the survey meanwhile is thanked, not asked again;
+    the preview says so, by name."""
+    survey_url = reverse("insights:survey", args=[pair.pk])
+    _close(odile, pilot, django_capture_on_commit_callbacks)
+    first = ProgrammeClosing.objects.get()
+    assert len(smtp_server.to("bernard@test.example")) == 1
+    assert len(smtp_server.to("camille@test.example")) == 2  # + certificate
+    closing.submit_survey(
+        pair=pair,
+        enrolment=pair.mentee,
+        confidence_before=2,
+        confidence_after=4,
+        satisfaction=5,
+        would_recommend=True,
+    )
+    with time_machine.travel(paris(2026, 11, 25, 9, 0)):
+        odile = login(people["odile"])
+        with django_capture_on_commit_callbacks(execute=True):
+            odile.post(reverse("insights:reopen", args=[pilot.slug]), {"confirm": "1"})
+        reopened = len(smtp_server.messages)
+        page = _text(odile.get(reverse(CLOSING_URL, args=[pilot.slug])))
+        assert "1 personne recevra le questionnaire de fin" in page
+        assert "1 personne a déjà répondu au questionnaire de fin" in page
+        surveyed = page.split("recevra le questionnaire de fin")[1]
+        surveyed = surveyed.split("a déjà répondu")[0]
+        thanked = page.split("a déjà répondu")[1].split("</ul>")[0]
+        assert "Camille Rivière</li>" in surveyed
+        assert "Bernard Lemoine" not in surveyed
+        assert "Bernard Lemoine</li>" in thanked
+        assert "Camille Rivière" not in thanked
+        _close(odile, pilot, django_capture_on_commit_callbacks)
+    second = ProgrammeClosing.objects.exclude(pk=first.pk).get()
+    new = smtp_server.messages[reopened:]
+    bernard = [m for m in new if m["To"] == "bernard@test.example"]
+    camille = [m for m in new if m["To"] == "camille@test.example"]
+    assert len(bernard) == 1
+    assert len(camille) == 2  # the closing with the survey, the certificate
+    body = smtp_server.body(bernard[0]).replace("\u00a0", " ")
+    assert "est clôturé, et votre binôme" in body
+    assert "déjà répondu au questionnaire de fin : merci" in body
+    assert survey_url not in body
+    assert "questionnaire" not in bernard[0]["Subject"]
+    (camille_closed,) = [m for m in camille if "questionnaire" in m["Subject"]]
+    assert survey_url in smtp_server.body(camille_closed)
+    # A retried task sends nothing more, for either closing.
+    count = len(smtp_server.messages)
+    assert closing.send_closing_mail.call(second.pk) == 0
+    assert len(smtp_server.messages) == count
+    assert SentReminder.objects.filter(kind="programme_closed").count() == 4
