@@ -126,7 +126,7 @@ def test_a_complementary_hidden_figure_of_five_or_more_never_reads_under_five():
     assert table.row_totals is not None
     figures = [*table.cells.values(), *table.row_totals.values()]
     hidden = [f for f in figures if f.hidden]
-    assert any(f.value >= privacy.MIN_GROUP for f in hidden), table
+    assert any((f.value or 0) >= privacy.MIN_GROUP for f in hidden), table
     # « Binômes qui tiennent le rythme »: 88 of 92 pairs, 4 did not.
     rhythm = privacy.share(88, 92)
     assert rhythm.hidden and rhythm.value == 96
