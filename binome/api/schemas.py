@@ -171,7 +171,7 @@ class FigureOut(Schema):
         ..., description="The value, or null when hidden or without data."
     )
     hidden: bool = Field(
-        ..., description="True for a group under 5 people (shown « < 5 »)."
+        ..., description="True when hidden by the small-group rules (shown « masqué »)."
     )
     display: str = Field(..., description="What the dashboard shows.")
 

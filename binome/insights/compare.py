@@ -1,7 +1,7 @@
 """Pilot versus scale-up: two programmes side by side on the dashboard's
 indicators, with a plain-language go/no-go summary.
 
-The summary only reads published figures: a hidden figure (« < 5 ») is an
+The summary only reads published figures: a hidden figure (« masqué ») is an
 unknown target, never guessed, and the summary counts the targets it could
 not check. The comparison is outside any one programme: its figures are
 under the small-group rule for everyone.

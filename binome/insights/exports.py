@@ -1,6 +1,6 @@
 """CSV exports of the aggregate tables and the PDF report. They show the very
 figures of the dashboard, after the same privacy rules: a hidden figure is
-written « < 5 », never its value, and a CSV with one says why on its last
+written « masqué », never its value, and a CSV with one says why on its last
 line. A programme's managers get their dashboard's exact figures; sponsors
 the small-group rule; the PDF report always the rule."""
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from .charts import charts
 from .indicators import Dashboard
-from .privacy import HIDDEN_LABEL, Figure, Table, hidden_reason
+from .privacy import Figure, Table, hidden_label, hidden_reason
 
 CSS = Path(__file__).parent / "static" / "insights" / "report.css"
 
@@ -26,7 +26,7 @@ Row = list[object]
 
 
 def _cell(value: object) -> str:
-    # A Figure prints as the reader sees it: localised, or « < 5 ».
+    # A Figure prints as the reader sees it: localised, or « masqué ».
     return str(value)
 
 
@@ -155,7 +155,12 @@ def csv_bytes(board: Dashboard, name: str) -> bytes:
         hidden = hidden or any(isinstance(v, Figure) and v.hidden for v in row)
         writer.writerow([_cell(value) for value in row])
     if hidden:
-        writer.writerow([f"« {HIDDEN_LABEL} » : {hidden_reason()}."])
+        writer.writerow(
+            [
+                _("« %(label)s »: %(reason)s.")
+                % {"label": hidden_label(), "reason": hidden_reason()}
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -3,8 +3,8 @@ report and the CSV exports.
 
 Two rules (PRODUCT.md, « Privacy by design »):
 
-1. *Primary*: a group of 1 to 4 people (or pairs) is shown as « < 5 ». An
-   empty group (0) says nothing about anyone and is shown.
+1. *Primary*: a group of 1 to 4 people (or pairs) is hidden. An empty
+   group (0) says nothing about anyone and is shown.
 2. *Complementary*: a hidden value must not be recoverable by subtraction.
    Figures are linked by additive relations (a total and its parts). In each
    relation, if only one member is hidden, or if the hidden parts of a visible
@@ -21,6 +21,11 @@ count it is taken over is itself shown.
    part, like an empty group, is shown). The counts are those the share is
    computed from (pairs, people, answers or goals): a count of answers
    under 5 comes from fewer than 5 people too.
+
+Every hidden figure reads the same, « masqué » (``hidden_label()``),
+whichever rule hid it: « < 5 » would be false for a figure hidden by rule 2
+or 3 (a total of 88, a share of 88 %), and telling the rules apart would
+point at the small cells.
 
 *Exact* figures (``exact=True``) skip the rules: they are for the
 programme's own managers, and only for what they may already see person by
@@ -39,9 +44,9 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 MIN_GROUP = 5
-HIDDEN_LABEL = "< 5"
 NO_DATA_LABEL = "—"
 
 
@@ -54,12 +59,15 @@ class Audience(StrEnum):
     OUTSIDE = "outside"
 
 
+def hidden_label() -> str:
+    """What a hidden figure reads, whatever hid it: short enough for a
+    table cell, and true of every hidden figure (never « < 5 »)."""
+    return pgettext("figure", "hidden")
+
+
 def hidden_reason() -> str:
-    """Why a figure is hidden, as pages and exports say it."""
-    return _(
-        "hidden: fewer than 5 people behind this figure, or it would let "
-        "a hidden one be worked out by subtraction"
-    )
+    """Why a figure is hidden, as pages and exports say it after the label."""
+    return _("fewer than 5 people, or a figure that would let one be worked out")
 
 
 # (total, parts): total = sum(parts).
@@ -157,7 +165,7 @@ class Figure:
 
     def __str__(self) -> str:
         if self.hidden:
-            return HIDDEN_LABEL
+            return hidden_label()
         if self.value is None:
             return NO_DATA_LABEL
         return number_format(self.value, self.decimals, use_l10n=True) + self.suffix
@@ -200,8 +208,8 @@ def share(
     """A percentage of a group of n people (n defaults to the whole): hidden
     under 5 people, or when the part or the rest is from 1 to 4 (rule 3).
 
-    >>> str(share(2, 8)), str(share(6, 8)), str(share(5, 10)), str(share(0, 8))
-    ('< 5', '< 5', '50 %', '0 %')
+    >>> [share(p, 8).hidden for p in (2, 6, 0)], str(share(5, 10))
+    ([True, True, False], '50 %')
     """
     size = whole if n is None else n
     if whole == 0:

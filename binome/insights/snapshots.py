@@ -98,7 +98,7 @@ def _language() -> str:
 
 def _scrub(value: Any) -> Any:
     """The same structure with every hidden figure emptied: what the privacy
-    rules hide is not stored either (the page only ever shows « < 5 »)."""
+    rules hide is not stored either (the page only ever shows « masqué »)."""
     if isinstance(value, Figure):
         if value.hidden:
             return Figure(

@@ -354,7 +354,7 @@ def test_sponsor_gets_aggregates_without_names(people, sponsored, pair, api_as):
         assert person.email not in text
     body = response.json()
     # One pair: a group under 5 is hidden, its value withheld.
-    assert body["pairs"] == {"value": None, "hidden": True, "display": "< 5"}
+    assert body["pairs"] == {"value": None, "hidden": True, "display": "masqué"}
 
 
 def test_indicators_are_for_managers_and_sponsors(people, sponsored, api_as):

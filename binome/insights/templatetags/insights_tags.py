@@ -1,4 +1,4 @@
-"""How a published figure reads on a page: its value, or « < 5 » linked to
+"""How a published figure reads on a page: its value, or « masqué » linked to
 the note that says why it is hidden, or « — » saying there is no data."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The demo pilot's figures in a real browser (issue 19), as its manager and
 as its sponsor, 1280 px and 390×844, in French and English: the manager
 reads the rhythm and the share across departments exactly, the sponsor
-« < 5 » with why; the comparison lists each target's status; the activity
+« masqué » with why; the comparison lists each target's status; the activity
 page counts the pairs at risk as the dashboard does. Nothing scrolls
 sideways, no CSP violation, axe-core clean.
 
@@ -69,9 +69,11 @@ def test_dashboard_for_the_manager_and_the_sponsor(
     page = manager.page
     page.goto(f"/indicateurs/{demo.slug}/")
     facts = _headline(page)
-    # Exact for the managers: a share, never « < 5 ».
+    hidden_label = "masqué" if locale == "fr" else "hidden"
+    # Exact for the managers: a share, never hidden, never « < 5 ».
     assert facts[rhythm].endswith("%"), facts
     assert "< 5" not in "".join(facts.values()), facts
+    assert hidden_label not in "".join(facts.values()), facts
     expect(page.locator("#why-hidden")).to_be_visible()
     expect(page.locator("#risk-title + p strong")).to_be_visible()
     _shot(page, f"manager-{locale}-{width}-dashboard")
@@ -86,7 +88,9 @@ def test_dashboard_for_the_manager_and_the_sponsor(
     page = sponsor.page
     page.goto(f"/indicateurs/{demo.slug}/")
     facts = _headline(page)
-    assert facts[rhythm].startswith("< 5"), facts
+    # Hidden, and never « < 5 »: the demo's share is not a group under 5.
+    assert facts[rhythm].startswith(hidden_label), facts
+    assert "< 5" not in "".join(facts.values()), facts
     hidden = page.locator("a.figure-hidden").first
     expect(hidden).to_have_attribute("href", "#why-hidden")
     assert page.locator("#risk-title").count() == 0

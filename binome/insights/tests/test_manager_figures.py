@@ -121,7 +121,7 @@ def test_ratings_and_survey_answers_stay_aggregated_for_the_managers(
         reverse("insights:export_csv", args=[pilot.slug, "satisfaction"])
     )
     text = response.content.decode("utf-8-sig")
-    assert "< 5" in text
+    assert "masqué" in text
     assert "moins de 5 personnes" in text
     # The managers' CSV of a table they may see person by person is exact.
     rhythm = client.get(
@@ -214,7 +214,7 @@ def test_a_sponsor_cannot_work_out_a_hidden_cell_by_subtraction(
     cells = [row[1:3] for row in body]
     row_totals = [row[3] for row in body]
     col_totals, total = footer[1:3], footer[3]
-    hidden = [(i, j) for i in range(2) for j in range(2) if cells[i][j] == "< 5"]
+    hidden = [(i, j) for i in range(2) for j in range(2) if cells[i][j] == "masqué"]
     assert (1, 1) in hidden  # RH → RH: 2 pairs
 
     def fits(values: list[list[int]]) -> bool:
@@ -225,23 +225,23 @@ def test_a_sponsor_cannot_work_out_a_hidden_cell_by_subtraction(
             (col_totals[1], values[0][1] + values[1][1]),
             (total, sum(map(sum, values))),
         ]
-        if any(shown != "< 5" and _number(shown) != n for shown, n in sums):
+        if any(shown != "masqué" and _number(shown) != n for shown, n in sums):
             return False
         if sum(map(sum, values)) != pairs:
             return False
-        if crossing != "< 5" and "—" not in crossing:
+        if crossing != "masqué" and "—" not in crossing:
             across = values[0][1] + values[1][0]
             if round(100 * across / pairs) != _number(crossing):
                 return False
         return all(
-            cells[i][j] == "< 5" or int(cells[i][j]) == values[i][j]
+            cells[i][j] == "masqué" or int(cells[i][j]) == values[i][j]
             for i in range(2)
             for j in range(2)
         )
 
     possible = set()
     for guess in itertools.product(range(pairs + 1), repeat=len(hidden)):
-        values = [[0 if c == "< 5" else int(c) for c in row] for row in cells]
+        values = [[0 if c == "masqué" else int(c) for c in row] for row in cells]
         for (i, j), v in zip(hidden, guess, strict=True):
             values[i][j] = v
         if fits(values):

@@ -5,7 +5,7 @@ from binome.insights import privacy
 
 def test_a_group_under_five_is_hidden_and_zero_is_shown():
     assert privacy.hidden_keys({"a": 4, "b": 5, "c": 0}) == {"a"}
-    assert str(privacy.count(3)) == "< 5"
+    assert str(privacy.count(3)) == privacy.hidden_label()
     assert str(privacy.count(0)) == "0"
     assert str(privacy.count(12)) == "12"
 
@@ -45,10 +45,21 @@ def test_suppression_spreads_across_rows_and_columns():
         [("x", "x"), ("y", "y")],
         {("r1", "x"): 5, ("r2", "x"): 1, ("r2", "y"): 1},
     )
-    assert [str(f) for f in table.cells.values()] == ["< 5", "0", "< 5", "< 5"]
+    assert [str(f) for f in table.cells.values()] == [
+        privacy.hidden_label(),
+        "0",
+        privacy.hidden_label(),
+        privacy.hidden_label(),
+    ]
     assert table.row_totals is not None and table.col_totals is not None
-    assert [str(f) for f in table.row_totals.values()] == ["< 5", "< 5"]
-    assert [str(f) for f in table.col_totals.values()] == ["< 5", "< 5"]
+    assert [str(f) for f in table.row_totals.values()] == [
+        privacy.hidden_label(),
+        privacy.hidden_label(),
+    ]
+    assert [str(f) for f in table.col_totals.values()] == [
+        privacy.hidden_label(),
+        privacy.hidden_label(),
+    ]
     assert table.total is not None and str(table.total) == "7"
     # No published figure lets anyone solve for a hidden one: every relation
     # keeps at least two hidden members.
@@ -68,10 +79,10 @@ def test_suppression_spreads_across_rows_and_columns():
 
 
 def test_means_and_shares_need_five_people():
-    assert str(privacy.mean(3.14, 4)) == "< 5"
+    assert str(privacy.mean(3.14, 4)) == privacy.hidden_label()
     assert privacy.mean(3.14, 5).value == 3.1
     assert str(privacy.mean(None, 0)) == "—"
-    assert str(privacy.share(2, 4)) == "< 5"
+    assert str(privacy.share(2, 4)) == privacy.hidden_label()
     assert privacy.share(5, 10).number == 50
     assert privacy.share(1, 3, n=8, hidden=True).number is None
 
@@ -80,7 +91,7 @@ def test_a_share_that_gives_away_a_count_under_five_is_hidden():
     # « 25 % of 8 » is 2 people, and « 75 % of 8 » says that 2 did not.
     for part in (2, 6):
         figure = privacy.share(part, 8)
-        assert figure.hidden and str(figure) == "< 5"
+        assert figure.hidden and str(figure) == privacy.hidden_label()
         assert figure.value == round(100 * part / 8)  # computed, not published
     # 5 and 5: both counts reach the threshold.
     assert privacy.share(5, 10).number == 50
@@ -91,3 +102,42 @@ def test_a_share_that_gives_away_a_count_under_five_is_hidden():
     assert privacy.share(4, 40, n=20).hidden
     assert privacy.share(36, 40, n=20).hidden
     assert privacy.share(5, 40, n=20).number == 12
+
+
+def test_a_complementary_hidden_figure_of_five_or_more_never_reads_under_five():
+    """A cell hidden only so that a small one cannot be worked out, and a
+    share hidden for its remainder, are 5 or more: « < 5 » would be false.
+    Every hidden figure reads the same neutral label, which does not tell
+    the small cells from the others."""
+    from django.utils import translation
+
+    from binome.insights.templatetags.insights_tags import figure
+
+    #            x    y  | total
+    #   r1      88    2  |  90   (2 is small; 88 hides it from the total)
+    #   r2      40   30  |  70
+    table = privacy.table(
+        [("r1", "r1"), ("r2", "r2")],
+        [("x", "x"), ("y", "y")],
+        {("r1", "x"): 88, ("r1", "y"): 2, ("r2", "x"): 40, ("r2", "y"): 30},
+    )
+    small, big = table.cell("r1", "y"), table.cell("r1", "x")
+    assert small.hidden and small.value == 2
+    assert table.row_totals is not None
+    figures = [*table.cells.values(), *table.row_totals.values()]
+    hidden = [f for f in figures if f.hidden]
+    assert any((f.value or 0) >= privacy.MIN_GROUP for f in hidden), table
+    # « Binômes qui tiennent le rythme »: 88 of 92 pairs, 4 did not.
+    rhythm = privacy.share(88, 92)
+    assert rhythm.hidden and rhythm.value == 96
+    for language, label in (("fr", "masqué"), ("en", "hidden")):
+        with translation.override(language):
+            for f in [*hidden, rhythm]:
+                assert str(f) == label
+                html = str(figure(f))
+                assert "< 5" not in html and "&lt; 5" not in html
+                assert f">{label}<" in html and 'href="#why-hidden"' in html
+            # The small cell and the big one read exactly alike.
+            assert str(figure(small)) == str(figure(big))
+    with translation.override("fr"):
+        assert "moins de 5 personnes, ou un chiffre qui permettrait" in str(figure(big))

@@ -94,11 +94,11 @@ def test_csv_exports_follow_the_privacy_rules(client, pilot, sponsor):
     # The skill goal is hidden because the lone unlinked goal is; the total
     # of 6 goals is shown, but not its share reached: 4 of 6 would tell that
     # 2 were not.
-    assert ["< 5", "< 5"] in by_label.values()
-    assert ["6", "< 5"] in by_label.values()
+    assert ["masqué", "masqué"] in by_label.values()
+    assert ["6", "masqué"] in by_label.values()
     assert not any(row[-1] in ("67 %", "67\xa0%") for row in rows)
     silos = client.get(base + "export/silos.csv").content.decode("utf-8-sig")
-    assert "< 5" in silos and "Mlast" not in silos
+    assert "masqué" in silos and "Mlast" not in silos
     assert client.get(base + "export/inconnu.csv").status_code == 404
 
 
@@ -119,7 +119,7 @@ def test_pdf_report_renders_the_key_figures_on_page_one(
         assert figure in text
     assert "71 %" not in text and "86 %" not in text
     everything = "".join(page.extract_text() for page in reader.pages)
-    assert "< 5" in everything
+    assert "masqué" in everything
     for name in _names(dataset):
         assert name not in everything
     assert SECRET not in everything
@@ -157,3 +157,30 @@ def test_compare_a_pilot_and_its_clone(client, pilot, sponsor, org):
     Programme.objects.create(organisation=org, name="Secret", slug="secret")
     response = client.get(reverse("insights:compare") + "?a=pilote&b=secret")
     assert response.status_code == 404
+
+
+def test_hidden_figures_of_five_or_more_never_read_under_five(client, pilot, sponsor):
+    """The sponsor's « Binômes qui tiennent le rythme » is 71 % (5 of 7
+    pairs), hidden because 2 pairs fell behind: the page, the CSVs and the
+    PDF say « masqué », with the note's reason, never « < 5 »."""
+    client.force_login(sponsor)
+    base = reverse("insights:dashboard", args=[pilot.slug])
+    response = client.get(base)
+    rhythm = response.context["board"].rhythm
+    assert rhythm.hidden and rhythm.value >= 5
+    html = response.text
+    assert "&lt; 5" not in html and "< 5" not in html
+    assert "masqué" in html
+    assert "moins de 5 personnes, ou un chiffre qui permettrait de le retrouver" in (
+        html.replace("\xa0", " ")
+    )
+    for name in ("participation", "rythme", "progres", "objectifs", "satisfaction"):
+        text = client.get(base + f"export/{name}.csv").content.decode("utf-8-sig")
+        assert "< 5" not in text
+    everything = "".join(
+        page.extract_text()
+        for page in PdfReader(
+            io.BytesIO(client.get(base + "rapport.pdf").content)
+        ).pages
+    )
+    assert "< 5" not in everything and "masqué" in everything
