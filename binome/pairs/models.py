@@ -17,6 +17,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from binome.programs.models import Enrolment, Programme, smart_hints
 from binome.skills.models import Skill
@@ -497,7 +498,8 @@ class Meeting(models.Model):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
         MISSED = "missed", _("Missed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # Feminine in French, like the other statuses of a « séance ».
+        CANCELLED = "cancelled", pgettext_lazy("session", "Cancelled")
 
     pair = models.ForeignKey(
         Pair, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("pair")

@@ -431,7 +431,7 @@ def test_the_partner_gets_403_and_changes_nothing(two, agenda, meeting, name):
         assert response.status_code == 403
         # The site's own page, in French, with a way back (not a bare 403).
         page = html.unescape(response.content.decode())
-        assert "Action non autorisée" in page and "seul son auteur" in page
+        assert "Action non autorisée" in page and "équipe RH" in page
         assert 'href="/"' in page
     item.refresh_from_db()
     assert item.text == "Mon CV"

@@ -108,7 +108,7 @@ def test_a_preview_shows_each_email_and_sends_nothing(odile, at_risk):
     page = odile.post(url(at_risk), data)
     assert page.status_code == 200
     assert "Vérifiez les e-mails, puis envoyez" in page.text
-    assert "Un mot de Odile Marchand sur votre binôme" in page.text
+    assert "Odile Marchand vous écrit au sujet de votre binôme" in page.text
     assert "Bonjour Camille," in page.text and "Bonjour Bernard," in page.text
     assert 'name="confirm" value="1"' in page.text
     nothing_sent()
@@ -126,7 +126,7 @@ def test_confirming_sends_one_email_to_each_member_and_logs_it(odile, at_risk, p
         "camille@test.example",
     ]
     for message in mail.outbox:
-        assert message.subject == "Un mot de Odile Marchand sur votre binôme"
+        assert message.subject == "Odile Marchand vous écrit au sujet de votre binôme"
         assert "un café bientôt ?" in message.body
         assert reverse("pairs:workspace", args=[at_risk.pk]) in message.body
         assert "odile@test.example" in message.body

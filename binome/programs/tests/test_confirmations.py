@@ -188,7 +188,7 @@ def test_a_personal_word_is_previewed_escaped_then_sent_once_by_smtp(
     assert preview.status_code == 200
     assert "&lt;b&gt;Camille&lt;/b&gt;" in preview.text
     assert "<b>Camille</b>" not in preview.text
-    assert "Un mot de la part de Odile Marchand" in _text(preview)
+    assert "Le mot de votre responsable de programme, Odile Marchand" in _text(preview)
     assert smtp_server.messages == []
     confirm = {"decision": "decline", "message": word, "confirm": "1"}
     done = odile.post(url, confirm, follow=True)
@@ -231,7 +231,7 @@ def test_an_empty_word_and_control_characters_are_fine(odile, candidate, people)
     url = reverse("programs:casting_decision", args=["vague", candidate.pk])
     odile.post(url, {"decision": "decline", "message": "", "confirm": "1"})
     [sent] = mail.outbox
-    assert "Un mot de la part" not in sent.body
+    assert "Le mot de votre responsable" not in sent.body
     candidate.refresh_from_db()
     assert candidate.status == Enrolment.Status.DECLINED
     mail.outbox.clear()
