@@ -15,9 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from binome.programs.models import Enrolment, Programme, smart_hints
 from binome.skills.models import Skill
