@@ -457,7 +457,11 @@ def _pair_items(
                 % {"count": overdue["n"]},
                 reverse("pairs:meeting", args=[pair.pk, overdue["first"]])
                 + "#actions-title",
-                _("Do it or mark it done"),
+                ngettext(
+                    "Do it or mark it done",
+                    "Do them or mark them done",
+                    overdue["n"],
+                ),
                 overdue["n"],
             )
         )

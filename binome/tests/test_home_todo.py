@@ -324,6 +324,17 @@ def test_overdue_actions_until_done(camille, pair, enrolments):
     page = home(camille)
     assert keys(page).count("actions") == 1
     assert "1 action a dépassé son échéance" in page.text
+    assert "La faire ou la marquer faite" in page.text
+    second = ActionItem.objects.create(
+        meeting=held,
+        text="Relire le compte rendu",
+        owner=enrolments["camille"],
+        due_date=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    page = home(camille)
+    assert "2 actions ont dépassé leur échéance" in page.text
+    assert "Les faire ou les marquer faites" in page.text
+    second.delete()
     action.done_at = timezone.now()
     action.save()
     assert "actions" not in keys(home(camille))

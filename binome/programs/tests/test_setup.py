@@ -91,6 +91,10 @@ def test_clone_a_pilot_into_a_scale_up(login, pilot, people):
 
 def test_status_moves_along_the_lifecycle(login, pilot, people):
     client = login(people["odile"])
+    # A running programme offers its closing page, not a « Clôturé » status button.
+    page = client.get(reverse("programs:detail", args=[pilot.slug])).text
+    assert reverse("insights:closing", args=[pilot.slug]) in page
+    assert 'value="closed"' not in page
     # Closing has its own flow (survey, certificates): the button leads there.
     response = client.post(
         reverse("programs:status", args=[pilot.slug]),
