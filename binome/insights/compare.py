@@ -199,6 +199,10 @@ class Comparison:
         return (self.first if self.judged == "first" else self.second).programme.name
 
 
+def _started(programme: Programme) -> bool:
+    return programme.status in (Programme.Status.RUNNING, Programme.Status.CLOSED)
+
+
 def compare(first: Dashboard, second: Dashboard) -> Comparison:
     """Compare ``second`` (the scale-up) with ``first`` (the pilot). The
     decision is about scaling up, on the programme with results (the
@@ -319,8 +323,19 @@ def compare(first: Dashboard, second: Dashboard) -> Comparison:
             _("Could not be checked: %(label)s (%(why)s).")
             % {"label": line.label, "why": c.reason}
         )
-    better = [line.label for line in lines if line.verdict == "better"]
-    worse = [line.label for line in lines if line.verdict == "worse"]
+    waiting = [b.programme for b in (first, second) if not _started(b.programme)]
+    for programme in waiting:
+        # A wave still recruiting has no sessions, rhythm or pairs yet:
+        # « does less well on: Pairs » would only say it has not started.
+        summary.append(
+            _(
+                "%(name)s has not started yet (%(status)s): the two programmes' "
+                "figures are not compared."
+            )
+            % {"name": programme.name, "status": programme.get_status_display()}
+        )
+    better = [line.label for line in lines if line.verdict == "better" and not waiting]
+    worse = [line.label for line in lines if line.verdict == "worse" and not waiting]
     if better:
         summary.append(
             _("%(second)s does better than %(first)s on: %(list)s.")

@@ -76,7 +76,12 @@ def _area(label: str, change: Figure) -> ProgressRow:
     )
 
 
-def board(name: str, crossing: float | None = 50, **figures: float | None) -> Dashboard:
+def board(
+    name: str,
+    crossing: float | None = 50,
+    status: str = Programme.Status.RUNNING,
+    **figures: float | None,
+) -> Dashboard:
     """A dashboard whose figures with a bar are ``MEETS`` overridden by
     ``figures`` (None: not published)."""
     values = {**MEETS, **figures}
@@ -89,7 +94,7 @@ def board(name: str, crossing: float | None = 50, **figures: float | None) -> Da
     no_table: privacy.Table[Any, Any] = privacy.table([], [], {})
     survey_empty = Figure(None, 0, decimals=1)
     return Dashboard(
-        programme=Programme(name=name, slug=name.lower()),
+        programme=Programme(name=name, slug=name.lower(), status=status),
         today=TODAY,
         periods=[],
         headline=Headline(
@@ -244,6 +249,19 @@ def test_better_worse_or_similar_within_each_tolerance():
     assert "Wave does better than Pilot on: Average session rating." in result.summary
     assert "Wave does less well than Pilot on: Sessions found useful." in (
         result.summary
+    )
+
+
+def test_a_wave_that_has_not_started_is_not_said_to_do_less_well():
+    result = compare.compare(
+        board("Pilot", rhythm=75, useful=85),
+        board("Wave", rhythm=None, useful=60, status=Programme.Status.RECRUITING),
+    )
+    assert not any("does less well" in line for line in result.summary)
+    assert not any("does better" in line for line in result.summary)
+    assert (
+        "Wave has not started yet (Recruiting): the two programmes' figures are "
+        "not compared." in result.summary
     )
 
 
