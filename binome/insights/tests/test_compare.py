@@ -79,7 +79,7 @@ def _area(label: str, change: Figure) -> ProgressRow:
 def board(
     name: str,
     crossing: float | None = 50,
-    status: str = Programme.Status.RUNNING,
+    status: str | None = None,
     **figures: float | None,
 ) -> Dashboard:
     """A dashboard whose figures with a bar are ``MEETS`` overridden by
@@ -94,7 +94,9 @@ def board(
     no_table: privacy.Table[Any, Any] = privacy.table([], [], {})
     survey_empty = Figure(None, 0, decimals=1)
     return Dashboard(
-        programme=Programme(name=name, slug=name.lower(), status=status),
+        programme=Programme(
+            name=name, slug=name.lower(), status=status or Programme.Status.RUNNING
+        ),
         today=TODAY,
         periods=[],
         headline=Headline(
