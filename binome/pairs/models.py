@@ -15,9 +15,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from binome.bilingual import localised, reads_english
 from binome.programs.models import Enrolment, Programme, smart_hints
 from binome.skills.models import Skill
 
@@ -913,10 +914,7 @@ class GlossaryTerm(models.Model):
     def _localised(self, field: str) -> tuple[str, str]:
         """The text in the reader's language, and that language: French when
         no English was written (the page then marks it lang="fr")."""
-        english = (get_language() or "fr").startswith("en")
-        if english and getattr(self, f"{field}_en"):
-            return str(getattr(self, f"{field}_en")), "en"
-        return str(getattr(self, f"{field}_fr")), "fr"
+        return localised(self, field)
 
     @property
     def definition(self) -> str:
@@ -1025,7 +1023,7 @@ class Certificate(models.Model):
         return f"{self.number} – {self.enrolment.person}"
 
     def skill_names(self) -> list[str]:
-        english = (get_language() or "fr").startswith("en")
+        english = reads_english()
         return [
             str((s.get("name_en") if english else "") or s.get("name_fr", ""))
             for s in self.skills

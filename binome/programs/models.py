@@ -13,9 +13,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from binome.bilingual import localised
 from binome.people.models import Organisation, Person
 from binome.skills.models import Skill
 
@@ -936,10 +937,9 @@ class PreparationChoice(models.Model):
         return str(_localised(self, "text"))
 
 
-def _localised(obj: models.Model, field: str) -> Any:
-    """``field_en`` in English, ``field_fr`` otherwise (French first)."""
-    english = (get_language() or "fr").startswith("en")
-    return getattr(obj, f"{field}_en" if english else f"{field}_fr")
+def _localised(obj: models.Model, field: str) -> str:
+    """``field_en`` in English when written, ``field_fr`` otherwise."""
+    return localised(obj, field)[0]
 
 
 class GoalExample(models.Model):

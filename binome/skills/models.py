@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from binome.bilingual import localised
 from binome.people.models import Person
 
 MIN_LEVEL = 0
@@ -30,9 +30,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_fr
+        return localised(self, "name")[0]
 
 
 class SkillArea(BilingualName):
@@ -187,15 +185,11 @@ class LevelDescriptor(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "fr").startswith("en"):
-            return self.label_en
-        return self.label_fr
+        return localised(self, "label")[0]
 
     @property
     def description(self) -> str:
-        if (get_language() or "fr").startswith("en"):
-            return self.description_en
-        return self.description_fr
+        return localised(self, "description")[0]
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
@@ -343,9 +337,7 @@ class Resource(models.Model):
     def _localised(self, field: str) -> tuple[str, str]:
         """The text in the reader's language, and that language: French when
         no English was written."""
-        if (get_language() or "fr").startswith("en") and getattr(self, f"{field}_en"):
-            return str(getattr(self, f"{field}_en")), "en"
-        return str(getattr(self, f"{field}_fr")), "fr"
+        return localised(self, field)
 
     @property
     def title(self) -> str:

@@ -17,21 +17,11 @@ from playwright.sync_api import expect
 
 from binome.accounts.models import AuditEvent
 from binome.pairs.models import Certificate, Pair
-from binome.programs import rounds, services
-from binome.programs.models import Enrolment, Programme
-from binome.skills.models import Skill
+from binome.programs.models import Programme
+from binome.tests.cohorts import run_round, two_pair_cohort
 from binome.tests.test_phone_browser import DESKTOP, PHONE, Walk, _shot
 
 pytestmark = pytest.mark.browser
-
-
-def _enrol(programme, person, role):
-    enrolment = services.volunteer(
-        programme=programme, person=person, role=role, consent=True
-    )
-    enrolment.status = Enrolment.Status.ACCEPTED
-    enrolment.save()
-    return enrolment
 
 
 @pytest.fixture
@@ -42,28 +32,8 @@ def matched(recruiting, people):
     recruiting.start_date = today - datetime.timedelta(days=1)
     recruiting.end_date = today + datetime.timedelta(days=90)
     recruiting.save()
-    skill = {s.code: s.pk for s in Skill.objects.all()}
-    cohort = {
-        "camille": _enrol(recruiting, people["camille"], "mentor"),
-        "ines": _enrol(recruiting, people["ines"], "mentor"),
-        "bernard": _enrol(recruiting, people["bernard"], "mentee"),
-        "victor": _enrol(recruiting, people["victor"], "mentee"),
-    }
-    services.save_wishes(
-        enrolment=cohort["bernard"], learn={skill["linkedin"]: 3}, teach=[]
-    )
-    services.save_wishes(
-        enrolment=cohort["victor"], learn={skill["dataviz"]: 3}, teach=[]
-    )
-    services.save_self_assessment(
-        person=people["camille"], levels={skill["linkedin"]: 4, skill["dataviz"]: 1}
-    )
-    services.save_self_assessment(
-        person=people["ines"], levels={skill["linkedin"]: 1, skill["dataviz"]: 4}
-    )
-    round_ = rounds.start_round(programme=recruiting, by=people["odile"].user)
-    rounds.run_matching_round.call(round_.pk)
-    round_.refresh_from_db()
+    two_pair_cohort(recruiting, people)
+    round_ = run_round(recruiting, people["odile"].user)
     assert len(round_.pairs) == 2
     return round_
 

@@ -17,16 +17,7 @@ from binome.programs.models import (
     PairDecision,
     Programme,
 )
-from binome.skills.models import Skill
-
-
-def _enrol(programme, person, role):
-    enrolment = services.volunteer(
-        programme=programme, person=person, role=role, consent=True
-    )
-    enrolment.status = Enrolment.Status.ACCEPTED
-    enrolment.save()
-    return enrolment
+from binome.tests.cohorts import run_round, two_pair_cohort
 
 
 @pytest.fixture
@@ -34,31 +25,7 @@ def cohort(recruiting, people):
     """Camille knows LinkedIn, Inès data visualisation; Bernard wants to learn
     LinkedIn, Victor data visualisation: the engine pairs Camille with Bernard
     and Inès with Victor."""
-    skill = {s.code: s.pk for s in Skill.objects.all()}
-    out = {
-        "camille": _enrol(recruiting, people["camille"], "mentor"),
-        "ines": _enrol(recruiting, people["ines"], "mentor"),
-        "bernard": _enrol(recruiting, people["bernard"], "mentee"),
-        "victor": _enrol(recruiting, people["victor"], "mentee"),
-    }
-    services.save_wishes(
-        enrolment=out["bernard"], learn={skill["linkedin"]: 3}, teach=[]
-    )
-    services.save_wishes(enrolment=out["victor"], learn={skill["dataviz"]: 3}, teach=[])
-    services.save_self_assessment(
-        person=people["camille"], levels={skill["linkedin"]: 4, skill["dataviz"]: 1}
-    )
-    services.save_self_assessment(
-        person=people["ines"], levels={skill["linkedin"]: 1, skill["dataviz"]: 4}
-    )
-    return out
-
-
-def _run(programme, user):
-    round_ = rounds.start_round(programme=programme, by=user)
-    rounds.run_matching_round.call(round_.pk)
-    round_.refresh_from_db()
-    return round_
+    return two_pair_cohort(recruiting, people)
 
 
 def _pairs(round_):
@@ -81,7 +48,7 @@ def odile(login, people):
 def test_publish_shows_the_pairs_and_who_is_emailed_and_writes_nothing(
     odile, cohort, recruiting, people
 ):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     mail.outbox.clear()
     url = reverse("publish_round", args=["vague", round_.number])
     for response in (odile.get(url), odile.post(url)):
@@ -106,7 +73,7 @@ def test_publish_counts_people_once_and_says_how_many_emails(
     """A mentor of two mentees is one person, told once per pair."""
     recruiting.mentor_capacity = 2
     recruiting.save()
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     round_.result["pairs"] = [
         {**round_.pairs[0], "mentor": cohort["camille"].pk, "mentee": mentee.pk}
         for mentee in (cohort["bernard"], cohort["victor"])
@@ -118,7 +85,7 @@ def test_publish_counts_people_once_and_says_how_many_emails(
 
 
 def test_publish_confirmed_twice_publishes_once(odile, cohort, recruiting, people):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     mail.outbox.clear()
     url = reverse("publish_round", args=["vague", round_.number])
     first = odile.post(url, {"confirm": "1"}, follow=True)
@@ -132,7 +99,7 @@ def test_publish_confirmed_twice_publishes_once(odile, cohort, recruiting, peopl
 def test_publish_page_says_why_it_is_refused_and_offers_no_button(
     odile, cohort, recruiting, people
 ):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     services.withdraw(enrolment=cohort["bernard"], erase=False)
     response = odile.get(reverse("publish_round", args=["vague", round_.number]))
     assert "ne peut pas être publié" in _text(response)
@@ -147,7 +114,7 @@ def test_people_without_an_account_are_named_as_not_emailed(
     victor = people["victor"]
     victor.user = None
     victor.save()
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     response = odile.get(reverse("publish_round", args=["vague", round_.number]))
     preview = response.context["preview"]
     assert [p.full_name for p in preview.not_told] == ["Victor Hugo"]
@@ -360,7 +327,7 @@ def test_an_unknown_step_is_refused_in_french(odile, recruiting):
 def test_a_swap_is_kept_when_the_round_runs_again(
     odile, cohort, recruiting, people, django_capture_on_commit_callbacks
 ):
-    first = _run(recruiting, people["odile"].user)
+    first = run_round(recruiting, people["odile"].user)
     assert _pairs(first) == {
         (cohort["camille"].pk, cohort["bernard"].pk),
         (cohort["ines"].pk, cohort["victor"].pk),
@@ -393,7 +360,7 @@ def test_a_swap_is_kept_when_the_round_runs_again(
 def test_running_again_warns_before_dropping_a_swap_whose_person_left(
     odile, cohort, recruiting, people, django_capture_on_commit_callbacks
 ):
-    first = _run(recruiting, people["odile"].user)
+    first = run_round(recruiting, people["odile"].user)
     rounds.swap_mentees(
         round_=first,
         mentee_a=cohort["bernard"].pk,
@@ -427,7 +394,7 @@ def test_the_first_run_that_closes_recruitment_is_confirmed(odile, cohort, recru
 def test_removing_a_pair_is_confirmed_and_the_rerun_says_it_may_come_back(
     odile, cohort, recruiting, people
 ):
-    first = _run(recruiting, people["odile"].user)
+    first = run_round(recruiting, people["odile"].user)
     url = reverse("programs:round_action", args=["vague", first.number])
     remove = {"action": "remove", "mentee": cohort["bernard"].pk}
     response = odile.post(url, remove)

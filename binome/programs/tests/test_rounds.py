@@ -7,47 +7,13 @@ from binome.pairs.publishing import publish_round
 from binome.people.models import Person
 from binome.programs import rounds, services
 from binome.programs.models import Enrolment, MatchingRound, PairDecision, Programme
-from binome.skills.models import Skill
-
-
-def _enrol(programme, person, role):
-    enrolment = services.volunteer(
-        programme=programme, person=person, role=role, consent=True
-    )
-    enrolment.status = Enrolment.Status.ACCEPTED
-    enrolment.save()
-    return enrolment
+from binome.tests.cohorts import run_round, two_pair_cohort
 
 
 @pytest.fixture
-def cohort(recruiting, people, org, departments):
-    """Two mentors (Camille, Inès in Data) and two mentees (Bernard in Finance,
-    Odile in HR); Xavier, in Finance, volunteers too."""
-    skill = {s.code: s.pk for s in Skill.objects.all()}
-    out = {
-        "camille": _enrol(recruiting, people["camille"], "mentor"),
-        "ines": _enrol(recruiting, people["ines"], "mentor"),
-        "bernard": _enrol(recruiting, people["bernard"], "mentee"),
-        "victor": _enrol(recruiting, people["victor"], "mentee"),
-    }
-    services.save_wishes(
-        enrolment=out["bernard"], learn={skill["linkedin"]: 3}, teach=[]
-    )
-    services.save_wishes(enrolment=out["victor"], learn={skill["dataviz"]: 3}, teach=[])
-    services.save_self_assessment(
-        person=people["camille"], levels={skill["linkedin"]: 4, skill["dataviz"]: 1}
-    )
-    services.save_self_assessment(
-        person=people["ines"], levels={skill["linkedin"]: 1, skill["dataviz"]: 4}
-    )
-    return out
-
-
-def _run(programme, user):
-    round_ = rounds.start_round(programme=programme, by=user)
-    rounds.run_matching_round.call(round_.pk)
-    round_.refresh_from_db()
-    return round_
+def cohort(recruiting, people):
+    """Camille with Bernard, Inès with Victor (binome/tests/cohorts.py)."""
+    return two_pair_cohort(recruiting, people)
 
 
 def _pairs(round_):
@@ -55,7 +21,7 @@ def _pairs(round_):
 
 
 def test_round_runs_the_engine_and_explains_each_pair(cohort, recruiting, people):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     assert round_.status == MatchingRound.Status.DONE and round_.progress == 100
     assert _pairs(round_) == {
         (cohort["camille"].pk, cohort["bernard"].pk),
@@ -103,7 +69,7 @@ def test_progress_polling_refreshes_the_page_when_done(
 
 def test_lock_and_forbid_are_honoured_by_the_next_round(cohort, recruiting, people):
     odile = people["odile"].user
-    first = _run(recruiting, odile)
+    first = run_round(recruiting, odile)
     # Lock the weaker pair Camille → Victor, forbid Camille → Bernard.
     rounds.decide_pair(
         round_=first,
@@ -121,7 +87,7 @@ def test_lock_and_forbid_are_honoured_by_the_next_round(cohort, recruiting, peop
     )
     first.refresh_from_db()
     assert (cohort["camille"].pk, cohort["bernard"].pk) not in _pairs(first)
-    second = _run(recruiting, odile)
+    second = run_round(recruiting, odile)
     assert (cohort["ines"].pk, cohort["bernard"].pk) in _pairs(second)
     assert (cohort["camille"].pk, cohort["bernard"].pk) not in _pairs(second)
     locked = next(p for p in second.pairs if p["mentee"] == cohort["bernard"].pk)
@@ -129,7 +95,7 @@ def test_lock_and_forbid_are_honoured_by_the_next_round(cohort, recruiting, peop
 
 
 def test_swap_and_remove(cohort, recruiting, people):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     warnings = rounds.swap_mentees(
         round_=round_, mentee_a=cohort["bernard"].pk, mentee_b=cohort["victor"].pk
     )
@@ -152,7 +118,7 @@ def test_swap_and_remove(cohort, recruiting, people):
 
 
 def test_swap_reports_broken_rules(cohort, recruiting, people, departments):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     victor = people["victor"]
     victor.department = departments["data"]
     victor.save()
@@ -163,9 +129,9 @@ def test_swap_reports_broken_rules(cohort, recruiting, people, departments):
 
 
 def test_compare_two_rounds(login, cohort, recruiting, people):
-    first = _run(recruiting, people["odile"].user)
+    first = run_round(recruiting, people["odile"].user)
     rounds.remove_pair(round_=first, mentee_id=cohort["victor"].pk)
-    _run(recruiting, people["odile"].user)
+    run_round(recruiting, people["odile"].user)
     response = login(people["odile"]).get(
         reverse("programs:round_compare", args=["vague", 1, 2])
     )
@@ -175,7 +141,7 @@ def test_compare_two_rounds(login, cohort, recruiting, people):
 
 
 def test_publish_creates_pairs_once_and_tells_both(cohort, recruiting, people):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     mail.outbox.clear()
     pairs = publish_round(round_=round_, by=people["odile"].user)
     assert len(pairs) == 2
@@ -193,7 +159,7 @@ def test_publish_creates_pairs_once_and_tells_both(cohort, recruiting, people):
 
 
 def test_a_failed_publication_leaves_nothing_behind(cohort, recruiting, people, pilot):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     # Victor already has an active pair elsewhere in this programme: the
     # database refuses the second one, and the first must not stay.
     other_mentor = Enrolment.objects.create(
@@ -215,7 +181,7 @@ def test_a_failed_publication_leaves_nothing_behind(cohort, recruiting, people, 
 
 
 def test_withdrawn_people_block_the_publication(cohort, recruiting, people):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     services.withdraw(enrolment=cohort["bernard"], erase=False)
     from django.core.exceptions import ValidationError
 
@@ -225,7 +191,7 @@ def test_withdrawn_people_block_the_publication(cohort, recruiting, people):
 
 
 def test_publish_view_and_participants_home(login, cohort, recruiting, people):
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     client = login(people["odile"])
     url = reverse("publish_round", args=["vague", round_.number])
     confirm = {"confirm": "1"}
@@ -243,7 +209,7 @@ def test_only_the_programmes_managers_reach_matching(
     login, cohort, recruiting, people, who
 ):
     # Victor manages another programme; here he is a mentee.
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     client = login(people[who])
     for url in [
         reverse("programs:rounds", args=["vague"]),
@@ -281,7 +247,7 @@ def test_unprepared_mentors_are_left_out_when_preparation_is_required(
         "Bernard",
         "Victor",
     }
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     assert round_.pairs == []
     assert {u["reason"] for u in round_.unmatched} == {"no_mentor"}
 
@@ -297,7 +263,7 @@ def test_contradictory_locks_fail_with_a_clear_message(cohort, recruiting, peopl
             kind="lock",
             decided_by=odile,
         )
-    round_ = _run(recruiting, odile)
+    round_ = run_round(recruiting, odile)
     assert round_.status == "failed"
     assert "contredisent" in round_.error
     assert "Camille Rivière (plus de mentorés verrouillés" in round_.error
@@ -323,7 +289,7 @@ def test_prepared_people_needs_every_active_step(cohort, recruiting, people):
 def test_publication_is_audited(cohort, recruiting, people):
     from binome.accounts.models import AuditEvent
 
-    round_ = _run(recruiting, people["odile"].user)
+    round_ = run_round(recruiting, people["odile"].user)
     publish_round(round_=round_, by=people["odile"].user)
     event = AuditEvent.objects.get(action="publish")
     assert event.actor == people["odile"].user
