@@ -90,3 +90,19 @@ def test_catalogue_compiles_with_consistent_placeholders(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_english_times_use_the_24_hour_clock_and_end_a_sentence_cleanly():
+    """« 10 a.m. » ended sentences with « a.m.. »; French readers expect 10:00."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime.datetime(2026, 9, 14, 14, 30)
+    with translation.override("en"):
+        text = formats.date_format(moment, "DATETIME_FORMAT")
+        assert text == "Sept. 14, 2026, 14:30"
+        assert formats.time_format(moment.time()) == "14:30"
+    with translation.override("fr"):
+        french = formats.date_format(moment, "DATETIME_FORMAT")
+        assert french == "14 septembre 2026 14:30"

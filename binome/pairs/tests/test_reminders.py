@@ -133,7 +133,7 @@ def test_a_reminder_goes_out_once_in_the_person_s_language(started, meetings, pe
     ]
     english = next(m for m in mail.outbox if m.to == ["bernard@test.example"])
     assert english.subject == "Your session with Camille Rivière is tomorrow"
-    assert "(Sept. 14, 2026, 10 a.m.)" in english.body
+    assert "(Sept. 14, 2026, 10:00)" in english.body
     assert f"/binomes/{started.pk}/seances/{meetings[0].pk}/" in english.body
 
 
