@@ -281,9 +281,12 @@ MEDIA_URL = "media/"
 # `celery -A binome worker` process; the task code is the same.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 
-# The cache holds the rate limits (links per address, failed logins): with
-# several server processes it must be shared, in Redis (CACHE_URL=redis://…);
-# by default each process keeps its own, in memory.
+# The cache holds the rate limits (links per address, failed logins): every
+# server process must see the same counts. In Redis with CACHE_URL=redis://…;
+# otherwise in the database, in the table binome_cache that `migrate` creates
+# (binome.accounts.models.CacheEntry). Nothing else is kept in one process.
+# Sessions stay in the database (Django's default engine): an erasure or a
+# logout deletes the row, and no server keeps a copy of it.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -292,7 +295,10 @@ CACHES = {
             "LOCATION": CACHE_URL,
         }
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "binome_cache",
+        }
     )
 }
 TASKS = {
