@@ -281,12 +281,12 @@ MEDIA_URL = "media/"
 # `celery -A binome worker` process; the task code is the same.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 
-# The cache holds the rate limits (links per address, failed logins): every
-# server process must see the same counts. In Redis with CACHE_URL=redis://…;
-# otherwise in the database, in the table binome_cache that `migrate` creates
-# (binome.accounts.models.CacheEntry). Nothing else is kept in one process.
-# Sessions stay in the database (Django's default engine): an erasure or a
-# logout deletes the row, and no server keeps a copy of it.
+# The cache holds what every server process must count together: the rate
+# limits (links per address, failed logins), the second-factor codes already
+# used, the single sign-on tokens already seen. In Redis with
+# CACHE_URL=redis://…; otherwise in the database, in the table binome_cache
+# that `migrate` creates (binome.accounts.models.CacheEntry). No server keeps
+# any of it in its own memory (README « Plusieurs serveurs »).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -348,6 +348,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, shared by every server process; not "cached_db":
+# an erasure (binome.privacy) or the retention purge deletes the rows, and a
+# copy left in the cache would keep such a session alive.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # Idle and absolute limits of a session (seconds), enforced by our middleware.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)
