@@ -17,6 +17,7 @@ Used by binome/tests/test_several_servers.py.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import os
 import re
@@ -106,7 +107,9 @@ class Process:
     name: str
     popen: subprocess.Popen[bytes]
     log: Path
+    env: dict[str, str] = field(default_factory=dict, repr=False)
     url: str = ""
+    workers: int = 1
     _log_file: IO[bytes] | None = field(default=None, repr=False)
 
     def output(self) -> str:
@@ -145,7 +148,7 @@ def spawn(name: str, args: list[str], env: dict[str, str], logs: Path) -> Proces
         stderr=subprocess.STDOUT,
         start_new_session=True,  # a process group of its own, to stop it whole
     )
-    return Process(name, popen, log, _log_file=log_file)
+    return Process(name, popen, log, env, _log_file=log_file)
 
 
 def wait_until(
@@ -171,17 +174,21 @@ def _answers(process: Process, port: int) -> bool:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request("GET", "/compte/connexion/", headers={"Host": "127.0.0.1"})
-        return connection.getresponse().status < 500
+        status = connection.getresponse().status
     except OSError:
         return False
     finally:
         connection.close()
+    if status >= 500:  # started, but broken: no use waiting
+        raise RuntimeError(f"{process.name} answers {status}:\n{process.output()}")
+    return True
 
 
-def start_gunicorn(
+def spawn_gunicorn(
     env: dict[str, str], logs: Path, *, name: str = "gunicorn", workers: int = 1
 ) -> Process:
-    """``gunicorn binome.wsgi`` on a free port of loopback, once it answers."""
+    """``gunicorn binome.wsgi`` on a free port of loopback, not waited for
+    (``wait_gunicorn``): several servers can start at the same time."""
     port = free_port()
     process = spawn(
         name,
@@ -203,20 +210,55 @@ def start_gunicorn(
         logs,
     )
     process.url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _answers(process, port), what=f"{name} to answer")
-    except BaseException:
-        process.stop()
-        raise
+    process.workers = workers
     return process
 
 
-def start_celery_worker(
+def wait_gunicorn(process: Process) -> Process:
+    """Wait until the server answers; if another program took its port
+    between ``free_port`` and gunicorn's bind, start it again elsewhere.
+    Stops the server and raises (with its output) if it cannot start."""
+    for attempt in range(3):
+        try:
+            wait_until(
+                functools.partial(
+                    _answers, process, int(process.url.rsplit(":", 1)[1])
+                ),
+                what=f"{process.name} to answer",
+            )
+            return process
+        except RuntimeError:
+            process.stop()
+            if "Connection in use" not in process.output():
+                raise
+        except BaseException:
+            process.stop()
+            raise
+        if attempt == 2:
+            raise RuntimeError(f"{process.name}: no free port after 3 attempts")
+        logs = process.log.parent
+        # spawn() reopens the log: keep the failed attempt's lines.
+        process.log.rename(logs / f"{process.name}.port-taken.log")
+        process = spawn_gunicorn(
+            process.env, logs, name=process.name, workers=process.workers
+        )
+    raise AssertionError("unreachable")
+
+
+def start_gunicorn(
+    env: dict[str, str], logs: Path, *, name: str = "gunicorn", workers: int = 1
+) -> Process:
+    """``gunicorn binome.wsgi`` on a free port of loopback, once it answers."""
+    return wait_gunicorn(spawn_gunicorn(env, logs, name=name, workers=workers))
+
+
+def spawn_celery_worker(
     env: dict[str, str], logs: Path, *, name: str = "celery"
 ) -> Process:
-    """``celery -A binome worker`` (one process, queue ``default``), once it
-    says it is ready."""
-    process = spawn(
+    """``celery -A binome worker`` (one process, queue ``default``), not
+    waited for (``wait_celery_worker``). Tasks queued before it is ready wait
+    for it in the broker."""
+    return spawn(
         name,
         [
             sys.executable,
@@ -239,17 +281,29 @@ def start_celery_worker(
         logs,
     )
 
+
+def wait_celery_worker(process: Process) -> Process:
+    """Wait until the worker says it is ready; stop it and raise (with its
+    output) if it exits first."""
+
     def ready() -> bool:
         if not process.alive():
-            raise RuntimeError(f"{name} exited:\n{process.output()}")
+            raise RuntimeError(f"{process.name} exited:\n{process.output()}")
         return " ready." in process.output()
 
     try:
-        wait_until(ready, what=f"{name} to be ready")
+        wait_until(ready, what=f"{process.name} to be ready")
     except BaseException:
         process.stop()
         raise
     return process
+
+
+def start_celery_worker(
+    env: dict[str, str], logs: Path, *, name: str = "celery"
+) -> Process:
+    """``celery -A binome worker``, once it is ready."""
+    return wait_celery_worker(spawn_celery_worker(env, logs, name=name))
 
 
 def start_db_worker(

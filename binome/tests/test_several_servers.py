@@ -64,12 +64,16 @@ def site(request, transactional_db, smtp_server, tmp_path: Path):
     logs = tmp_path / "logs"
     started: list[servers.Process] = []
     try:
+        # All three start at once, then each is waited for.
         if request.param == "redis":
-            started.append(servers.start_celery_worker(env, logs))
+            started.append(servers.spawn_celery_worker(env, logs))
         else:
             started.append(servers.start_db_worker(env, logs))
-        started.append(servers.start_gunicorn(env, logs, name="a"))
-        started.append(servers.start_gunicorn(env, logs, name="b"))
+        started += [servers.spawn_gunicorn(env, logs, name=n) for n in ("a", "b")]
+        for i in (1, 2):  # a server started again elsewhere replaces its first try
+            started[i] = servers.wait_gunicorn(started[i])
+        if request.param == "redis":
+            servers.wait_celery_worker(started[0])
         yield started[1], started[2], smtp_server
     finally:
         for process in reversed(started):
