@@ -298,6 +298,10 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "binome_cache",
+            # Past this many rows, a write deletes the expired ones and, if
+            # still too many, a third of the others: counters too (Django's
+            # default, 300, is reached by one morning of invitations).
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     )
 }

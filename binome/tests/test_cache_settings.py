@@ -34,7 +34,8 @@ def test_without_cache_url_the_cache_is_the_database_table_that_migrate_creates(
     script = (
         "import django; django.setup();"
         "from django.conf import settings;"
-        "c = settings.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
+        "c = settings.CACHES['default'];"
+        "print(c['BACKEND'], c['LOCATION'], c['OPTIONS']['MAX_ENTRIES'])"
     )
     env = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
     env["DJANGO_SETTINGS_MODULE"] = "binome.settings"
@@ -48,6 +49,8 @@ def test_without_cache_url_the_cache_is_the_database_table_that_migrate_creates(
     assert read.stdout.split() == [
         "django.core.cache.backends.db.DatabaseCache",
         CACHE_TABLE,
+        # Far above Django's 300: past it, live counters are deleted too.
+        "10000",
     ]
 
 
