@@ -1,15 +1,23 @@
-"""Real server processes for the tests: gunicorn (``binome.wsgi``) and a
-Celery worker, each started in a process group of its own on a free port,
-waited for until it answers, and stopped with everything it spawned.
+"""Real server processes for the tests: gunicorn (``binome.wsgi``), a
+Celery worker, a database-queue worker; each in a process group of its own
+(gunicorn on a free port of loopback), waited for until it answers, and
+stopped with everything it spawned::
 
-    env = production_env(database_url, CACHE_URL="redis://127.0.0.1:6379/5")
-    with gunicorn(env) as a, gunicorn(env) as b:
-        client = Client(a.url)
-        ...
+    env = production_env(database_url(connection, tmp_path), CACHE_URL=...)
+    a = start_gunicorn(env, tmp_path / "logs", name="a")
+    try:
+        client = Client()
+        client.post_form(a, "/compte/connexion/", {"login": ..., "password": ...})
+        assert client.get(a, "/compte/").status == 200
+    finally:
+        a.stop()
 
-``database_url(connection)`` names the test database for the subprocesses
-(PostgreSQL: the test database itself, with ``transactional_db``; SQLite:
-a file copy of the in-memory test database, made when it is called).
+``spawn_gunicorn`` then ``wait_gunicorn`` start several at once. The
+settings are production's (DEBUG off) but for the static files, which are
+not collected (binome/tests/server_settings.py). ``database_url`` shows the
+test database to the subprocesses (PostgreSQL: the test database itself,
+with ``transactional_db``; SQLite: a file copy of the in-memory test
+database, made when it is called).
 
 Used by binome/tests/test_several_servers.py.
 """
@@ -26,10 +34,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -324,34 +330,6 @@ def start_db_worker(
         env,
         logs,
     )
-
-
-@contextlib.contextmanager
-def gunicorn(
-    env: dict[str, str], logs: Path | None = None, **kwargs: Any
-) -> Iterator[Process]:
-    with contextlib.ExitStack() as stack:
-        if logs is None:
-            logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        process = start_gunicorn(env, logs, **kwargs)
-        try:
-            yield process
-        finally:
-            process.stop()
-
-
-@contextlib.contextmanager
-def celery_worker(
-    env: dict[str, str], logs: Path | None = None, **kwargs: Any
-) -> Iterator[Process]:
-    with contextlib.ExitStack() as stack:
-        if logs is None:
-            logs = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        process = start_celery_worker(env, logs, **kwargs)
-        try:
-            yield process
-        finally:
-            process.stop()
 
 
 @dataclass
