@@ -28,6 +28,12 @@ def _fast_settings() -> dict[str, object]:
         "TASKS": {
             "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
         },
+        # The rate limits of a test stay in its process: most tests touch no
+        # database. The shared caches (database, Redis) are tested with real
+        # server processes in binome/tests/test_several_servers.py.
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        },
         # No collectstatic manifest in tests.
         "STORAGES": {
             **settings.STORAGES,

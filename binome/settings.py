@@ -283,9 +283,12 @@ MEDIA_URL = "media/"
 # `celery -A binome worker` process; the task code is the same.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 
-# The cache holds the rate limits (links per address, failed logins): with
-# several server processes it must be shared, in Redis (CACHE_URL=redis://…);
-# by default each process keeps its own, in memory.
+# The cache holds what every server process must count together: the rate
+# limits (links per address, failed logins), the second-factor codes already
+# used, the single sign-on tokens already seen. In Redis with
+# CACHE_URL=redis://…; otherwise in the database, in the table binome_cache
+# that `migrate` creates (binome.accounts.models.CacheEntry). No server keeps
+# any of it in its own memory (README « Plusieurs serveurs »).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -294,7 +297,14 @@ CACHES = {
             "LOCATION": CACHE_URL,
         }
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "binome_cache",
+            # Past this many rows, a write deletes the expired ones and, if
+            # still too many, a third of the others: counters too (Django's
+            # default, 300, is reached by one morning of invitations).
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
     )
 }
 TASKS = {
@@ -344,6 +354,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database, shared by every server process; not "cached_db":
+# an erasure (binome.privacy) or the retention purge deletes the rows, and a
+# copy left in the cache would keep such a session alive.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # Idle and absolute limits of a session (seconds), enforced by our middleware.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60)

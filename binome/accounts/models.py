@@ -353,3 +353,31 @@ class EmailText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} ({self.language})"
+
+
+# The table of Django's database cache (CACHES when CACHE_URL is unset).
+CACHE_TABLE = "binome_cache"
+
+
+class CacheEntry(models.Model):
+    """A row of the shared cache: the rate limits (links per address,
+    failed logins) that every server process must count together.
+
+    Django's ``DatabaseCache`` reads and writes this table by itself, in SQL;
+    nothing else uses the model. It is a model only so that ``migrate``
+    creates the table (the columns are those of ``createcachetable``) and the
+    test databases, built from the models, have it too."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = CACHE_TABLE
+        verbose_name = "cache entry"
+        verbose_name_plural = "cache entries"
+        # The cache table is Django's; it is never read through the ORM.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -133,6 +133,14 @@ not_personal("programs.preparationstep", "Content of the mentors' module.")
 not_personal("programs.preparationchoice", "Content of the mentors' module.")
 not_personal("programs.goalexample", "Example goals: content, not people.")
 not_personal("accounts.emailtext", "E-mail wording written by HR: content, not people.")
+not_personal(
+    "accounts.cacheentry",
+    "The shared cache: rate-limit counters (times of recent requests) under a "
+    "hash of the address typed or under the network address, second-factor "
+    "codes already used (with an account number) and single sign-on tokens "
+    "already seen, for minutes or an hour at most; expired rows go when read "
+    "again or when the table passes 10,000 rows. No name, nothing to export.",
+)
 not_personal("pairs.programmewebhook", "A channel's address, not a person's.")
 not_personal("socialaccount.socialapp", "Identity-provider configuration.")
 
