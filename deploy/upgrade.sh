@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Upgrade Binôme in place, without dropping a request (README « Mise en
 # production », « Mettre à jour »). Run as the binome user, or as root, after
-# the new code is in place (git pull, or a new release unpacked):
+# the new code is in place (git pull, or a new release unpacked), as root:
 #
-#   sudo -u binome /srv/binome/deploy/upgrade.sh
+#   sudo /srv/binome/deploy/upgrade.sh
+#
+# It also serves the first installation: services that are not running yet
+# are left alone (systemctl try-…). The build steps run as the binome user.
 #
 # 1. installs the pinned dependencies and compiles the translations;
 # 2. applies the migrations and collects the static files (the old hashed
@@ -20,9 +23,15 @@ set -euo pipefail
 app_dir="${BINOME_DIR:-$(cd "$(dirname "$0")/.." && pwd)}"
 env_file="${BINOME_ENV_FILE:-/etc/binome/binome.env}"
 install="${BINOME_INSTALL:-scripts/bootstrap}"
-reload_web="${BINOME_RELOAD_WEB:-systemctl reload binome-web.service}"
-restart_worker="${BINOME_RESTART_WORKER:-systemctl restart binome-worker.service}"
+reload_web="${BINOME_RELOAD_WEB:-systemctl try-reload-or-restart binome-web.service}"
+restart_worker="${BINOME_RESTART_WORKER:-systemctl try-restart binome-worker.service}"
+app_user="${BINOME_USER-binome}"  # empty: the steps run as whoever runs this
 cd "$app_dir"
+
+as_app=()
+if [ "$(id -u)" = 0 ] && [ -n "$app_user" ]; then
+  as_app=(runuser -u "$app_user" --)
+fi
 
 # The same variables as the services: the env file, line by line (systemd
 # syntax: NAME=value, no quotes, no shell expansion).
@@ -38,10 +47,10 @@ while IFS= read -r line || [ -n "$line" ]; do
 done <"$env_file"
 
 step() { printf '== %s\n' "$*"; }
-manage() { .venv/bin/python manage.py "$@"; }
+manage() { "${as_app[@]}" .venv/bin/python manage.py "$@"; }
 
 step "dépendances et traductions ($install)"
-$install
+"${as_app[@]}" $install
 step "migrations"
 manage migrate --no-input
 step "fichiers statiques"

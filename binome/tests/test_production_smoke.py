@@ -634,7 +634,7 @@ def test_an_upgrade_reloads_gunicorn_without_dropping_a_request(stack):
                 statuses.append(http.get(stack.base + path, timeout=30).status_code)
             except requests.RequestException as error:
                 statuses.append(repr(error))
-            stop.wait(0.05)  # leave the two cores to the upgrade too
+            stop.wait(0.2)  # leave the two cores to the upgrade too
 
     threads = [
         threading.Thread(target=hammer, args=(path, stack.sessions[role]))
@@ -652,7 +652,8 @@ def test_an_upgrade_reloads_gunicorn_without_dropping_a_request(stack):
             env=stack.env
             | {
                 "BINOME_ENV_FILE": str(stack.env_file),
-                "BINOME_INSTALL": "true",
+                "BINOME_INSTALL": "true",  # the venv is this checkout's
+                "BINOME_USER": "",  # no binome account here: as this test
                 "BINOME_RELOAD_WEB": f"kill -s HUP {master}",
                 "BINOME_RESTART_WORKER": f"kill -s TERM {worker.pid}",
             },
