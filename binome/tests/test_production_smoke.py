@@ -540,6 +540,7 @@ def test_the_units_pass_systemd_analyze_verify(stack, tmp_path):
         line for line in (done.stdout + done.stderr).splitlines() if "binome-" in line
     ]
     assert ours == [], "\n".join(ours)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_http_is_redirected_to_https(stack):
