@@ -362,8 +362,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 if env_bool("BEHIND_PROXY"):
-    # Only behind a reverse proxy that sets this header itself.
+    # Only behind a reverse proxy that sets these headers itself
+    # (deploy/nginx/binome.conf): the scheme, and the client's address.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    MIDDLEWARE.insert(0, "binome.accounts.middleware.ForwardedForMiddleware")
 
 # GDPR (binome.privacy): who to contact, and how long each category of data is
 # kept, in days (0 = never deleted automatically). See « Sécurité et RGPD ».

@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 import requests
+import requests.adapters
 
 pytestmark = pytest.mark.production
 
@@ -261,8 +262,25 @@ def post_form(
     )
 
 
-def log_in(stack: Stack, email: str, password: str) -> requests.Session:
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from another loopback address (127.0.0.2): nginx sees a
+    client that is not itself."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def log_in(
+    stack: Stack, email: str, password: str, *, source: str = ""
+) -> requests.Session:
     http = stack.session()
+    if source:
+        http.mount("https://", FromAddress(source))
     response = post_form(
         http,
         stack.base + "/compte/connexion/",
@@ -596,11 +614,20 @@ def test_each_role_sees_its_main_page(stack):
         ("mentee", "hugo.lenoir@acme.example", "Hugo"),
         ("sponsor", "sophie.garnier@acme.example", "Pilote Acme"),
     ):
-        http = log_in(stack, email, PASSWORD)
+        # The mentor from another address, which the audit log must record.
+        source = "127.0.0.2" if role == "mentor" else ""
+        http = log_in(stack, email, PASSWORD, source=source)
         home = http.get(stack.base + "/")
         assert home.status_code == 200, role
         assert seen in home.text, role
         stack.sessions[role] = http
+    with psycopg.connect(stack.db_url.replace("postgres://", "postgresql://", 1)) as db:
+        logins = db.execute(
+            "SELECT u.email, host(e.ip_address) FROM accounts_auditevent e "
+            "JOIN accounts_user u ON u.id = e.actor_id WHERE e.action = 'login'"
+        ).fetchall()
+    # nginx's X-Forwarded-For, read because BEHIND_PROXY=1: not 127.0.0.1.
+    assert ("nadia.sow@acme.example", "127.0.0.2") in logins, logins
     indicators = stack.sessions["sponsor"].get(
         f"{stack.base}/indicateurs/{PROGRAMME_SLUG}/"
     )
