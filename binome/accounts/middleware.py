@@ -1,3 +1,5 @@
+import contextlib
+import ipaddress
 import time
 from collections.abc import Callable
 
@@ -17,6 +19,26 @@ from .models import User
 # A language chosen with the switch before logging in: saved on the account
 # at login (the person chose it just now, on this browser).
 CHOSEN_LANGUAGE_SESSION_KEY = "binome_chosen_language"
+
+
+class ForwardedForMiddleware:
+    """Behind the reverse proxy (BEHIND_PROXY=1), the client is the last
+    address of X-Forwarded-For, the one the proxy wrote (deploy/nginx/binome.conf
+    writes only that one); REMOTE_ADDR is the proxy itself. Without this,
+    the audit log would record the proxy's address for everyone, and
+    django-axes would lock out an account from every address at once.
+    Installed first in MIDDLEWARE, by the settings, only with BEHIND_PROXY."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        client = forwarded.rsplit(",", 1)[-1].strip()
+        # No header, or not an address: REMOTE_ADDR stays.
+        with contextlib.suppress(ValueError):
+            request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(client))
+        return self.get_response(request)
 
 
 class FrenchFirstLocaleMiddleware:
