@@ -135,6 +135,10 @@ not_personal("programs.goalexample", "Example goals: content, not people.")
 not_personal("accounts.emailtext", "E-mail wording written by HR: content, not people.")
 not_personal("pairs.programmewebhook", "A channel's address, not a person's.")
 not_personal("socialaccount.socialapp", "Identity-provider configuration.")
+not_personal(
+    "ops.jobrun",
+    "The last run of each periodic job: times and an exception class, no people.",
+)
 
 
 # --- Accounts ----------------------------------------------------------------
