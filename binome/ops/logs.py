@@ -40,6 +40,8 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         raise ImproperlyConfigured(
             f"LOG_FORMAT must be 'text' or 'json', got {log_format!r}"
         )
+    # Python's warnings through logging too: in JSON, every line is JSON.
+    logging.captureWarnings(log_format == "json")
     formatters: dict[str, Any] = {
         "text": {"format": TEXT_FORMAT},
         "json": {
