@@ -28,6 +28,7 @@ def test_each_periodic_command_records_its_run(pair):
         assert job.runs == 1
         assert job.failures == 0
         assert job.error == ""
+        assert job.finished_at is not None
         assert now <= job.started_at <= job.finished_at
         assert job.last_success_at == job.finished_at
 
