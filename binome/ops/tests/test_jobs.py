@@ -96,3 +96,18 @@ def test_only_entry_points_import_ops():
             if any(n == "binome.ops" or n.startswith("binome.ops.") for n in names):
                 offenders.append(relative)
     assert offenders == []
+
+
+def test_the_administration_shows_the_runs(client):
+    from binome.accounts.models import User
+
+    with pytest.raises(RuntimeError), recorded("apply_retention"):
+        raise RuntimeError("boom")
+    client.force_login(User.objects.create_superuser(email="it@test.example"))
+    page = client.get("/admin/ops/jobrun/").content.decode()
+    assert "apply_retention" in page
+    job = run("apply_retention")
+    detail = client.get(f"/admin/ops/jobrun/{job.pk}/change/")
+    assert detail.status_code == 200
+    assert "builtins.RuntimeError" in detail.content.decode()
+    assert client.get("/admin/ops/jobrun/add/").status_code == 403
