@@ -1,4 +1,5 @@
 import datetime
+import importlib.metadata
 import json
 import os
 import socket
@@ -36,7 +37,7 @@ def test_health_answers_json_without_login(client, django_assert_max_num_queries
     assert body["problems"] == []
     assert body["database"] == {"ok": True}
     assert body["migrations"] == {"ok": True, "unapplied": 0}
-    assert body["version"] == "0.1.0"
+    assert body["version"] == importlib.metadata.version("binome")
     assert set(body["jobs"]) == set(PERIODIC_JOBS)
     for job in body["jobs"].values():
         assert job["ok"] is True
