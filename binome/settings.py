@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
 from binome.accounts.sso import allowed_domains, providers_from_env
+from binome.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,9 +106,13 @@ INSTALLED_APPS = [
     # django-ninja: its Swagger UI files are served from our static files.
     "ninja",
     "binome.demo",
+    "binome.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the request metrics and the access log see
+    # every answer, redirects and static files included.
+    "binome.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -371,6 +376,8 @@ SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 10 * 3600)
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -411,9 +418,14 @@ PRIVACY_EXPORT_CASTING_REVIEWS = env_bool("PRIVACY_EXPORT_CASTING_REVIEWS", True
 INSIGHTS_SNAPSHOT_MIN_PAIRS = env_int("INSIGHTS_SNAPSHOT_MIN_PAIRS", 500)
 INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 900)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+# Operations (binome.ops): health check, metrics, logs.
+# /sante/ says « degraded » when the oldest waiting task has waited longer.
+HEALTH_MAX_TASK_WAIT = env_int("HEALTH_MAX_TASK_WAIT", 900)
+# Bearer token of /metriques/ (Prometheus); unset, the page does not exist.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# LOG_FORMAT=json: one JSON object per line, with the request id.
+LOGGING = logging_config(
+    os.environ.get("LOG_FORMAT", "text").strip() or "text",
+    os.environ.get("LOG_LEVEL", "INFO"),
+)

@@ -39,4 +39,6 @@ urlpatterns = [
     # Django's language switch, also saved on the account.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Health check (/sante/) and Prometheus metrics (/metriques/).
+    path("", include("binome.ops.urls")),
 ]

@@ -143,6 +143,10 @@ not_personal(
 )
 not_personal("pairs.programmewebhook", "A channel's address, not a person's.")
 not_personal("socialaccount.socialapp", "Identity-provider configuration.")
+not_personal(
+    "ops.jobrun",
+    "The last run of each periodic job: times and an exception class, no people.",
+)
 
 
 # --- Accounts ----------------------------------------------------------------

@@ -184,6 +184,7 @@ NO_ADD = {
     "axes.accessfailurelog",
     "axes.accesslog",
     "django_tasks_database.dbtaskresult",
+    "ops.jobrun",
     "pairs.charter",
     "pairs.charterchange",
     "pairs.pair",
@@ -197,6 +198,7 @@ NO_DELETE = {
 READ_ONLY = {
     "accounts.apitoken",
     "axes.accesslog",
+    "ops.jobrun",
     "pairs.charter",
     "pairs.reminderpreference",
 }

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from binome.insights.snapshots import refresh
+from binome.ops.jobs import recorded
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         "(INSIGHTS_SNAPSHOT_MIN_PAIRS); run it every 5 minutes, e.g. from cron."
     )
 
+    @recorded("refresh_dashboards")
     def handle(self, *args: Any, **options: Any) -> None:
         counts = refresh()
         self.stdout.write(

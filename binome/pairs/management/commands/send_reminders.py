@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from binome.ops.jobs import recorded
 from binome.pairs.reminders import pending_reminders, send_reminders
 
 
@@ -18,5 +19,6 @@ class Command(BaseCommand):
             for reminder in pending_reminders():
                 self.stdout.write(f"{reminder.kind}\t{reminder.user.email}")
             return
-        result = send_reminders.enqueue()
+        with recorded("send_reminders"):
+            result = send_reminders.enqueue()
         self.stdout.write(f"queued: {result.id}")

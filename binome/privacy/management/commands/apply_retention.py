@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from binome.ops.jobs import recorded
 from binome.privacy.retention import apply_retention, policy
 
 
@@ -19,7 +20,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
-        counts = apply_retention(dry_run=dry_run)
+        if dry_run:
+            counts = apply_retention(dry_run=True)
+        else:
+            with recorded("apply_retention"):
+                counts = apply_retention(dry_run=False)
         verb = "would delete" if dry_run else "deleted"
         for category, days in policy():
             if days <= 0:
