@@ -79,6 +79,6 @@ def test_the_settings_trust_the_forwarded_address_only_behind_the_proxy():
         assert done.returncode == 0, done.stderr
         first[behind] = done.stdout.strip().splitlines()[-1]
     assert first == {
-        "0": "django.middleware.security.SecurityMiddleware",
+        "0": "binome.ops.middleware.RequestIdMiddleware",
         "1": "binome.accounts.middleware.ForwardedForMiddleware",
     }
