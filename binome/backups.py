@@ -124,7 +124,10 @@ def backup(destination: Path, *, using: str = "default") -> Path:
         target = destination / f"binome-{now:%Y%m%d-%H%M%S}-{suffix}"
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    destination.mkdir(parents=True, exist_ok=True)
+    # Personal data: the backup's directory is its owner's alone.
+    partial.mkdir(mode=0o700)
+    partial.chmod(0o700)
     try:
         dump = partial / DUMPS[vendor]
         if vendor == "postgresql":

@@ -145,6 +145,7 @@ def test_a_restored_backup_holds_every_row_sequence_and_file(
     assert sorted(p.name for p in backup.iterdir()) == sorted(
         [DUMPS[connection.vendor], MEDIA, MANIFEST, "backup.json"]
     )
+    assert backup.stat().st_mode & 0o077 == 0  # personal data: owner only
     # The manifest is sha256sum's: an operator checks a copy by hand.
     checked = subprocess.run(
         ["sha256sum", "-c", MANIFEST], cwd=backup, capture_output=True, text=True
