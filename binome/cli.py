@@ -10,7 +10,20 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# The compiled catalogues: inside the package when installed from a wheel
+# (setup.py compiles them there), at the top of the checkout otherwise.
+LOCALE_DIRS = [
+    Path(__file__).resolve().parent / "locale",
+    Path(__file__).resolve().parent.parent / "locale",
+]
+
+
+def locale_dir() -> Path:
+    """The first of LOCALE_DIRS that holds a compiled catalogue."""
+    for candidate in LOCALE_DIRS:
+        if any(candidate.glob("*/LC_MESSAGES/django.mo")):
+            return candidate
+    return LOCALE_DIRS[-1]
 
 
 def setup_translations(lang: str) -> None:
@@ -23,7 +36,7 @@ def setup_translations(lang: str) -> None:
             USE_I18N=True,
             LANGUAGE_CODE="fr",
             LANGUAGES=[("fr", "Français"), ("en", "English")],
-            LOCALE_PATHS=[str(LOCALE_DIR)],
+            LOCALE_PATHS=[str(locale_dir())],
             INSTALLED_APPS=[],
         )
         django.setup()

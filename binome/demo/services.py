@@ -354,6 +354,9 @@ class _Ctx:
     rng: random.Random
     org: Organisation
     password_hash: str
+    # Set every demo account's password, not only new accounts' (a password
+    # other than the public DEMO_PASSWORD replaces it on an existing demo).
+    reset_password: bool
     departments: dict[str, Department]
     sites: list[Site]
     today: datetime.date
@@ -389,6 +392,8 @@ def _user(ctx: _Ctx, email: str, first: str, last: str, **extra: object) -> User
         },
     )
     if not created:
+        if ctx.reset_password:
+            extra = {**extra, "password": ctx.password_hash}
         User.objects.filter(pk=user.pk).update(
             first_name=first, last_name=last, **extra
         )
@@ -687,8 +692,15 @@ def _consent_register(*programmes: Programme) -> None:
 
 
 @transaction.atomic
-def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
-    """Create or update the demo company and its programmes. Idempotent."""
+def load_demo(
+    *, today: datetime.date | None = None, password: str = DEMO_PASSWORD
+) -> DemoSummary:
+    """Create or update the demo company and its programmes. Idempotent.
+
+    Every demo account gets ``password``: the public ``DEMO_PASSWORD`` by
+    default (DEBUG only, see the ``demo`` command); any other password is also
+    set on the demo accounts that already exist.
+    """
     today = today or datetime.date(2026, 11, 22)
     rng = random.Random(SEED)
     org, _ = Organisation.objects.update_or_create(
@@ -707,7 +719,15 @@ def load_demo(*, today: datetime.date | None = None) -> DemoSummary:
         )[0]
         for name, city in SITES
     ]
-    ctx = _Ctx(rng, org, make_password(DEMO_PASSWORD), departments, sites, today)
+    ctx = _Ctx(
+        rng,
+        org,
+        make_password(password),
+        password != DEMO_PASSWORD,
+        departments,
+        sites,
+        today,
+    )
     people, cast = _build_company(ctx)
 
     skills = list(Skill.objects.active().select_related("area"))

@@ -97,7 +97,8 @@ def test_every_demo_consent_is_in_the_register(demo):
     )
 
 
-def test_demo_command_prints_the_accounts(capsys):
+def test_demo_command_prints_the_accounts(capsys, settings):
+    settings.DEBUG = True  # as `make demo` runs it
     # Other tests of this module may have loaded the demo once for all:
     # the command is then run again, and must still print the accounts.
     call_command("demo")
