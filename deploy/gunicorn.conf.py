@@ -9,6 +9,11 @@ Every value can be changed by an environment variable of the env file
 import multiprocessing
 import os
 
+# Prometheus metrics of several workers (binome/ops/gunicorn_hooks.py): the
+# directory PROMETHEUS_MULTIPROC_DIR (set by binome-web.service) is emptied
+# when gunicorn starts, and a dead worker's live gauges are dropped.
+from binome.ops.gunicorn_hooks import child_exit, on_starting  # noqa: F401
+
 # nginx proxies to this address (deploy/nginx/binome.conf): loopback only.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -37,15 +42,12 @@ forwarded_allow_ips = ""
 preload_app = False
 
 # Logs on stdout/stderr: systemd sends them to journald
-# (`journalctl -u binome-web`).
-accesslog = "-"
+# (`journalctl -u binome-web`). No access log of gunicorn's: Django writes
+# one line per request (logger binome.access: request id, route name, status,
+# duration, account id; never the path, which may hold a personal link).
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# The client's address as nginx saw it (X-Forwarded-For), and the duration.
-access_log_format = (
-    '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
-    "%(M)sms"
-)
 
 # gunicorn 27's control socket (in the home directory of the user) is not
 # used: systemd drives the server with signals.

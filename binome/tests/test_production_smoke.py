@@ -60,6 +60,8 @@ UNITS = DEPLOY / "systemd"
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 # What the deploy files call the install's places, and where the test puts them.
 INSTALL_DIR = "/srv/binome"
+RUNTIME_DIR = "/run/binome-web"
+METRICS_TOKEN = secrets.token_urlsafe(32)
 STATE_DIR = "/var/lib/binome"
 ENV_FILE = "/etc/binome/binome.env"
 
@@ -167,8 +169,10 @@ class Stack:
     deploy_check: str = ""
 
     def substitute(self, text: str) -> str:
-        return text.replace(INSTALL_DIR, str(ROOT)).replace(
-            STATE_DIR, str(self.tmp / "state")
+        return (
+            text.replace(INSTALL_DIR, str(ROOT))
+            .replace(STATE_DIR, str(self.tmp / "state"))
+            .replace(RUNTIME_DIR, str(self.tmp / "run-web"))
         )
 
     def command(self, unit_name: str) -> list[str]:
@@ -178,14 +182,24 @@ class Stack:
         assert values["EnvironmentFile"] == ENV_FILE, unit_name
         return shlex.split(self.substitute(values["ExecStart"]))
 
-    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+    def unit_env(self, unit_name: str) -> dict[str, str]:
+        """What the unit adds to the env file (Environment=NAME=value)."""
+        values = unit(unit_name)
+        if "Environment" not in values:
+            return {}
+        name, _, value = values["Environment"].partition("=")
+        return {name: self.substitute(value)}
+
+    def start(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = self.tmp / f"{name}.log"
         self.logs[name] = log
         with log.open("ab") as out:
             process = subprocess.Popen(
                 argv,
                 cwd=ROOT,
-                env=self.env,
+                env=self.env | (env or {}),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group, killed at the end
@@ -401,7 +415,8 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     missing = sorted(set(own) - set(template))
     assert not missing, f"binome.env.example no longer sets {missing}"
     assert template["DEBUG"] == "0" and template["BEHIND_PROXY"] == "1"
-    values = template | own | {"GUNICORN_WORKERS": "2"}
+    # Optional in the template (commented out): the metrics page.
+    values = template | own | {"GUNICORN_WORKERS": "2", "METRICS_TOKEN": METRICS_TOKEN}
     stack = Stack(
         base=base,
         http_base=f"http://localhost:{http_port}",
@@ -452,7 +467,10 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
         stack.time("migrate + collectstatic + check --deploy", step)
 
         step = time.monotonic()
-        stack.start("gunicorn", stack.command("binome-web.service"))
+        web_env = stack.unit_env("binome-web.service")
+        assert "PROMETHEUS_MULTIPROC_DIR" in web_env
+        (tmp / "run-web").mkdir()  # systemd's RuntimeDirectory
+        stack.start("gunicorn", stack.command("binome-web.service"), web_env)
         stack.start("worker", stack.command("binome-worker.service"))
         (tmp / "nginx.conf").write_text(
             nginx_conf(stack, https_port, http_port, app_port), encoding="utf-8"
@@ -599,9 +617,42 @@ def test_static_files_are_served_by_nginx(stack):
     assert response.headers["Content-Type"] == "text/css"
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Encoding"] == "gzip"  # the .gz of collectstatic
-    # nginx answered it alone: gunicorn's access log never saw /static/.
-    assert "/compte/connexion/" in stack.log_text("gunicorn")
-    assert "GET /static/" not in stack.log_text("gunicorn")
+    # nginx answered it alone: Django (whitenoise) never served a static file.
+    assert requests_counted(stack, "accounts:login") > 0
+    assert requests_counted(stack, "static") == 0
+
+
+def requests_counted(stack: Stack, route: str) -> float:
+    """binome_http_requests_total for a route, summed over methods, statuses
+    and gunicorn's worker processes, read from /metriques/ through nginx."""
+    response = stack.session().get(
+        stack.base + "/metriques/",
+        headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+    )
+    assert response.status_code == 200, response.status_code
+    total = 0.0
+    for line in response.text.splitlines():
+        if line.startswith("binome_http_requests_total{") and (
+            f'route="{route}"' in line
+        ):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_health_and_metrics_answer_through_nginx(stack):
+    health = stack.session().get(stack.base + "/sante/")
+    assert health.status_code == 200, health.text
+    report = health.json()
+    assert report["status"] in {"ok", "degraded"}, report
+    assert report["database"]["ok"] is True, report
+    # Without the token, the metrics page does not exist.
+    assert stack.session().get(stack.base + "/metriques/").status_code == 404
+    before = requests_counted(stack, "accounts:login")
+    for _ in range(12):
+        stack.session().get(stack.base + "/compte/connexion/")
+    # Twelve more, whichever of gunicorn's workers served them.
+    assert requests_counted(stack, "accounts:login") == before + 12
+    assert any((stack.tmp / "run-web").glob("counter_*.db"))
 
 
 def test_each_role_sees_its_main_page(stack):
@@ -765,3 +816,7 @@ def test_the_periodic_jobs_of_the_timers_run(stack):
     for name, run in runs.items():
         done = run.result()
         assert done.returncode == 0, f"{name}: {done.stdout}\n{done.stderr}"
+    # /sante/ saw each run: no periodic job is late any more.
+    jobs = stack.session().get(stack.base + "/sante/").json()["jobs"]
+    for name in ("send_reminders", "refresh_dashboards", "apply_retention"):
+        assert jobs[name]["ok"] is True and not jobs[name]["late"], jobs
