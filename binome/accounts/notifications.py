@@ -83,6 +83,9 @@ def send_notification(
     return sent
 
 
+UNKNOWN_FATE = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError)
+
+
 def _send_once(message: EmailMessage, key: str, email: str) -> int:
     connection = mailers.default
     # Connecting first: a worker that dies while the server is unreachable
@@ -99,10 +102,11 @@ def _send_once(message: EmailMessage, key: str, email: str) -> int:
                 return 0
         try:
             count = connection.send_messages([message]) or 0
-        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
-            # The server refused the message: it did not leave, a later run may
-            # send it.
-            if key:
+        except Exception as error:
+            # Refused by the server, or never sent (a bad address): a later run
+            # may send it. Only a connection lost while the server had the
+            # message leaves its fate unknown: then it is not sent again.
+            if key and not isinstance(error, UNKNOWN_FATE):
                 claim.delete()
             raise
     finally:
