@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -97,12 +98,12 @@ def _env(url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     out = log.open("wb")
     return subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=out)
 
 
-def _worker(url: str, log: Path, *more: str, **env: str) -> subprocess.Popen:
+def _worker(url: str, log: Path, *more: str, **env: str) -> subprocess.Popen[bytes]:
     return _spawn(
         [
             sys.executable,
@@ -118,7 +119,7 @@ def _worker(url: str, log: Path, *more: str, **env: str) -> subprocess.Popen:
 
 
 def _wait(
-    done: Callable[[], object], what: str, process: subprocess.Popen, log: Path
+    done: Callable[[], object], what: str, process: subprocess.Popen[bytes], log: Path
 ) -> None:
     """Poll until ``done()``; fail with the process's output if it died or
     the deadline passed."""
@@ -133,7 +134,7 @@ def _wait(
         time.sleep(0.05)
 
 
-def _kill(process: subprocess.Popen) -> None:
+def _kill(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -190,7 +191,9 @@ call_command("db_worker", no_startup_delay=True, interval=0.1, reload=False)
 """
 
 
-def _slow_worker(url: str, tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+def _slow_worker(
+    url: str, tmp_path: Path
+) -> tuple[subprocess.Popen[bytes], Path, Path]:
     script = tmp_path / "slow_worker.py"
     script.write_text(SLOW_ENGINE_WORKER)
     started, release = tmp_path / "engine-started", tmp_path / "engine-release"
@@ -205,7 +208,7 @@ def _slow_worker(url: str, tmp_path: Path) -> tuple[subprocess.Popen, Path, Path
 
 def _start_and_catch_running(
     programme, user, tmp_path: Path, url: str
-) -> tuple[MatchingRound, subprocess.Popen]:
+) -> tuple[MatchingRound, subprocess.Popen[bytes]]:
     worker, started, log = _slow_worker(url, tmp_path)
     round_ = rounds.start_round(programme=programme, by=user)
     _wait(started.exists, "the engine to start", worker, log)
@@ -215,7 +218,7 @@ def _start_and_catch_running(
     assert first is not None
     # The heartbeat goes on while the engine runs.
     _wait(
-        lambda: MatchingRound.objects.get(pk=round_.pk).heartbeat_at > first,
+        lambda: (MatchingRound.objects.get(pk=round_.pk).heartbeat_at or first) > first,
         "a heartbeat",
         worker,
         log,
@@ -325,7 +328,7 @@ class Mailbox:
     the n-th one (the message received, the « 250 » not yet sent)."""
 
     def __init__(self, hold_at: int = 0):
-        self.messages: list = []
+        self.messages: list[Any] = []
         self.hold_at = hold_at
         self.holding = threading.Event()
         self.release = threading.Event()
