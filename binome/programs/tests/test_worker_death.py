@@ -286,11 +286,11 @@ def test_a_worker_that_comes_back_after_its_round_was_failed_changes_nothing(
         (tmp_path / "engine-release").touch()
         os.kill(worker.pid, signal.SIGCONT)
         log = tmp_path / "slow-worker.log"
+        # The worker ends the task it had (the reaper had failed it).
         _wait(
-            lambda: (
-                "dropped"
-                in str(DBTaskResult.objects.get(task_path=MATCHING_TASK).return_value)
-            ),
+            lambda: DBTaskResult.objects.filter(
+                task_path=MATCHING_TASK, status=TaskResultStatus.SUCCESSFUL
+            ).exists(),
             "the worker to finish the round",
             worker,
             log,
@@ -298,6 +298,8 @@ def test_a_worker_that_comes_back_after_its_round_was_failed_changes_nothing(
     finally:
         os.kill(worker.pid, signal.SIGCONT)
         _kill(worker)
+    task = DBTaskResult.objects.get(task_path=MATCHING_TASK)
+    assert task.return_value == {"status": "dropped"}
     round_.refresh_from_db()
     assert round_.status == MatchingRound.Status.FAILED
     assert round_.error == STALE and round_.result == {}
