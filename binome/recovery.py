@@ -121,9 +121,12 @@ def on_task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
     from binome.accounts.models import TaskHeartbeat
 
     key = _task_key(task_result)
-    TaskHeartbeat.objects.update_or_create(
-        task_id=key, defaults={"beat_at": timezone.now()}
-    )
+    try:
+        TaskHeartbeat.objects.update_or_create(
+            task_id=key, defaults={"beat_at": timezone.now()}
+        )
+    except Exception:  # the task runs all the same; the thread will beat
+        logger.exception("heartbeat of task %s not written", key)
 
     def beat() -> bool:
         rows = TaskHeartbeat.objects.filter(task_id=key).update(beat_at=timezone.now())
@@ -141,7 +144,10 @@ def on_task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
     running = _running.pop(key, None)
     if running is not None:
         running.stop()
-    TaskHeartbeat.objects.filter(task_id=key).delete()
+    try:
+        TaskHeartbeat.objects.filter(task_id=key).delete()
+    except Exception:  # left to reap_dead_tasks
+        logger.exception("heartbeat of task %s not deleted", key)
 
 
 # The reaper ------------------------------------------------------------------

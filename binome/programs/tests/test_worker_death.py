@@ -444,6 +444,16 @@ def test_a_notification_killed_mid_send_then_retried_reaches_each_person_once(
     try:
         # The server has the third message but has not said so yet.
         _wait(mailbox.holding.is_set, "the third e-mail", worker, log)
+        # The task's heartbeat goes on while the worker waits for the server.
+        task.refresh_from_db()
+        assert task.started_at is not None
+        started = task.started_at
+        _wait(
+            lambda: TaskHeartbeat.objects.filter(beat_at__gt=started).exists(),
+            "a heartbeat of the task",
+            worker,
+            log,
+        )
     finally:
         _kill(worker)
     mailbox.release.set()
