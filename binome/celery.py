@@ -21,6 +21,10 @@ app.conf.imports = ["binome.tasks_celery"]
 # django.tasks queues by name ("default"): Celery uses the same names.
 app.conf.task_default_queue = "default"
 app.conf.task_acks_late = True  # a task lost with its worker runs again
+# ... also when the worker's child process is killed (kill -9, out of memory):
+# the tasks are idempotent (binome/recovery.py), a matching round delivered
+# again is skipped (it is no longer queued).
+app.conf.task_reject_on_worker_lost = True
 app.conf.worker_prefetch_multiplier = 1
 app.conf.broker_connection_retry_on_startup = True
 app.conf.beat_schedule = {
@@ -28,6 +32,13 @@ app.conf.beat_schedule = {
         "task": "binome.run_django_task",
         "schedule": 3600.0,
         "args": ["binome.pairs.reminders.send_reminders", [], {}],
+    },
+    # Matching rounds whose worker died are marked failed (binome/recovery.py).
+    "reap-stale-work": {
+        "task": "binome.run_django_task",
+        "schedule": 60.0,
+        "args": ["binome.recovery.reap_stale_work_task", [], {}],
+        "options": {"expires": 60},
     },
     "dashboard-snapshots": {
         "task": "binome.run_django_task",

@@ -418,6 +418,12 @@ PRIVACY_EXPORT_CASTING_REVIEWS = env_bool("PRIVACY_EXPORT_CASTING_REVIEWS", True
 INSIGHTS_SNAPSHOT_MIN_PAIRS = env_int("INSIGHTS_SNAPSHOT_MIN_PAIRS", 500)
 INSIGHTS_SNAPSHOT_MAX_AGE = env_int("INSIGHTS_SNAPSHOT_MAX_AGE", 900)
 
+# A matching round, or a task of the database queue, that has shown no sign of
+# life for this many seconds lost its worker: `manage.py reap_stale_work`
+# (every minute) marks the round failed and requeues or fails the task. The
+# worker writes a heartbeat eight times per period (at most every 15 s).
+MATCHING_HEARTBEAT_TIMEOUT = env_int("MATCHING_HEARTBEAT_TIMEOUT", 120)
+
 # Operations (binome.ops): health check, metrics, logs.
 # /sante/ says « degraded » when the oldest waiting task has waited longer.
 HEALTH_MAX_TASK_WAIT = env_int("HEALTH_MAX_TASK_WAIT", 900)

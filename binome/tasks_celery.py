@@ -16,6 +16,7 @@ import uuid
 from typing import Any, ParamSpec, TypeVar
 
 from celery import shared_task
+from django.db import transaction
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import Task, TaskResult, TaskResultStatus
 from django.tasks.exceptions import InvalidTask
@@ -60,10 +61,15 @@ class CeleryBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-        run_django_task.apply_async(
-            args=[task.module_path, result.args, result.kwargs],
-            task_id=result.id,
-            queue=task.queue_name,
-            eta=task.run_after,
+        # Sent when the transaction that enqueues commits (at once outside a
+        # transaction), like the database queue, whose row commits with it:
+        # a publication rolled back sends no e-mail.
+        transaction.on_commit(
+            lambda: run_django_task.apply_async(
+                args=[task.module_path, result.args, result.kwargs],
+                task_id=result.id,
+                queue=task.queue_name,
+                eta=task.run_after,
+            )
         )
         return result

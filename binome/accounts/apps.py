@@ -30,6 +30,18 @@ class AccountsConfig(AppConfig):
             audit.on_password_reset, dispatch_uid="revoke_tokens_password_reset"
         )
 
+        from django.tasks import signals as tasks
+
+        from binome import recovery
+
+        # Heartbeats of the tasks a database worker runs (binome/recovery.py).
+        tasks.task_started.connect(
+            recovery.on_task_started, dispatch_uid="task_heartbeat_start"
+        )
+        tasks.task_finished.connect(
+            recovery.on_task_finished, dispatch_uid="task_heartbeat_stop"
+        )
+
         from allauth.mfa import signals as mfa
 
         mfa.authentication_failed.connect(

@@ -381,3 +381,48 @@ class CacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class SentNotification(models.Model):
+    """One e-mail of a notification task, recorded before it leaves, so that
+    a task run again after its worker died (requeued by reap_stale_work, or
+    redelivered by Celery) skips the recipients it already served: an e-mail
+    goes out at most once. ``sent_at`` is set once the SMTP server accepted
+    it; a row without it is an e-mail whose fate is unknown (the worker died
+    while talking to the server): it is not sent again, and is reported."""
+
+    key = models.CharField(_("task key"), max_length=64)
+    email = models.EmailField(_("email address"))
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification e-mail sent")
+        verbose_name_plural = _("notification e-mails sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "email"], name="notification_sent_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.email}"
+
+
+class TaskHeartbeat(models.Model):
+    """A sign of life of a task that a database worker (``db_worker``) is
+    running, written every few seconds by a thread of that worker (see
+    binome/recovery.py). A running task whose heartbeat stopped has lost its
+    worker (killed, out of memory, machine restarted): django-tasks-db would
+    leave it « running » for ever; reap_stale_work requeues or fails it."""
+
+    task_id = models.CharField(_("task id"), max_length=64, primary_key=True)
+    beat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task heartbeat")
+        verbose_name_plural = _("task heartbeats")
+
+    def __str__(self) -> str:
+        return self.task_id

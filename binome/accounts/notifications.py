@@ -9,18 +9,22 @@ database queue and on Celery.
 
 from __future__ import annotations
 
+import datetime
 import logging
+import smtplib
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage, mailers
+from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .emailtexts import override, render_override
-from .models import User
+from .models import SentNotification, User
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +53,84 @@ def send_notification(
     context: dict[str, Any],
     attachments: list[list[str]] | None = None,
     reply_to: list[str] | None = None,
+    key: str = "",
 ) -> int:
     """Send one email per recipient ([email, language]); returns how many went out.
 
     ``attachments`` are text files, [file name, content, MIME type] (for
     example a calendar invitation), attached to every message; ``reply_to``
-    is where answers go when a person, not the platform, writes."""
+    is where answers go when a person, not the platform, writes.
+
+    ``key`` (given by notify) makes the task safe to run again after its
+    worker died: each recipient is recorded (``SentNotification``, committed)
+    once the connection to the mail server is open and before the message
+    leaves, and a run with the same key skips the recipients recorded. An
+    e-mail goes out at most once; the one being sent when the worker died
+    may be lost (it is reported by reap_stale_work), never doubled."""
     sent = 0
     for email, language in recipients:
+        if (
+            key
+            and SentNotification.objects.filter(key=key, email=email.lower()).exists()
+        ):
+            continue
         subject, body = render_email(name, context, language)
-        if attachments or reply_to:
-            message = EmailMessage(subject, body, None, [email], reply_to=reply_to)
-            for filename, content, mimetype in attachments or []:
-                message.attach(filename, content, mimetype)
-            sent += message.send()
-        else:
-            sent += send_mail(subject, body, None, [email])
+        message = EmailMessage(subject, body, None, [email], reply_to=reply_to)
+        for filename, content, mimetype in attachments or []:
+            message.attach(filename, content, mimetype)
+        sent += _send_once(message, key, email)
     logger.info("notification %s sent to %d recipient(s)", name, sent)
     return sent
+
+
+UNKNOWN_FATE = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError)
+
+
+def _send_once(message: EmailMessage, key: str, email: str) -> int:
+    connection = mailers.default
+    # Connecting first: a worker that dies while the server is unreachable
+    # has recorded nothing, and the next run sends the e-mail.
+    connection.open()
+    try:
+        if key:
+            try:
+                with transaction.atomic():
+                    claim = SentNotification.objects.create(
+                        key=key, email=email.lower()
+                    )
+            except IntegrityError:  # another run of the task took it
+                return 0
+        try:
+            count = connection.send_messages([message]) or 0
+        except Exception as error:
+            # Refused by the server, or never sent (a bad address): a later run
+            # may send it. Only a connection lost while the server had the
+            # message leaves its fate unknown: then it is not sent again.
+            if key and not isinstance(error, UNKNOWN_FATE):
+                claim.delete()
+            raise
+    finally:
+        connection.close()
+    if key:
+        SentNotification.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+    return count
+
+
+def uncertain_emails(*, now: datetime.datetime | None = None) -> list[str]:
+    """The addresses of e-mails being sent when their worker died, in the
+    last minute past the heartbeat timeout (reap_stale_work runs every
+    minute, so each is reported once): they may not have arrived."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.MATCHING_HEARTBEAT_TIMEOUT)
+    return list(
+        SentNotification.objects.filter(
+            sent_at__isnull=True,
+            claimed_at__lt=limit,
+            claimed_at__gte=limit - datetime.timedelta(minutes=1),
+        )
+        .order_by("claimed_at")
+        .values_list("email", flat=True)
+    )
 
 
 def notify(
@@ -78,10 +142,9 @@ def notify(
     """Queue a notification to these users, each in their preferred language."""
     recipients = [[u.email, u.language] for u in users if u.email and u.is_active]
     if recipients:
-        if attachments:
-            send_notification.enqueue(name, recipients, context, attachments)
-        else:
-            send_notification.enqueue(name, recipients, context)
+        send_notification.enqueue(
+            name, recipients, context, attachments, key=uuid.uuid4().hex
+        )
 
 
 def notify_address(
@@ -93,7 +156,6 @@ def notify_address(
     reply_to: list[str] | None = None,
 ) -> None:
     """Queue a notification to an address that may have no account yet."""
-    if reply_to:
-        send_notification.enqueue(name, [[email, language]], context, reply_to=reply_to)
-    else:
-        send_notification.enqueue(name, [[email, language]], context)
+    send_notification.enqueue(
+        name, [[email, language]], context, reply_to=reply_to, key=uuid.uuid4().hex
+    )

@@ -34,6 +34,8 @@ PERIODIC_JOBS: dict[str, datetime.timedelta] = {
     "send_reminders": datetime.timedelta(hours=1),
     "refresh_dashboards": datetime.timedelta(minutes=5),
     "apply_retention": datetime.timedelta(days=1),
+    # Fails the rounds and requeues the tasks whose worker died (recovery.py).
+    "reap_stale_work": datetime.timedelta(minutes=1),
 }
 
 

@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from binome.accounts.models import AuditEvent
+from binome.accounts.models import AuditEvent, SentNotification
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -1028,6 +1028,22 @@ personal(
     erase=lambda s: SentReminder.objects.filter(s.user_q("user")).delete()[0],
 )
 personal(
+    "accounts.sentnotification",
+    "The e-mails of a notification task already sent to the person's address, "
+    "so that a task run again after its worker died sends none twice. "
+    "Deleted; also deleted with the task results (retention « task_results »).",
+    export=lambda s: [
+        row(n, "key", "email", "claimed_at", "sent_at")
+        for n in SentNotification.objects.filter(email__in=s.emails)
+    ],
+    erase=lambda s: SentNotification.objects.filter(email__in=s.emails).delete()[0],
+)
+not_personal(
+    "accounts.taskheartbeat",
+    "Last sign of life of a running background task (its id and a time); "
+    "deleted when the task ends.",
+)
+personal(
     "pairs.glossaryterm",
     "Glossary terms the person suggested (shared content). The link to the "
     "person is removed; the term stays.",
@@ -1375,6 +1391,7 @@ SECTIONS: list[tuple[str, Any]] = [
     ("pairs.assistant", _("Assistants")),
     ("pairs.reminderpreference", _("Reminder preferences")),
     ("pairs.sentreminder", _("Reminders sent")),
+    ("accounts.sentnotification", _("Notification e-mails sent")),
     ("pairs.glossaryterm", _("Glossary terms you suggested")),
     ("skills.resourcerating", _("Ratings of resources")),
     ("accounts.apitoken", _("API tokens")),

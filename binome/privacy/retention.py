@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from binome.accounts.models import AuditEvent, User
+from binome.accounts.models import AuditEvent, SentNotification, User
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -95,10 +95,12 @@ def _admin_log(cutoff: datetime.datetime, apply: bool) -> int:
 
 
 def _task_results(cutoff: datetime.datetime, apply: bool) -> int:
+    # With them, the record of the e-mails they sent (their addresses).
+    sent = _delete(SentNotification.objects.filter(claimed_at__lt=cutoff), apply)
     model = _model("django_tasks_database.dbtaskresult")
     if model is None:
-        return 0
-    return _delete(model._default_manager.filter(finished_at__lt=cutoff), apply)
+        return sent
+    return sent + _delete(model._default_manager.filter(finished_at__lt=cutoff), apply)
 
 
 def _import_files(cutoff: datetime.datetime, apply: bool) -> int:

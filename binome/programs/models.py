@@ -1240,6 +1240,10 @@ class MatchingRound(models.Model):
     settings_snapshot = models.JSONField(_("settings used"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Written every few seconds by the worker that runs the round (see
+    # rounds.run_matching_round): a round whose heartbeat stopped has lost its
+    # worker, and reap_stale_rounds marks it failed.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

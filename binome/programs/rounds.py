@@ -4,19 +4,23 @@ review, lock, forbid, swap and remove pairs before publishing."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import pairmaker
+from binome.recovery import Heartbeat
 
 from . import matching
 from .models import (
@@ -141,16 +145,105 @@ def preview_start(*, programme: Programme) -> RerunPreview:
     )
 
 
-def _progress(round_: MatchingRound, value: int, **fields: Any) -> None:
-    MatchingRound.objects.filter(pk=round_.pk).update(progress=value, **fields)
+def _progress(round_: MatchingRound, value: int, **fields: Any) -> int:
+    """Record progress while the round is this worker's: nothing is written
+    once the round was marked failed (its worker was presumed dead, see
+    reap_stale_rounds), so a worker that comes back cannot overwrite it."""
+    return MatchingRound.objects.filter(
+        pk=round_.pk, status=MatchingRound.Status.RUNNING
+    ).update(progress=value, **fields)
+
+
+STALE_ERROR = gettext_lazy(
+    "The calculation was interrupted: the process running it stopped. "
+    "You can start the round again."
+)
+
+
+def fail_round(round_id: int, *, now: datetime.datetime | None = None) -> bool:
+    """Mark a round that lost its worker failed; False when it had finished."""
+    with translation.override(settings.LANGUAGE_CODE):
+        error = str(STALE_ERROR)
+    return bool(
+        MatchingRound.objects.filter(
+            pk=round_id,
+            status__in=(MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING),
+        ).update(
+            status=MatchingRound.Status.FAILED,
+            progress=100,
+            error=error,
+            finished_at=now or timezone.now(),
+        )
+    )
+
+
+def reap_stale_rounds(
+    *, programme: Programme | None = None, now: datetime.datetime | None = None
+) -> list[int]:
+    """Mark failed the running rounds without a heartbeat for
+    MATCHING_HEARTBEAT_TIMEOUT seconds: their worker died. Returns their ids."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.MATCHING_HEARTBEAT_TIMEOUT)
+    stale = MatchingRound.objects.filter(status=MatchingRound.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    if programme is not None:
+        stale = stale.filter(programme=programme)
+    reaped = []
+    for round_id in stale.values_list("pk", flat=True):
+        # The same condition again in the update: a heartbeat written since
+        # the query keeps the round running.
+        with translation.override(settings.LANGUAGE_CODE):
+            error = str(STALE_ERROR)
+        if (
+            stale.filter(pk=round_id).update(
+                status=MatchingRound.Status.FAILED,
+                progress=100,
+                error=error,
+                finished_at=now,
+            )
+            > 0
+        ):
+            logger.warning("matching round %s lost its worker: failed", round_id)
+            reaped.append(round_id)
+    return reaped
+
+
+def _beat(round_id: int) -> bool:
+    return (
+        MatchingRound.objects.filter(
+            pk=round_id, status=MatchingRound.Status.RUNNING
+        ).update(heartbeat_at=timezone.now())
+        > 0
+    )
 
 
 @task()
 def run_matching_round(round_id: int) -> dict[str, Any]:
-    """Build the cohort, run pairmaker, store the explained result."""
+    """Build the cohort, run pairmaker, store the explained result.
+
+    The round is claimed (queued → running) in one conditional update, so a
+    task delivered twice runs it once; a thread writes its heartbeat while
+    the engine runs."""
+    claimed = MatchingRound.objects.filter(
+        pk=round_id, status=MatchingRound.Status.QUEUED
+    ).update(
+        status=MatchingRound.Status.RUNNING, progress=5, heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        logger.warning("matching round %s is not queued any more: skipped", round_id)
+        return {"status": "skipped"}
     round_ = MatchingRound.objects.select_related("programme").get(pk=round_id)
+    heartbeat = Heartbeat(lambda: _beat(round_id)).start()
+    try:
+        return _run(round_)
+    finally:
+        heartbeat.stop()
+
+
+def _run(round_: MatchingRound) -> dict[str, Any]:
+    round_id = round_.pk
     programme = round_.programme
-    _progress(round_, 5, status=MatchingRound.Status.RUNNING)
     try:
         enrolments = cohort(programme)
         people = matching.candidates(programme, enrolments)
@@ -204,13 +297,17 @@ def run_matching_round(round_id: int) -> dict[str, Any]:
             finished_at=timezone.now(),
         )
         raise
-    _progress(
+    if not _progress(
         round_,
         100,
         status=MatchingRound.Status.DONE,
         result=payload,
         finished_at=timezone.now(),
-    )
+    ):
+        logger.warning(
+            "matching round %s was failed meanwhile: result dropped", round_id
+        )
+        return {"status": "dropped"}
     return {"status": "done", "pairs": len(payload["pairs"])}
 
 

@@ -534,6 +534,9 @@ def revoke_invitations(request: AuthenticatedRequest, slug: str) -> HttpResponse
 
 def _get_round(request: AuthenticatedRequest, slug: str, number: int) -> MatchingRound:
     programme = _get_programme_for_manager(request, slug)
+    # A round whose worker died shows as failed at once, not as a spinner
+    # until the reaper's next run.
+    rounds.reap_stale_rounds(programme=programme)
     return get_object_or_404(
         MatchingRound.objects.select_related("programme"),
         programme=programme,
@@ -544,6 +547,7 @@ def _get_round(request: AuthenticatedRequest, slug: str, number: int) -> Matchin
 @login_required
 def round_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = _get_programme_for_manager(request, slug)
+    rounds.reap_stale_rounds(programme=programme)
     decisions = programme.pair_decisions.select_related(
         "mentor__person", "mentee__person"
     )

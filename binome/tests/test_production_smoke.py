@@ -793,6 +793,7 @@ def test_the_periodic_jobs_of_the_timers_run(stack):
     timers = sorted(p.stem for p in UNITS.glob("*.timer"))
     assert timers == [
         "binome-apply-retention",
+        "binome-reap-stale-work",
         "binome-refresh-dashboards",
         "binome-send-reminders",
     ]
@@ -800,7 +801,7 @@ def test_the_periodic_jobs_of_the_timers_run(stack):
         service = unit(f"{name}.service")
         assert service["Type"] == "oneshot"
         assert unit(f"{name}.timer")["OnCalendar"]
-    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+    with concurrent.futures.ThreadPoolExecutor(len(timers)) as pool:
         runs = {
             name: pool.submit(
                 subprocess.run,
@@ -818,5 +819,10 @@ def test_the_periodic_jobs_of_the_timers_run(stack):
         assert done.returncode == 0, f"{name}: {done.stdout}\n{done.stderr}"
     # /sante/ saw each run: no periodic job is late any more.
     jobs = stack.session().get(stack.base + "/sante/").json()["jobs"]
-    for name in ("send_reminders", "refresh_dashboards", "apply_retention"):
+    for name in (
+        "send_reminders",
+        "refresh_dashboards",
+        "apply_retention",
+        "reap_stale_work",
+    ):
         assert jobs[name]["ok"] is True and not jobs[name]["late"], jobs

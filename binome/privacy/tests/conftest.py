@@ -12,7 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from binome.accounts.models import AuditEvent
+from binome.accounts.models import AuditEvent, SentNotification
 from binome.insights.tests.conftest import dataset, sponsor  # noqa: F401
 from binome.pairs.models import (
     ActionItem,
@@ -240,6 +240,7 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
     Assistant.objects.create(pair=pair, user=people["xavier"].user)
     ReminderPreference.for_user(user)
     SentReminder.objects.create(user=user, kind="inactive", key=f"pair:{pair.pk}")
+    SentNotification.objects.create(key="0" * 32, email=user.email.lower())
     GlossaryTerm.objects.create(
         term="Onboarding", kind="corporate", definition_fr="Accueil", suggested_by=user
     )
