@@ -68,6 +68,7 @@ def send_notification(
     e-mail goes out at most once; the one being sent when the worker died
     may be lost (it is reported by reap_stale_work), never doubled."""
     sent = 0
+    failed: list[str] = []
     for email, language in recipients:
         if (
             key
@@ -78,9 +79,25 @@ def send_notification(
         message = EmailMessage(subject, body, None, [email], reply_to=reply_to)
         for filename, content, mimetype in attachments or []:
             message.attach(filename, content, mimetype)
-        sent += _send_once(message, key, email)
+        try:
+            sent += _send_once(message, key, email)
+        except Exception:
+            # One address the server refuses (or that cannot be written, such
+            # as a non-ASCII local part) must not cost the others their
+            # e-mail: go on, and fail the task at the end.
+            logger.exception("notification %s to one recipient failed", name)
+            failed.append(email)
     logger.info("notification %s sent to %d recipient(s)", name, sent)
+    if failed:
+        raise NotificationFailed(
+            f"{name}: {len(failed)} of {len(recipients)} e-mail(s) not sent"
+        )
     return sent
+
+
+class NotificationFailed(Exception):
+    """Some e-mails of a notification could not be sent (the others were);
+    running the task again with its key sends only those."""
 
 
 UNKNOWN_FATE = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError)
