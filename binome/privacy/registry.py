@@ -139,7 +139,8 @@ not_personal(
     "hash of the address typed or under the network address, second-factor "
     "codes already used (with an account number) and single sign-on tokens "
     "already seen, for minutes or an hour at most; expired rows go when read "
-    "again or when the table passes 10,000 rows. No name, nothing to export.",
+    "again, when the table passes 10,000 rows, and with the expired sessions "
+    "(apply_retention, category sessions). No name, nothing to export.",
 )
 not_personal("pairs.programmewebhook", "A channel's address, not a person's.")
 not_personal("socialaccount.socialapp", "Identity-provider configuration.")

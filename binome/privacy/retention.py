@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from binome.accounts.models import AuditEvent, SentNotification, User
+from binome.accounts.models import AuditEvent, CacheEntry, SentNotification, User
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -68,7 +68,10 @@ def _delete(qs: models.QuerySet[Any], apply: bool) -> int:
 
 
 def _sessions(cutoff: datetime.datetime, apply: bool) -> int:
-    return _delete(Session.objects.filter(expire_date__lt=cutoff), apply)
+    # With them, the expired rows of the shared cache (rate-limit counters
+    # under a network address; DatabaseCache drops them only when read again).
+    cache = _delete(CacheEntry.objects.filter(expires__lt=cutoff), apply)
+    return cache + _delete(Session.objects.filter(expire_date__lt=cutoff), apply)
 
 
 def _login_attempts(cutoff: datetime.datetime, apply: bool) -> int:
@@ -201,7 +204,7 @@ def _inactive_accounts(cutoff: datetime.datetime, apply: bool) -> int:
 CATEGORIES = [
     Category(
         "sessions",
-        _("Login sessions"),
+        _("Login sessions and login limits (shared cache)"),
         _("deleted after they expire"),
         _sessions,
     ),
