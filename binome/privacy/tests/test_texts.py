@@ -60,7 +60,8 @@ def test_the_retention_caption_in_english(office):
 def test_the_retention_periods_read_as_sentences(login, people):
     text = _text(login(people["bernard"]).get(reverse("privacy:overview")))
     for sentence in (
-        "Sessions de connexion et limites de connexion (cache partagé) : 1 jour, puis supprimées après leur expiration",
+        "Sessions de connexion et limites de connexion (cache partagé) : 1 jour, "
+        "puis supprimées après leur expiration",
         "Connexions et connexions échouées (verrouillage) : 90 jours, puis supprimées",
         "Journal d'audit : 365 jours, puis supprimé",
         "Fichiers RH importés : 30 jours, puis supprimés",
@@ -77,7 +78,8 @@ def test_the_retention_periods_in_english(client, people):
     text = _text(client.get(reverse("privacy:overview")))
     assert "Audit log: 365 days, then deleted" in text
     assert (
-        "Login sessions and login limits (shared cache): 1 day, then deleted after they expire"
+        "Login sessions and login limits (shared cache): 1 day, "
+        "then deleted after they expire"
         in text
     )
     assert "thendeleted" not in text
