@@ -79,7 +79,6 @@ def test_the_retention_periods_in_english(client, people):
     assert "Audit log: 365 days, then deleted" in text
     assert (
         "Login sessions and login limits (shared cache): 1 day, "
-        "then deleted after they expire"
-        in text
+        "then deleted after they expire" in text
     )
     assert "thendeleted" not in text
