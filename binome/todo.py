@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from binome.insights.health import pair_health
+from binome.insights.health import worst_pairs
 from binome.insights.models import DashboardSnapshot
 from binome.pairs.models import (
     ActionItem,
@@ -259,7 +259,9 @@ def _manager_items(
             )
         )
     if programme.status == Programme.Status.RUNNING:
-        at_risk = pair_health(programme, today, at_risk_only=True)
+        at_risk, at_risk_count, _active = worst_pairs(
+            programme, today, limit=AT_RISK_SHOWN
+        )
         if at_risk:
             items.append(
                 Item(
@@ -267,12 +269,12 @@ def _manager_items(
                     ngettext(
                         "%(count)s pair may need a hand",
                         "%(count)s pairs may need a hand",
-                        len(at_risk),
+                        at_risk_count,
                     )
-                    % {"count": len(at_risk)},
+                    % {"count": at_risk_count},
                     reverse("programme_health", args=[slug]) + "#risk-title",
                     _("See the programme health"),
-                    len(at_risk),
+                    at_risk_count,
                     [
                         (
                             f"{row.pair.mentor.person.full_name} → "
@@ -280,7 +282,7 @@ def _manager_items(
                             reverse("pairs:nudge", args=[row.pair.pk]),
                             _("Send a friendly reminder"),
                         )
-                        for row in at_risk[:AT_RISK_SHOWN]
+                        for row in at_risk
                     ],
                 )
             )

@@ -16,8 +16,11 @@ from binome.pairs.health import (
     RISKS,
     PairHealth,
     pair_health,
+    risk_counts,
+    worst_pairs,
 )
 from binome.pairs.models import Pair
+from binome.people.models import Person
 from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Assessment
 
@@ -32,6 +35,8 @@ __all__ = [
     "funnel",
     "pair_health",
     "pairs_by_status",
+    "risk_counts",
+    "worst_pairs",
 ]
 
 
@@ -47,15 +52,61 @@ class FunnelStep:
         return self.mentors + self.mentees
 
 
+@dataclass
+class _FunnelRow:
+    role: str
+    status: str
+    person_id: int
+    department_id: int | None
+    site_id: int | None
+    languages: list[str]
+    availability: list[str]
+    accepts_remote: bool
+    accepts_onsite: bool
+    wishes: int
+    pairs_mentor: int
+    pairs_mentee: int
+
+    @property
+    def is_profile_complete(self) -> bool:
+        """``Person.is_profile_complete`` on the row's values."""
+        return not Person.profile_gaps(
+            department_id=self.department_id,
+            site_id=self.site_id,
+            languages=self.languages,
+            availability=self.availability,
+            accepts_remote=self.accepts_remote,
+            accepts_onsite=self.accepts_onsite,
+        )
+
+
 def funnel(programme: Programme) -> list[FunnelStep]:
     """Invited → enrolled → profile complete → cast → matched, per role."""
-    enrolments = list(
-        programme.enrolments.select_related("person").annotate(
+    # Plain rows, not model instances: 10,000 enrolments with their person
+    # took half a second to build as objects.
+    enrolments = [
+        _FunnelRow(*row)
+        for row in programme.enrolments.order_by()
+        .annotate(
             wishes=Count("skill_wishes", distinct=True),
             pairs_mentor=Count("pairs_as_mentor", distinct=True),
             pairs_mentee=Count("pairs_as_mentee", distinct=True),
         )
-    )
+        .values_list(
+            "role",
+            "status",
+            "person_id",
+            "person__department_id",
+            "person__site_id",
+            "person__languages",
+            "person__availability",
+            "person__accepts_remote",
+            "person__accepts_onsite",
+            "wishes",
+            "pairs_mentor",
+            "pairs_mentee",
+        )
+    ]
     assessed = set(
         Assessment.objects.filter(
             person__enrolments__programme=programme, assessor__isnull=True
@@ -70,7 +121,7 @@ def funnel(programme: Programme) -> list[FunnelStep]:
             _("Profile complete"),
             lambda e: (
                 e.status in enrolled
-                and e.person.is_profile_complete
+                and e.is_profile_complete
                 and e.person_id in assessed
                 and e.wishes > 0
             ),

@@ -48,7 +48,7 @@ from .privacy import Audience, Figure, Table
 FORTNIGHT = 14
 MAX_PERIODS = 60
 RATINGS = range(1, 6)  # a session's rating, 1 to 5
-AT_RISK_SHOWN = 20  # on the dashboard; the health page lists every pair
+AT_RISK_SHOWN = 20  # on the dashboard; the health page lists 100
 ROLES = [
     (Enrolment.Role.MENTOR.value, Enrolment.Role.MENTOR.label),
     (Enrolment.Role.MENTEE.value, Enrolment.Role.MENTEE.label),
@@ -1055,7 +1055,7 @@ def dashboard(
     Figures shown in two places (the headline's pairs and people, and the
     tables that add up to them) are published once for all: a table never
     relies on hiding a figure that the headline gives."""
-    from binome.pairs.health import pair_health
+    from binome.pairs.health import worst_pairs
 
     today = today or timezone.localdate()
     exact = audience == Audience.MANAGERS
@@ -1064,8 +1064,9 @@ def dashboard(
     totals = meeting_totals(programme, periods, today)
     at_risk = at_risk_count = None
     if exact:
-        every = pair_health(programme, today, at_risk_only=True)
-        at_risk, at_risk_count = every[:AT_RISK_SHOWN], len(every)
+        at_risk, at_risk_count, _active = worst_pairs(
+            programme, today, limit=AT_RISK_SHOWN
+        )
     top = headline(programme, totals, exact=exact)
     pairs_and_people = funnel_published(top)
     sessions = {("col", Meeting.Status.HELD.value): top.sessions_held.number}

@@ -86,18 +86,13 @@ def _expected(
     )
 
 
-def pair_health(
+def _rows(
     programme: Programme,
-    today: datetime.date | None = None,
-    *,
-    at_risk_only: bool = False,
-    limit: int | None = None,
-) -> list[PairHealth]:
-    """Active pairs with the risks that apply, worst first, then by the
-    mentee's last name; ``at_risk_only`` leaves out the pairs on track and
-    ``limit`` keeps the first ones. The database computes the facts and the
-    risks of every pair and ranks them: only the rows asked for are loaded."""
-    today = today or timezone.localdate()
+    today: datetime.date,
+    at_risk_only: bool,
+    limit: int | None,
+) -> list[tuple[Any, ...]]:
+    """The ranked rows of ``_ranked`` for a programme's active pairs."""
     pairs = Pair.objects.in_programme(programme).active()
     first = pairs.aggregate(first=Min("started_on"))["first"]
     # Recent means the last two cadence periods up to the end of ``today``,
@@ -133,9 +128,59 @@ def pair_health(
         .values(pair_pk=F("pair"))
         .annotate(held=Count("pk"), last_held=Max("starts_at"))
     )
-    ranked = _ranked(
+    return _ranked(
         facts, held, programme, today, at_risk_only=at_risk_only, limit=limit
     )
+
+
+def risks_by_pair(
+    programme: Programme, today: datetime.date | None = None
+) -> dict[int, list[str]]:
+    """The risks of each pair at risk, by pair id, without loading any pair."""
+    rows = _rows(programme, today or timezone.localdate(), True, None)
+    return {
+        row[0]: [name for name, on in zip(RISKS, row[4:], strict=True) if on]
+        for row in rows
+    }
+
+
+def risk_counts(
+    programme: Programme, today: datetime.date | None = None
+) -> tuple[int, int]:
+    """(pairs at risk, active pairs) by the same definition as
+    ``pair_health``, without loading any pair."""
+    rows = _rows(programme, today or timezone.localdate(), False, None)
+    return sum(any(row[4:]) for row in rows), len(rows)
+
+
+def worst_pairs(
+    programme: Programme, today: datetime.date | None = None, *, limit: int
+) -> tuple[list[PairHealth], int, int]:
+    """The first ``limit`` pairs at risk (as ``pair_health`` ranks them), the
+    number of pairs at risk and of active pairs, in one pass: for pages that
+    show a bounded list with the totals."""
+    rows = _rows(programme, today or timezone.localdate(), False, None)
+    at_risk = [row for row in rows if any(row[4:])]
+    return _health(at_risk[:limit]), len(at_risk), len(rows)
+
+
+def pair_health(
+    programme: Programme,
+    today: datetime.date | None = None,
+    *,
+    at_risk_only: bool = False,
+    limit: int | None = None,
+) -> list[PairHealth]:
+    """Active pairs with the risks that apply, worst first, then by the
+    mentee's last name; ``at_risk_only`` leaves out the pairs on track and
+    ``limit`` keeps the first ones. The database computes the facts and the
+    risks of every pair and ranks them: only the rows asked for are loaded."""
+    today = today or timezone.localdate()
+    return _health(_rows(programme, today, at_risk_only, limit))
+
+
+def _health(ranked: list[tuple[Any, ...]]) -> list[PairHealth]:
+    """The rows of ``_ranked`` with their pairs."""
     found = Pair.objects.select_related("mentor__person", "mentee__person").in_bulk(
         [row[0] for row in ranked]
     )

@@ -27,7 +27,7 @@ from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
 from . import dates
 from .concurrency import claim
-from .health import RISKS, pair_health
+from .health import RISKS, risks_by_pair
 from .models import (
     DEFAULT_GROUND_RULES,
     ActionItem,
@@ -651,21 +651,27 @@ class PairActivity:
 
 
 def programme_activity(
-    programme: Programme, now: datetime.datetime | None = None
+    programme: Programme,
+    now: datetime.datetime | None = None,
+    *,
+    pair_ids: list[int] | None = None,
+    risks: dict[int, list[str]] | None = None,
 ) -> list[PairActivity]:
-    """Each active pair's sessions, and whether it is at risk by the one
-    definition (``health.pair_health``), as the health page says."""
+    """Each active pair's sessions (only those of ``pair_ids`` when given: a
+    page of the list), and whether it is at risk by the one definition
+    (``health.pair_health``; ``risks``: its ``risks_by_pair``, when the
+    caller has it already), as the health page says."""
     now = now or timezone.now()
-    risks = {
-        row.pair.pk: row.risks
-        for row in pair_health(programme, timezone.localdate(now), at_risk_only=True)
-    }
+    if risks is None:
+        risks = risks_by_pair(programme, timezone.localdate(now))
     pairs = (
         Pair.objects.in_programme(programme)
         .active()
         .select_related("mentor__person", "mentee__person", "charter")
         .prefetch_related("meetings")
     )
+    if pair_ids is not None:
+        pairs = pairs.filter(pk__in=pair_ids)
     rows = []
     for pair in pairs:
         meetings = list(pair.meetings.all())

@@ -12,6 +12,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,7 @@ from .forms import (
     RatingForm,
     WebhookForm,
 )
+from .health import risks_by_pair
 from .models import (
     AgendaItem,
     Assistant,
@@ -994,6 +996,9 @@ def resource_rate(request: AuthenticatedRequest, resource_pk: int) -> HttpRespon
 # --- What programme managers see: activity, never content ------------------
 
 
+ACTIVITY_PAGE_SIZE = 50
+
+
 @login_required
 def activity(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     programme = programme_or_404(request, slug, "programs.manage_programme")
@@ -1007,14 +1012,27 @@ def activity(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         hook.save()
         messages.success(request, _("The channel is saved."))
         return redirect("pairs:activity", slug=slug)
-    rows = services.programme_activity(programme)
+    now = timezone.now()
+    # A page of pairs at a time (5,000 rows made a page of 2 MB that took
+    # seconds); ``?binome=<id>`` shows one pair (the health page links there).
+    pairs = Pair.objects.in_programme(programme).active()
+    wanted = request.GET.get("binome", "")
+    if wanted.isdigit():
+        pairs = pairs.filter(pk=int(wanted))
+    page = Paginator(pairs.values_list("pk", flat=True), ACTIVITY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    risks = risks_by_pair(programme, timezone.localdate(now))
+    rows = services.programme_activity(programme, now, pair_ids=list(page), risks=risks)
     return render(
         request,
         "pairs/activity.html",
         {
             "programme": programme,
             "rows": rows,
-            "at_risk_count": sum(row.at_risk for row in rows),
+            "page": page,
+            "one_pair": wanted.isdigit(),
+            "at_risk_count": len(risks),
             "health_url": reverse("programme_health", args=[programme.slug]),
             "feedback": services.programme_feedback(programme),
             "form": form,
