@@ -8,7 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+)
 from django.utils.translation import gettext_lazy as _
 
 from binome.pairs.health import (
@@ -21,7 +28,7 @@ from binome.pairs.health import (
 )
 from binome.pairs.models import Pair
 from binome.people.models import Person
-from binome.programs.models import Enrolment, Programme
+from binome.programs.models import Enrolment, Programme, SkillWish
 from binome.skills.models import Assessment
 
 if TYPE_CHECKING:
@@ -59,13 +66,13 @@ class _FunnelRow:
     person_id: int
     department_id: int | None
     site_id: int | None
-    languages: list[str]
-    availability: list[str]
+    has_languages: bool
+    has_availability: bool
     accepts_remote: bool
     accepts_onsite: bool
-    wishes: int
-    pairs_mentor: int
-    pairs_mentee: int
+    wishes: bool
+    pairs_mentor: bool
+    pairs_mentee: bool
 
     @property
     def is_profile_complete(self) -> bool:
@@ -73,8 +80,8 @@ class _FunnelRow:
         return not Person.profile_gaps(
             department_id=self.department_id,
             site_id=self.site_id,
-            languages=self.languages,
-            availability=self.availability,
+            languages=self.has_languages,
+            availability=self.has_availability,
             accepts_remote=self.accepts_remote,
             accepts_onsite=self.accepts_onsite,
         )
@@ -88,9 +95,18 @@ def funnel(programme: Programme) -> list[FunnelStep]:
         _FunnelRow(*row)
         for row in programme.enrolments.order_by()
         .annotate(
-            wishes=Count("skill_wishes", distinct=True),
-            pairs_mentor=Count("pairs_as_mentor", distinct=True),
-            pairs_mentee=Count("pairs_as_mentee", distinct=True),
+            # EXISTS, not COUNT(DISTINCT) over three joins (their product of
+            # rows); the lists' emptiness is told by the database, so that no
+            # JSON is decoded here (a third of the page at 10,000 people).
+            wishes=Exists(SkillWish.objects.filter(enrolment=OuterRef("pk"))),
+            pairs_mentor=Exists(Pair.objects.filter(mentor=OuterRef("pk"))),
+            pairs_mentee=Exists(Pair.objects.filter(mentee=OuterRef("pk"))),
+            has_languages=ExpressionWrapper(
+                ~Q(person__languages=[]), output_field=BooleanField()
+            ),
+            has_availability=ExpressionWrapper(
+                ~Q(person__availability=[]), output_field=BooleanField()
+            ),
         )
         .values_list(
             "role",
@@ -98,8 +114,8 @@ def funnel(programme: Programme) -> list[FunnelStep]:
             "person_id",
             "person__department_id",
             "person__site_id",
-            "person__languages",
-            "person__availability",
+            "has_languages",
+            "has_availability",
             "person__accepts_remote",
             "person__accepts_onsite",
             "wishes",
@@ -123,11 +139,11 @@ def funnel(programme: Programme) -> list[FunnelStep]:
                 e.status in enrolled
                 and e.is_profile_complete
                 and e.person_id in assessed
-                and e.wishes > 0
+                and e.wishes
             ),
         ),
         ("cast", _("Accepted (cast)"), lambda e: e.status == Enrolment.Status.ACCEPTED),
-        ("matched", _("Matched"), lambda e: e.pairs_mentor + e.pairs_mentee > 0),
+        ("matched", _("Matched"), lambda e: e.pairs_mentor or e.pairs_mentee),
     ]
     out = []
     for key, label, keep in steps:

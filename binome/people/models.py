@@ -344,12 +344,13 @@ class Person(models.Model):
         *,
         department_id: int | None,
         site_id: int | None,
-        languages: list[str],
-        availability: list[str],
+        languages: list[str] | bool,
+        availability: list[str] | bool,
         accepts_remote: bool,
         accepts_onsite: bool,
     ) -> list[str]:
-        """``missing_profile_fields`` on plain values (a page's rows)."""
+        """``missing_profile_fields`` on plain values (a page's rows); the
+        lists may be given as whether they hold anything."""
         filled = {
             "department": department_id,
             "site": site_id,

@@ -42,6 +42,32 @@ def test_funnel_counts_each_step_per_role(pilot, enrolments, people, pair):
     assert steps["complete"] == (0, 0)
 
 
+def test_the_funnel_counts_a_complete_profile_and_misses_an_empty_list(
+    pilot, enrolments, people, org
+):
+    """Complete: department, site, languages, availability, a format, a
+    self-assessment and a wish. Inès has everything but her languages."""
+    from binome.people.models import Site
+    from binome.programs import services
+    from binome.skills.models import Skill
+
+    site = Site.objects.create(organisation=org, name="Lyon")
+    skill = Skill.objects.first()
+    for name in ("camille", "ines"):
+        person = people[name]
+        person.site = site
+        person.languages = [] if name == "ines" else ["fr"]
+        person.save()
+        services.save_self_assessment(person=person, levels={skill.pk: 3})
+        services.save_wishes(enrolment=enrolments[name], learn={skill.pk: 2}, teach=[])
+    steps = {s.key: (s.mentors, s.mentees) for s in health.funnel(pilot)}
+    assert steps["complete"] == (1, 0)
+    people["ines"].languages = ["en"]
+    people["ines"].save()
+    steps = {s.key: (s.mentors, s.mentees) for s in health.funnel(pilot)}
+    assert steps["complete"] == (2, 0)
+
+
 def test_pairs_at_risk_with_their_reasons(pilot, pair, second_pair, enrolments):
     pair.started_on = datetime.date(2026, 9, 20)
     pair.save()
