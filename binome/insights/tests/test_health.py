@@ -52,7 +52,7 @@ def test_the_funnel_counts_a_complete_profile_and_misses_an_empty_list(
     from binome.skills.models import Skill
 
     site = Site.objects.create(organisation=org, name="Lyon")
-    skill = Skill.objects.first()
+    skill = Skill.objects.order_by("pk")[0]
     for name in ("camille", "ines"):
         person = people[name]
         person.site = site
