@@ -2,14 +2,18 @@
 
 Public API: :func:`match` (certified-optimal b-matching), :func:`recommend`
 (shortlist for one mentee), :func:`evaluate_pair` (one pair's score and reasons)
-and the dataclasses of :mod:`pairmaker.model`.
+and the dataclasses of :mod:`pairmaker.model`. ``match`` reports its phases to
+an optional callback (:class:`Progress`), which may stop it by raising
+:class:`Cancelled`.
 """
 
 from pairmaker.model import (
     COMPONENTS,
+    Cancelled,
     Candidate,
     EngineInputError,
     Pair,
+    Progress,
     Result,
     Rules,
     SolveOptions,
@@ -22,9 +26,11 @@ from pairmaker.solve import allowed_pairs, match, recommend
 __all__ = [
     "COMPONENTS",
     "SCALE",
+    "Cancelled",
     "Candidate",
     "EngineInputError",
     "Pair",
+    "Progress",
     "Result",
     "Rules",
     "SolveOptions",

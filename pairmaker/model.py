@@ -16,6 +16,7 @@ Objective = Literal["coverage", "score"]
 Seniority = Literal["strict", "relaxed", "off"]
 DepartmentRule = Literal["forbid", "penalise", "allow"]
 Feedback = Literal["prefer", "neutral", "avoid"]
+Phase = Literal["scoring", "solving", "certifying", "assembling"]
 
 #: Score components, in the order used everywhere (CSV columns, breakdowns).
 COMPONENTS: tuple[str, ...] = (
@@ -44,6 +45,32 @@ class EngineInputError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{pid}: {code}" for pid, code in problems))
+
+
+class Cancelled(Exception):
+    """Raised by a progress callback to stop :func:`pairmaker.match`.
+
+    ``match`` lets it propagate unchanged: nothing is returned, nothing is
+    half-done (the engine has no side effects).
+    """
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run of :func:`pairmaker.match` stands, for a progress bar.
+
+    ``phase`` is one of ``scoring`` (the candidate pairs are scored, block by
+    block), ``solving`` (a min-cost flow solve), ``certifying`` (a pass over
+    every allowed pair that proves the bound) and ``assembling`` (the result
+    and its reasons). ``done`` of ``total`` units of the phase are finished;
+    ``total`` is 0 when the phase has no known size. ``step`` counts the
+    solves and certificate passes made so far (1 for the first one).
+    """
+
+    phase: Phase
+    done: int = 0
+    total: int = 0
+    step: int = 1
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from pairmaker.model import (
     EngineInputError,
     Feedback,
     Pair,
+    Phase,
+    Progress,
     Result,
     Rules,
     SolveOptions,
@@ -57,6 +59,11 @@ from pairmaker.scoring import (
 
 T = TypeVar("T")
 Arcs = tuple[I64, I64, I64]  # mentee row, mentor column, integer weight w
+Report = Callable[[Progress], None]
+
+
+def _silent(_progress: Progress) -> None:
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -273,9 +280,13 @@ class _Scanner:
 
     GROUP = 64
 
-    def __init__(self, enc: Encoded, options: SolveOptions) -> None:
+    def __init__(
+        self, enc: Encoded, options: SolveOptions, report: Report = _silent
+    ) -> None:
         self.enc = enc
         self.opt = options
+        self.report = report
+        self.step = {"scoring": 1, "certifying": 1, "solving": 1, "assembling": 1}
         b = max(8, options.block_rows)
         blocks = [(r0, min(r0 + b, enc.n)) for r0 in range(0, enc.n, b)]
         # A fixed shuffle: column thresholds rise faster than in level order, and
@@ -284,12 +295,28 @@ class _Scanner:
         self.blocks = [blocks[int(x)] for x in perm]
         self._local = threading.local()
 
-    def _map(self, fn: Callable[[int, int], T]) -> list[T]:
-        # Results come back in block order whatever the thread timing.
-        if self.opt.threads <= 1 or len(self.blocks) <= 1:
-            return [fn(r0, r1) for r0, r1 in self.blocks]
-        with ThreadPoolExecutor(max_workers=self.opt.threads) as pool:
-            return list(pool.map(lambda b: fn(*b), self.blocks))
+    def _map(self, fn: Callable[[int, int], T], phase: Phase) -> list[T]:
+        """fn over every row block, reporting each finished block.
+
+        Results come back in block order whatever the thread timing, and the
+        report is called from the calling thread; when it raises (Cancelled),
+        the blocks not started yet are dropped and the exception propagates.
+        """
+        total, step = len(self.blocks), self.step[phase]
+        out: list[T] = []
+        if self.opt.threads <= 1 or total <= 1:
+            for r0, r1 in self.blocks:
+                out.append(fn(r0, r1))
+                self.report(Progress(phase, len(out), total, step))
+            return out
+        pool = ThreadPoolExecutor(max_workers=self.opt.threads)
+        try:
+            for res in pool.map(lambda b: fn(*b), self.blocks):
+                out.append(res)
+                self.report(Progress(phase, len(out), total, step))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return out
 
     def _scores(self, r0: int, r1: int) -> tuple[F32, int]:
         """Weights of rows r0:r1 against mentors [0, lim), lim = col_limit.
@@ -385,7 +412,7 @@ class _Scanner:
                     compact()
             return ri + r0, rj, rw
 
-        rows = self._map(task)
+        rows = self._map(task, "scoring")
         e = np.zeros(0, dtype=np.int64)
         if not rows:
             return e, e, e
@@ -414,7 +441,8 @@ class _Scanner:
             return out
 
         best = np.full(enc.n, -np.inf)
-        for (r0, r1), res in zip(self.blocks, self._map(task), strict=True):
+        results = self._map(task, "certifying")
+        for (r0, r1), res in zip(self.blocks, results, strict=True):
             best[r0:r1] = res
         return best
 
@@ -496,7 +524,8 @@ class _Scanner:
             flag = ((rank < add) & (red > 0)).astype(np.int64)
             return best, gi[keep] + r0, gj[keep], gw[keep], flag[keep], rest
 
-        results = self._map(task)
+        results = self._map(task, "certifying")
+        self.step["certifying"] += 1
         best = np.full(enc.n, -np.inf)
         rest = np.full(enc.n, -np.inf)
         e = np.zeros(0, dtype=np.int64)
@@ -560,12 +589,16 @@ class _PassMemory:
         return int(u.sum())
 
 
-def _all_pairs(enc: Encoded) -> Arcs:
+def _all_pairs(enc: Encoded, report: Report = _silent) -> Arcs:
     ii_l, jj_l, ww_l = [], [], []
+    total = len(enc.chunks) * -(-enc.n // 256)
+    done = 0
     for q, (c0, _c1) in enumerate(enc.chunks):
         for r0 in range(0, enc.n, 256):
             r1 = min(r0 + 256, enc.n)
             lim = enc.col_limit(r0, r1)
+            done += 1
+            report(Progress("scoring", done, total))
             if c0 >= lim:
                 continue
             w = enc.block(r0, r1, q, lim)
@@ -601,6 +634,7 @@ def match(
     forbidden: Iterable[tuple[str, str]] = (),
     feedback: Mapping[tuple[str, str], Feedback] | None = None,
     options: SolveOptions | None = None,
+    progress: Report | None = None,
 ) -> Result:
     """Optimal mentor/mentee pairs under the hard rules, with a proven bound.
 
@@ -612,6 +646,12 @@ def match(
     proven bound on what is left. ``forbidden`` holds (mentor_id, mentee_id) pairs
     the manager forbade; ``feedback`` maps (mentor_id, mentee_id) to café-virtuel
     feedback.
+
+    ``progress``, when given, is called from the calling thread with a
+    :class:`~pairmaker.model.Progress` after each block of rows scored or
+    certified, before each solve and before assembling the result (about
+    every tenth of a second on a large cohort: throttle slow work in it).
+    It may raise :class:`~pairmaker.model.Cancelled` to stop the run.
 
     Complexity: scoring is O(n * m) in blocks of bounded memory (plus a streamed
     pass per certificate round at large sizes); the flow runs on at most
@@ -646,15 +686,19 @@ def match(
     big = SCALE * (n + 1) if coverage else 0
 
     dense = n * m <= opt.dense_limit
-    scanner = _Scanner(enc, opt)
+    report = progress or _silent
+    scanner = _Scanner(enc, opt, report)
+    solves = 0
     with _blas_threads(1):
-        arcs = _all_pairs(enc) if dense else scanner.candidates()
+        arcs = _all_pairs(enc, report) if dense else scanner.candidates()
         rounds = 0
         clip = big + SCALE + 1
         best_ub = np.iinfo(np.int64).max
         store: _PassMemory | None = None
         while True:
             ai, aj, aw = arcs
+            solves += 1
+            report(Progress("solving", 0, 0, solves))
             mu = _flow(n, m, cap, arcs, coverage)
             wp = aw + big
             v = _duals(m, cap, ai, aj, wp, mu)
@@ -720,6 +764,7 @@ def match(
         ub = (big + SCALE) * most
 
     # ---- assemble the result -------------------------------------------------
+    report(Progress("assembling", 0, n))
     pairs: list[Pair] = []
     locked_int = 0
     for mentee_id, mentor_id in locks.items():
