@@ -13,7 +13,10 @@ A backup is a directory holding:
 A restore checks the whole manifest before it touches anything, refuses a
 database that already holds tables (unless ``replace``), and restores the
 database in a single transaction: a damaged or mismatched backup writes
-nothing.
+nothing. With ``replace`` the database becomes exactly the backup's: on
+PostgreSQL every table of the schema is dropped first, in the same
+transaction, so that a table created after the backup (a later migration)
+does not survive beside it; SQLite's backup API copies the whole file.
 """
 
 from __future__ import annotations
@@ -105,6 +108,26 @@ def _run(command: list[str], env: dict[str, str]) -> None:
             _("%(program)s failed: %(error)s")
             % {"program": command[0], "error": done.stderr.strip()}
         )
+
+
+# Drops every table and sequence of the schema the app uses (tables first:
+# their own sequences go with them).
+EMPTY_SCHEMA = """
+DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+  LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', item.tablename);
+  END LOOP;
+  FOR item IN SELECT sequencename FROM pg_sequences
+              WHERE schemaname = current_schema()
+  LOOP
+    EXECUTE format('DROP SEQUENCE IF EXISTS %I CASCADE', item.sequencename);
+  END LOOP;
+END
+$$;
+"""
 
 
 def table_names(connection: BaseDatabaseWrapper) -> list[str]:
@@ -266,20 +289,40 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
             archive.extractall(staging, filter="data")
         dump = source / DUMPS[vendor]
         if vendor == "postgresql":
-            command = [
-                "pg_restore",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "--exit-on-error",
-            ]
-            if replace:
-                command += ["--clean", "--if-exists"]
             env = _pg_env(connection)
-            with _closed(connection):
+            # The dump as SQL, run by psql in one transaction after (with
+            # replace) the statement that empties the schema: all or nothing.
+            script = staging.with_name(staging.name + ".sql")
+            try:
                 _run(
-                    [*command, f"--dbname={env.get('PGDATABASE', '')}", str(dump)], env
+                    [
+                        "pg_restore",
+                        "--no-owner",
+                        "--no-privileges",
+                        f"--file={script}",
+                        str(dump),
+                    ],
+                    env,
                 )
+                sql = script.read_text(encoding="utf-8")
+                script.write_text(
+                    (EMPTY_SCHEMA if replace else "") + sql, encoding="utf-8"
+                )
+                with _closed(connection):
+                    _run(
+                        [
+                            "psql",
+                            "--no-psqlrc",
+                            "--quiet",
+                            "--single-transaction",
+                            "--set=ON_ERROR_STOP=1",
+                            f"--dbname={env.get('PGDATABASE', '')}",
+                            f"--file={script}",
+                        ],
+                        env,
+                    )
+            finally:
+                script.unlink(missing_ok=True)
         else:
             connection.ensure_connection()
             backup_db = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
