@@ -46,6 +46,8 @@ INFO = "backup.json"
 MEDIA = "media.tar.gz"
 DUMPS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 FORMAT = 1
+# Where a restore unpacks the files, inside MEDIA_ROOT, before they replace it.
+STAGING = ".binome-restoring"
 
 
 class BackupError(Exception):
@@ -130,6 +132,23 @@ $$;
 """
 
 
+def _writable_directory(path: Path, hint: str) -> None:
+    """Create ``path`` if needed and check that this process may write in
+    it: a clear message before anything is written, not a traceback."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        problem: str = error.strerror or type(error).__name__
+    else:
+        if os.access(path, os.W_OK | os.X_OK):
+            return
+        problem = os.strerror(13)  # Permission denied
+    raise BackupError(
+        _("Cannot write in %(path)s (%(problem)s). %(hint)s Nothing was done.")
+        % {"path": path, "problem": problem, "hint": hint}
+    )
+
+
 def table_names(connection: BaseDatabaseWrapper) -> list[str]:
     with connection.cursor() as cursor:
         return list(connection.introspection.table_names(cursor))
@@ -146,8 +165,15 @@ def backup(destination: Path, *, using: str = "default") -> Path:
         suffix += 1
         target = destination / f"binome-{now:%Y%m%d-%H%M%S}-{suffix}"
     partial = target.with_name(target.name + ".partial")
+    _writable_directory(
+        destination,
+        _(
+            "Create it for the service's account, e.g. "
+            "`sudo install -d -o binome -g binome -m 0700 %(path)s`."
+        )
+        % {"path": destination},
+    )
     shutil.rmtree(partial, ignore_errors=True)
-    destination.mkdir(parents=True, exist_ok=True)
     # Personal data: the backup's directory is its owner's alone.
     partial.mkdir(mode=0o700)
     partial.chmod(0o700)
@@ -169,6 +195,8 @@ def backup(destination: Path, *, using: str = "default") -> Path:
         with tarfile.open(partial / MEDIA, "w:gz") as archive:
             if media_root.is_dir():
                 for path in sorted(media_root.rglob("*")):
+                    if path.relative_to(media_root).parts[0] == STAGING:
+                        continue  # what a restore left half unpacked
                     archive.add(
                         path, arcname=str(path.relative_to(media_root)), recursive=False
                     )
@@ -272,7 +300,8 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
             )
         )
     media_root = Path(settings.MEDIA_ROOT)
-    if media_root.is_dir() and any(media_root.iterdir()) and not replace:
+    held = media_root.is_dir() and any(p.name != STAGING for p in media_root.iterdir())
+    if held and not replace:
         raise BackupError(
             _(
                 "MEDIA_ROOT (%(path)s) is not empty: pass --replace to overwrite "
@@ -280,10 +309,15 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
             )
             % {"path": media_root}
         )
-    # Unpack the files aside first: a bad archive stops here.
-    staging = media_root.with_name(media_root.name + ".restoring")
+    _writable_directory(
+        media_root,
+        _("MEDIA_ROOT must belong to the service's account (binome)."),
+    )
+    # Unpack the files aside first, inside MEDIA_ROOT (the only directory the
+    # service's account may write in): a bad archive stops here.
+    staging = media_root / STAGING
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging.mkdir()
     try:
         with tarfile.open(source / MEDIA, "r:gz") as archive:
             archive.extractall(staging, filter="data")
@@ -330,9 +364,15 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
                 backup_db.backup(connection.connection)
             finally:
                 backup_db.close()
-        if media_root.exists():
-            shutil.rmtree(media_root)
-        staging.rename(media_root)
+        for entry in media_root.iterdir():
+            if entry == staging:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        for entry in staging.iterdir():
+            entry.rename(media_root / entry.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     files = sum(1 for path in media_root.rglob("*") if path.is_file())

@@ -234,6 +234,18 @@ def test_a_damaged_backup_restores_nothing(media, tmp_path, damaged):
     )
 
 
+def test_a_backup_into_a_directory_it_cannot_create_says_so(media, tmp_path):
+    """Not a traceback: what is wrong, and how an operator fixes it."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", str(blocker / "backups"))
+    message = str(refused.value)
+    assert str(blocker / "backups") in message
+    assert "install -d -o binome" in message
+    assert "Rien n'a été fait" in message
+
+
 @pytest.mark.django_db(transaction=SQLITE)
 def test_a_restore_into_a_database_that_holds_tables_is_refused(media, tmp_path):
     backup = _one_backup(tmp_path)
