@@ -22,7 +22,7 @@ EMPTY=
 """
 
 
-def run(tmp_path: Path, *command: str, **env: str) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
     env_file = tmp_path / "binome.env"
     env_file.write_text(ENV_FILE, encoding="utf-8")
     base = {"PATH": os.environ["PATH"], "BINOME_ENV_FILE": str(env_file)}
