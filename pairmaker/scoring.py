@@ -589,8 +589,8 @@ class Encoded:
         for j, p in enumerate(M):
             cols_of.setdefault(p.who, []).append(j)
         for i, p in enumerate(E):
-            for col in cols_of.get(p.who, ()):
-                keys.add(i * self.m + col)
+            for own in cols_of.get(p.who, ()):
+                keys.add(i * self.m + own)
         if rules.forbid_reporting_line:
             for i, p in enumerate(E):
                 for a in self.chains.get(p.id, frozenset()):

@@ -15,9 +15,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 import pairmaker
-from pairmaker.scoring import in_reporting_line, min_weight, reporting_chains
 from binome.people.models import Person
 from binome.skills.models import AssessmentItem
+from pairmaker.scoring import in_reporting_line, min_weight, reporting_chains
 
 from .models import (
     MATCHING_RULES,
@@ -236,7 +236,9 @@ RULE_LABELS = {
 }
 
 
-def pair_problems(round_: MatchingRound, enrolments: Mapping[int, Enrolment]) -> list[str]:
+def pair_problems(
+    round_: MatchingRound, enrolments: Mapping[int, Enrolment]
+) -> list[str]:
     """Why the round's pairs no longer hold, one sentence each (empty: they do).
 
     ``enrolments`` are the round's, by id (a missing one is the caller's to
@@ -293,19 +295,22 @@ def pair_problems(round_: MatchingRound, enrolments: Mapping[int, Enrolment]) ->
         mentor = enrolments[mentor_id]
         if count > mentor.effective_capacity:
             problems.append(
-                _("%(name)s has %(count)s mentees, beyond their capacity of %(capacity)s")
+                _(
+                    "%(name)s has %(count)s mentees, "
+                    "beyond their capacity of %(capacity)s"
+                )
                 % {
                     "name": name(mentor),
                     "count": count,
                     "capacity": mentor.effective_capacity,
                 }
             )
-    decisions = dict(
-        ((m, e), kind)
+    decisions = {
+        (m, e): kind
         for m, e, kind in programme.pair_decisions.values_list(
             "mentor_id", "mentee_id", "kind"
         )
-    )
+    }
     to_check = []
     for mentor, mentee in ok:
         kind = decisions.get((mentor.pk, mentee.pk))
@@ -333,9 +338,7 @@ def pair_problems(round_: MatchingRound, enrolments: Mapping[int, Enrolment]) ->
                     a,
                     b,
                     rules,
-                    reporting_line=in_reporting_line(
-                        a.id, b.id, chains
-                    ),
+                    reporting_line=in_reporting_line(a.id, b.id, chains),
                 )
             )
             scored = pairmaker.score_pair(

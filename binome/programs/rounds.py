@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import pairmaker
-from pairmaker.scoring import in_reporting_line, reporting_chains
 from binome.recovery import Heartbeat
+from pairmaker.scoring import in_reporting_line, reporting_chains
 
 from . import matching
 from .models import (

@@ -23,7 +23,7 @@ from pairmaker import (
     score_pair,
 )
 from pairmaker.model import Feedback
-from pairmaker.scoring import SCALE, Encoded, in_reporting_line, min_weight
+from pairmaker.scoring import SCALE, Encoded, min_weight
 from pairmaker.tests import strategies
 
 # Rules under which one person could pass every rule with themselves.
@@ -185,7 +185,9 @@ weights = st.builds(
         )
     },
 )
-feedbacks = st.sampled_from([None, "prefer", "neutral", "avoid"])
+feedbacks: st.SearchStrategy[Feedback | None] = st.sampled_from(
+    [None, "prefer", "neutral", "avoid"]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -229,7 +231,9 @@ def test_kernel_weight_equals_reference_weight(
             v = data.draw(feedbacks)
             if v:
                 fb[(m.id, e.id)] = v
-    enc = Encoded(mentees, mentors, dataclasses.replace(rules, min_score=0.0), feedback=fb)
+    enc = Encoded(
+        mentees, mentors, dataclasses.replace(rules, min_score=0.0), feedback=fb
+    )
     full = enc.dense()
     cut = Encoded(mentees, mentors, rules, feedback=fb).dense()
     for i, e in enumerate(enc.mentees):
@@ -254,4 +258,3 @@ def test_kernel_weight_equals_reference_weight(
             )
             assert (ev is not None) == bool(np.isfinite(cut[i, j]))
             assert (ev is not None) == (kernel >= min_weight(rules))
-

@@ -190,7 +190,9 @@ def test_a_swap_that_breaks_a_rule_can_be_published(
     assert len(publish_round(round_=round_, by=people["odile"].user)) == 2
 
 
-def test_the_refusal_shows_on_the_page_and_in_the_api(login, cohort, recruiting, people):
+def test_the_refusal_shows_on_the_page_and_in_the_api(
+    login, cohort, recruiting, people
+):
     from binome.accounts.models import ApiToken
     from binome.api.tests.conftest import ApiClient
 
@@ -261,3 +263,26 @@ def test_a_swap_is_scored_with_the_rounds_rules_weights_and_feedback(
     )
     assert pair["components"]["feedback"] == 1.0
     assert pair["score"] == round(expected.weight / pairmaker.SCALE, 4)
+
+
+def test_the_verdicts_a_round_kept_are_exported_and_erased(cohort, recruiting, people):
+    from binome.privacy.registry import REGISTRY
+    from binome.privacy.subject import Subject
+
+    CoffeeChat.objects.create(
+        mentee=cohort["bernard"],
+        mentor=cohort["ines"],
+        status="accepted",
+        mentee_verdict="prefer",
+    )
+    round_ = run_round(recruiting, people["odile"].user)
+    kept = [cohort["ines"].pk, cohort["bernard"].pk, "prefer"]
+    assert round_.settings_snapshot["feedback"] == [kept]
+    entry = REGISTRY["programs.matchinground"]
+    bernard = Subject.for_person(people["bernard"])
+    [exported] = entry.export(bernard)
+    assert exported["coffee_verdicts"] == [kept]
+    assert entry.erase(bernard) == 1
+    round_.refresh_from_db()
+    assert round_.settings_snapshot["feedback"] == []
+    assert round_.settings_snapshot["weights"]  # the rest stays
