@@ -2,9 +2,14 @@
 both roles, a reporting line through either enrolment, a publication that
 checks every pair, a swap scored as its round was."""
 
+from collections import Counter
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pairmaker
 from binome.pairs.models import Pair
@@ -216,6 +221,67 @@ def test_the_refusal_shows_on_the_page_and_in_the_api(
     assert response.status_code == 409, response.content
     assert "plusieurs binômes" in response.json()["error"]["message"]
     assert not Pair.objects.exists()
+
+
+class _Undo(Exception):
+    """Raised to roll a Hypothesis example back."""
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 1), st.integers(0, 2)), max_size=4),
+    forbid=st.sets(st.tuples(st.integers(0, 1), st.integers(0, 2)), max_size=2),
+)
+def test_publication_accepts_exactly_the_pairs_that_hold(
+    cohort, recruiting, people, edits, forbid
+):
+    """Any edited proposal among Camille, Inès (mentors, capacity 1) and
+    Bernard, Victor, Camille-as-mentee: published exactly when no person is
+    paired with themselves, no hard rule is broken, no mentee is twice, no
+    mentor over capacity and no pair forbidden; otherwise refused with
+    nothing written."""
+    odile = people["odile"].user
+    with transaction.atomic():
+        twin = Enrolment.objects.filter(
+            person=people["camille"], role="mentee"
+        ).first() or enrol_accepted(recruiting, people["camille"], "mentee")
+    mentors = [cohort["camille"], cohort["ines"]]
+    mentees = [cohort["bernard"], cohort["victor"], twin]
+    try:
+        with transaction.atomic():
+            round_ = run_round(recruiting, odile)
+            pairs = [(mentors[m].pk, mentees[e].pk) for m, e in edits]
+            _edit(round_, [(m, e, {}) for m, e in pairs])
+            for m, e in forbid:
+                PairDecision.objects.create(
+                    programme=recruiting,
+                    mentor=mentors[m],
+                    mentee=mentees[e],
+                    kind="forbid",
+                )
+            forbidden = {(mentors[m].pk, mentees[e].pk) for m, e in forbid}
+            holds = (
+                bool(pairs)
+                and (cohort["camille"].pk, twin.pk) not in pairs  # herself
+                # Inès and Camille: one level and one department (hard rules).
+                and (cohort["ines"].pk, twin.pk) not in pairs
+                and max(Counter(e for _m, e in pairs).values()) == 1
+                and max(Counter(m for m, _e in pairs).values()) == 1
+                and not forbidden & set(pairs)
+            )
+            if holds:
+                assert len(publish_round(round_=round_, by=odile)) == len(pairs)
+            else:
+                with pytest.raises(ValidationError):
+                    publish_round(round_=round_, by=odile)
+                assert not Pair.objects.exists()
+            raise _Undo
+    except _Undo:
+        pass
 
 
 # Swap --------------------------------------------------------------------------
