@@ -11,6 +11,13 @@ Two implementations of the same definitions live here:
   shape), the other rules as bit masks. Scores are produced block by block; a
   full mentee x mentor matrix is never built at large sizes.
 
+The two agree exactly on the integer weights the solver uses, round(score *
+10 000): every term of the score is a multiple of 2**-22 added exactly, and
+:func:`pair_weight` (``PairScore.weight``) repeats that arithmetic for one
+pair. ``min_score`` and every other decision compare those integers, so they
+never depend on which path ran; the float ``PairScore.score`` (shown to
+people) is within 0.01 / 10 000 of ``weight / 10 000`` before rounding.
+
 Definitions (each component is in [0, 1]):
 
 * complementarity = sum_s p_s * max(0, mentor_s - mentee_s) / (4 * sum_s p_s) over
@@ -103,25 +110,33 @@ def reporting_chains(people: Iterable[Candidate]) -> dict[str, frozenset[str]]:
     "b": {"c"}, "c": {}}.
     """
     people = list(people)
-    who = {p.id: p.who for p in people}
+    who = {p.id: p.person or p.id for p in people}
     ids_of: dict[str, list[str]] = {}
     bosses: dict[str, set[str]] = {}
     for p in people:
-        ids_of.setdefault(p.who, []).append(p.id)
+        me = who[p.id]
+        ids_of.setdefault(me, []).append(p.id)
         if p.manager_id:
-            bosses.setdefault(p.who, set()).add(who.get(p.manager_id, p.manager_id))
+            bosses.setdefault(me, set()).add(who.get(p.manager_id, p.manager_id))
+    empty: frozenset[str] = frozenset()
     above: dict[str, frozenset[str]] = {}
     for person in ids_of:
-        seen: set[str] = set()
         todo = list(bosses.get(person, ()))
+        if not todo:
+            above[person] = empty
+            continue
+        seen: set[str] = set()
         while todo:
             cur = todo.pop()
             if cur in seen or cur == person:
                 continue
             seen.add(cur)
             todo.extend(bosses.get(cur, ()))
-        above[person] = frozenset(i for b in seen for i in ids_of.get(b, ()))
-    return {p.id: above[p.who] for p in people}
+        out: list[str] = []
+        for boss in seen:
+            out += ids_of.get(boss, ())
+        above[person] = frozenset(out)
+    return {pid: above[me] for pid, me in who.items()}
 
 
 def in_reporting_line(a: str, b: str, chains: Mapping[str, frozenset[str]]) -> bool:
