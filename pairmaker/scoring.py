@@ -281,7 +281,7 @@ def pair_weight(
     kernel agree bit for bit, so that no decision (min_score, the solver's
     optimum) depends on which one ran. It is ``score * SCALE`` rounded, but
     for ties and near-ties, which the fixed-point factors may tip to the other
-    integer (2.3 % of random pairs before the kernel used this grid too).
+    integer (4 % of 40 000 random pairs: mostly exact half units).
     """
     w = rules.weights.as_dict()
     if not use_feedback:
