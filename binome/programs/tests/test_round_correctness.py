@@ -352,3 +352,17 @@ def test_the_verdicts_a_round_kept_are_exported_and_erased(cohort, recruiting, p
     round_.refresh_from_db()
     assert round_.settings_snapshot["feedback"] == []
     assert round_.settings_snapshot["weights"]  # the rest stays
+
+
+def test_a_swap_that_would_pair_someone_with_themselves_is_refused(
+    cohort, recruiting, people
+):
+    round_ = run_round(recruiting, people["odile"].user)
+    twin = enrol_accepted(recruiting, people["camille"], "mentee")
+    c, i, b = (cohort[n].pk for n in ("camille", "ines", "bernard"))
+    _edit(round_, [(c, b, {}), (i, twin.pk, {})])
+    with pytest.raises(ValidationError, match="son propre mentor"):
+        rounds.swap_mentees(round_=round_, mentee_a=b, mentee_b=twin.pk)
+    round_.refresh_from_db()
+    assert _pairs(round_) == {(c, b), (i, twin.pk)}
+    assert not PairDecision.objects.exists()
