@@ -345,6 +345,7 @@ def test_the_verdicts_a_round_kept_are_exported_and_erased(cohort, recruiting, p
     kept = [cohort["ines"].pk, cohort["bernard"].pk, "prefer"]
     assert round_.settings_snapshot["feedback"] == [kept]
     entry = REGISTRY["programs.matchinground"]
+    assert entry.export is not None and entry.erase is not None
     bernard = Subject.for_person(people["bernard"])
     [exported] = entry.export(bernard)
     assert exported["coffee_verdicts"] == [kept]
