@@ -367,3 +367,102 @@ def test_a_swap_that_would_pair_someone_with_themselves_is_refused(
     round_.refresh_from_db()
     assert _pairs(round_) == {(c, b), (i, twin.pk)}
     assert not PairDecision.objects.exists()
+
+
+_WEIGHT_NAMES = (
+    "complementarity",
+    "reciprocity",
+    "teaching",
+    "affinity",
+    "availability",
+    "silo",
+    "feedback",
+)
+
+
+def _snapshot_rules(snapshot):
+    """The engine's rules written out from a round's snapshot, by hand."""
+    rules = snapshot["rules"]
+    return pairmaker.Rules(
+        objective=rules["objective"],
+        min_score=float(rules["min_score"]),
+        forbid_reporting_line=rules["forbid_reporting_line"],
+        require_common_language=rules["require_common_language"],
+        require_format=rules["require_format"],
+        min_common_slots=int(rules["min_common_slots"]),
+        seniority=rules["seniority"],
+        same_department=rules["same_department"],
+        weights=pairmaker.Weights(**snapshot["weights"]),
+    )
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    weights=st.fixed_dictionaries({n: st.integers(0, 10) for n in _WEIGHT_NAMES}),
+    department=st.sampled_from(["forbid", "penalise", "allow"]),
+    verdict=st.sampled_from(["prefer", "neutral", "avoid"]),
+)
+def test_any_later_setting_leaves_a_swap_scored_as_its_round(
+    cohort, recruiting, people, weights, department, verdict
+):
+    recruiting.coffee_enabled = True
+    recruiting.matching_weights = {}
+    recruiting.matching_rules = {}
+    recruiting.save()
+    try:
+        with transaction.atomic():
+            CoffeeChat.objects.create(
+                mentee=cohort["bernard"],
+                mentor=cohort["ines"],
+                status="accepted",
+                mentee_verdict="prefer",
+            )
+            round_ = run_round(recruiting, people["odile"].user)
+            rules = _snapshot_rules(round_.settings_snapshot)
+            recruiting.matching_weights = weights
+            recruiting.matching_rules = {"same_department": department}
+            recruiting.save()
+            CoffeeChat.objects.update(mentee_verdict=verdict)
+            rounds.swap_mentees(
+                round_=round_,
+                mentee_a=cohort["bernard"].pk,
+                mentee_b=cohort["victor"].pk,
+            )
+            round_.refresh_from_db()
+            people_ = {
+                c.id: c
+                for c in matching.candidates(
+                    recruiting,
+                    [cohort[n] for n in ("camille", "ines", "bernard", "victor")],
+                )
+            }
+            for pair in round_.pairs:
+                mentor, mentee = str(pair["mentor"]), str(pair["mentee"])
+                feedback = (
+                    "prefer"
+                    if (mentor, mentee)
+                    == (
+                        str(cohort["ines"].pk),
+                        str(cohort["bernard"].pk),
+                    )
+                    else None
+                )
+                expected = pairmaker.score_pair(
+                    people_[mentor],
+                    people_[mentee],
+                    rules,
+                    feedback=feedback,  # type: ignore[arg-type]
+                    use_feedback=True,
+                )
+                # (Before #17 PairScore had no weight: score * SCALE rounded.)
+                weight = getattr(
+                    expected, "weight", round(expected.score * pairmaker.SCALE)
+                )
+                assert pair["score"] == round(weight / pairmaker.SCALE, 4)
+            raise _Undo
+    except _Undo:
+        pass
