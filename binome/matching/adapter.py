@@ -16,20 +16,19 @@ from django.utils.translation import gettext as _
 
 import pairmaker
 from binome.people.models import Person
-from binome.skills.models import AssessmentItem
-from pairmaker.scoring import in_reporting_line, min_weight, reporting_chains
-
-from .models import (
+from binome.programs.models import (
     MATCHING_RULES,
     Enrolment,
-    MatchingRound,
-    PairDecision,
     Programme,
     SkillWish,
     default_rules,
     default_weights,
 )
-from .services import coffee_verdicts, teaching_scores
+from binome.programs.services import coffee_verdicts, teaching_scores
+from binome.skills.models import AssessmentItem
+from pairmaker.scoring import in_reporting_line, min_weight, reporting_chains
+
+from .models import MatchingRound, PairDecision
 
 # A mentor without any casting grid yet gets the middle of the 0–4 scale, so
 # that missing paperwork neither favours nor sinks them.

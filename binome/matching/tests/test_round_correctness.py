@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pairmaker
+from binome.matching import adapter as matching
+from binome.matching import rounds
+from binome.matching.models import PairDecision
 from binome.pairs.models import Pair
 from binome.pairs.publishing import publish_round
 from binome.people.models import Person
-from binome.programs import matching, rounds
-from binome.programs.models import CoffeeChat, Enrolment, PairDecision
+from binome.programs.models import CoffeeChat, Enrolment
 from binome.tests.cohorts import run_round, two_pair_cohort
 
 ROLES = ("mentor", "mentee")
@@ -344,7 +346,7 @@ def test_the_verdicts_a_round_kept_are_exported_and_erased(cohort, recruiting, p
     round_ = run_round(recruiting, people["odile"].user)
     kept = [cohort["ines"].pk, cohort["bernard"].pk, "prefer"]
     assert round_.settings_snapshot["feedback"] == [kept]
-    entry = REGISTRY["programs.matchinground"]
+    entry = REGISTRY["matching.matchinground"]
     assert entry.export is not None and entry.erase is not None
     bernard = Subject.for_person(people["bernard"])
     [exported] = entry.export(bernard)

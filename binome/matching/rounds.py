@@ -20,19 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import pairmaker
-from binome.recovery import Heartbeat
-from pairmaker.scoring import in_reporting_line, reporting_chains
-
-from . import matching
-from .models import (
+from binome.programs.models import (
     Enrolment,
-    MatchingRound,
-    PairDecision,
     PreparationCompletion,
     PreparationStep,
     Programme,
 )
-from .services import coffee_verdicts
+from binome.programs.services import coffee_verdicts
+from binome.recovery import Heartbeat
+from pairmaker.scoring import in_reporting_line, reporting_chains
+
+from . import adapter as matching
+from .models import MatchingRound, PairDecision
 
 logger = logging.getLogger(__name__)
 
