@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
+import annotated_types
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt, StringConstraints, create_model
+from pydantic import (
+    BeforeValidator,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    create_model,
+)
 
 from binome.programs import matching_settings
 
@@ -203,16 +210,28 @@ class IndicatorsOut(Schema):
 # --- Matching settings: derived from binome.programs.matching_settings ----------
 
 
+def _json_number(value: Any) -> Any:
+    """Numbers only: no « 1 » or true for a number. JSON has one number type,
+    so 2.0 is the integer 2 (JSON Schema's "integer" says so too)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a number is expected")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _setting_type(setting: matching_settings.Setting) -> Any:
     """The JSON type, range and choices of a setting, validated strictly (no
-    « 1 » for true, no 2.0 for an integer), as the rules.toml reader does."""
+    « 1 » for true, no string for a number), as the rules.toml reader does."""
     if setting.kind == "bool":
         return StrictBool
     if setting.kind == "choice":
         return Literal[tuple(code for code, _label in setting.choices)]
-    bounds = Field(strict=True, ge=setting.low, le=setting.high)
-    base = StrictInt if setting.kind == "int" else float
-    return Annotated[base, bounds]
+    bounds = annotated_types.Interval(ge=setting.low, le=setting.high)
+    # The number's own schema (with its bounds) inside, the JSON check around.
+    if setting.kind == "int":
+        return Annotated[Annotated[StrictInt, bounds], BeforeValidator(_json_number)]
+    return Annotated[Annotated[float, bounds], BeforeValidator(_json_number)]
 
 
 def _settings_model(

@@ -145,8 +145,17 @@ def test_the_api_reads_and_changes_the_settings_the_page_shows(odile_api, pilot)
     assert pilot.rules()["min_common_slots"] == 3
     assert changed.json()["rules"]["min_common_slots"] == 3
     # Values of the wrong type are refused, not converted.
-    for bad in ({"rules": {"require_format": 1}}, {"rules": {"min_common_slots": 2.0}}):
-        assert odile_api.post(URL, bad).status_code == 422
+    for bad in (
+        {"rules": {"require_format": 1}},
+        {"rules": {"min_common_slots": "2"}},
+        {"rules": {"min_common_slots": 2.5}},
+        {"rules": {"min_common_slots": True}},
+    ):
+        assert odile_api.post(URL, bad).status_code == 422, bad
+    # JSON has one number type: 2.0 is the integer 2 (JSON Schema agrees).
+    two = odile_api.post(URL, {"rules": {"min_common_slots": 2.0}})
+    assert two.status_code == 200
+    assert two.json()["rules"]["min_common_slots"] == 2
     # The form's own rule: not every weight at zero.
     zero = {"weights": dict.fromkeys(matching_settings.WEIGHTS_BY_NAME, 0)}
     refused = odile_api.post(URL, zero)
