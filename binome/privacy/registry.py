@@ -670,12 +670,29 @@ def _export_rounds(s: Subject) -> Rows:
                     unmatched=unmatched,
                 )
             )
+    # The rounds the person cancelled, as a manager.
+    for r in MatchingRound.objects.filter(s.user_q("cancelled_by")).select_related(
+        "programme"
+    ):
+        out.append(
+            row(
+                r,
+                "number",
+                "status",
+                "cancelled_at",
+                programme=r.programme.name,
+                cancelled_by_you=True,
+            )
+        )
     return out
 
 
 def _erase_rounds(s: Subject) -> int:
     # The result holds enrolment ids only; an error message may hold a name.
-    count = 0
+    # Who cancelled a round is forgotten.
+    count = MatchingRound.objects.filter(s.user_q("cancelled_by")).update(
+        cancelled_by=None
+    )
     for r in _rounds(s).exclude(error=""):
         if mentions(r.error, s.strong_identifiers):
             MatchingRound.objects.filter(pk=r.pk).update(
@@ -687,8 +704,9 @@ def _erase_rounds(s: Subject) -> int:
 
 personal(
     "programs.matchinground",
-    "Matching proposals (scores and reasons) about the person's enrolments. "
-    "Ids only are kept; names in error messages are redacted.",
+    "Matching proposals (scores and reasons) about the person's enrolments, "
+    "and the rounds the person cancelled. Ids only are kept; names in error "
+    "messages are redacted; who cancelled a round is forgotten.",
     export=_export_rounds,
     erase=_erase_rounds,
 )

@@ -259,6 +259,13 @@ ROWS: list[dict[str, Any]] = [
         data={"action": "undo"},
     ),
     *both(
+        "programs:round_cancel",
+        {"slug": "programme_slug", "number": "round_number"},
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+        why="the round has finished: a message says so, nothing changes",
+    ),
+    *both(
         "programs:round_compare",
         {
             "slug": "programme_slug",
