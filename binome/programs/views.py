@@ -659,9 +659,7 @@ def _phase_text(round_: MatchingRound) -> str:
     if round_.phase == Phase.SOLVING:
         return _("Solving %(step)d") % {"step": round_.phase_step}
     if round_.phase == Phase.CERTIFYING:
-        return _("Certifying the optimum: pass %(step)d") % {
-            "step": round_.phase_step
-        }
+        return _("Certifying the optimum: pass %(step)d") % {"step": round_.phase_step}
     if round_.phase:
         return str(round_.get_phase_display())
     return _("Starting")
@@ -741,7 +739,9 @@ def round_cancel(request: AuthenticatedRequest, slug: str, number: int) -> HttpR
                 ),
             )
         else:
-            messages.info(request, _("This round is already being cancelled."))
+            messages.info(
+                request, _("This round is already cancelled, or being cancelled.")
+            )
     return redirect("programs:round", slug=slug, number=number)
 
 
