@@ -184,18 +184,20 @@ def test_a_real_run_with_a_ticking_clock_writes_more_often(recruiting, people):
     # The clock jumps a second between two queries: every report is written.
     _big_cohort(recruiting, 300)
     round_ = rounds.start_round(programme=recruiting, by=people["odile"].user)
-    with time_machine.travel(T0, tick=False) as clock:
-        with CaptureQueriesContext(connection) as queries:
-            connection.execute_wrappers.append(
-                lambda execute, sql, params, many, context: (
-                    clock.shift(1),
-                    execute(sql, params, many, context),
-                )[1]
-            )
-            try:
-                rounds.run_matching_round.call(round_.pk)
-            finally:
-                connection.execute_wrappers.pop()
+    with (
+        time_machine.travel(T0, tick=False) as clock,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        connection.execute_wrappers.append(
+            lambda execute, sql, params, many, context: (
+                clock.shift(1),
+                execute(sql, params, many, context),
+            )[1]
+        )
+        try:
+            rounds.run_matching_round.call(round_.pk)
+        finally:
+            connection.execute_wrappers.pop()
     writes = _round_updates(queries.captured_queries)
     scoring = [sql for sql in writes if "'scoring'" in sql]
     assert len(scoring) >= 2, writes
