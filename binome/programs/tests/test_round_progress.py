@@ -6,6 +6,7 @@ test_round_cancel_worker.py."""
 
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
@@ -375,3 +376,20 @@ def test_cancel_needs_the_csrf_token(running, people, client):
     response = csrf_client.post(_cancel_url(), {"confirm": "1"})
     assert response.status_code == 403
     assert _fresh(running).cancel_requested_at is None
+
+
+def test_the_progress_speaks_english(running, people, login):
+    MatchingRound.objects.filter(pk=running.pk).update(
+        phase="scoring", phase_done=12, phase_total=782
+    )
+    client = login(people["odile"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    url = reverse("programs:round", args=["vague", 1])
+    page = _text(client.get(url))
+    assert "Computing the scores: block 12 of 782" in page
+    assert re.search(r"Elapsed time: \d+ s", page) and "Cancel this round" in page
+    confirm = _text(client.post(_cancel_url()))
+    assert "Cancel round 1?" in confirm and "Yes, cancel the round" in confirm
+    client.post(_cancel_url(), {"confirm": "1"})
+    page = _text(client.get(url))
+    assert "Cancelling: the engine stops at its next step" in page
