@@ -189,16 +189,13 @@ def test_a_real_run_with_a_ticking_clock_writes_more_often(recruiting, people):
         time_machine.travel(T0, tick=False) as clock,
         CaptureQueriesContext(connection) as queries,
     ):
-        connection.execute_wrappers.append(
-            lambda execute, sql, params, many, context: (
-                clock.shift(1),
-                execute(sql, params, many, context),
-            )[1]
-        )
-        try:
+
+        def a_second_per_query(execute, sql, params, many, context):
+            clock.shift(1)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(a_second_per_query):
             rounds.run_matching_round.call(round_.pk)
-        finally:
-            connection.execute_wrappers.pop()
     writes = _round_updates(queries.captured_queries)
     scoring = [sql for sql in writes if "'scoring'" in sql]
     assert len(scoring) >= 2, writes
