@@ -394,3 +394,17 @@ def test_the_progress_speaks_english(running, people, login):
     client.post(_cancel_url(), {"confirm": "1"})
     page = _text(client.get(url))
     assert "Cancelling: the engine stops at its next step" in page
+
+
+def test_who_cancelled_is_in_their_export_and_forgotten_at_erasure(running, people):
+    from binome.privacy.export import export_data
+    from binome.privacy.registry import REGISTRY
+    from binome.privacy.subject import Subject
+
+    odile = people["odile"].user
+    rounds.cancel_round(round_=running, by=odile)
+    subject = Subject.for_user(odile)
+    [row] = export_data(subject)["sections"]["programs.matchinground"]
+    assert row["cancelled_by_you"] is True and row["number"] == 1
+    assert REGISTRY["programs.matchinground"].erase(subject) >= 1
+    assert _fresh(running).cancelled_by is None
