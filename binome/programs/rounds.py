@@ -186,8 +186,8 @@ class RoundProgress:
     round that is still running and whose cancellation nobody asked for, so
     a write that changes nothing means the round is no longer this worker's
     (cancelled by a manager, or failed by the reaper), and the engine is
-    stopped with :class:`pairmaker.Cancelled`. One query a second, at most,
-    both reports and listens."""
+    stopped with :class:`pairmaker.Cancelled`. The same query reports and
+    listens: phase changes aside, one a second at most."""
 
     def __init__(self, round_id: int, *, every: float = PROGRESS_EVERY) -> None:
         self.round_id = round_id
