@@ -216,6 +216,8 @@ def test_a_queued_round_is_cancelled_at_once_and_its_task_skips_it(
     assert round_.status == MatchingRound.Status.CANCELLED
     assert round_.cancelled_by == odile and round_.cancelled_at == round_.finished_at
     assert round_.is_finished
+    # Finished for the heartbeat (it stops) and for the worker (it skips it).
+    assert not rounds._beat(round_.pk)
     assert rounds.run_matching_round.call(round_.pk) == {"status": "skipped"}
     assert _fresh(round_).result == {}
     event = AuditEvent.objects.get(action=AuditEvent.Action.ROUND_CANCELLED)
