@@ -436,7 +436,8 @@ def list_rounds(request: HttpRequest, slug: SlugPath = SLUG) -> Any:
     tags=["matching"],
 )
 def start_round(request: HttpRequest, slug: SlugPath = SLUG) -> Status[dict[str, Any]]:
-    """Queue a matching round; poll it until its status is done or failed."""
+    """Queue a matching round; poll it until its status is done, failed or
+    cancelled (its phase and progress say where the engine stands)."""
     require_scope(request, Scope.MATCHING)
     programme = _programme(request, slug, "programs.manage_programme")
     try:
