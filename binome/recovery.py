@@ -54,7 +54,7 @@ RETRYABLE_TASKS = frozenset(
 # A task whose worker died this many times is not tried again: it may be
 # the task that kills its worker (out of memory).
 MAX_ATTEMPTS = 3
-MATCHING_TASK = "binome.programs.rounds.run_matching_round"
+MATCHING_TASK = "binome.matching.rounds.run_matching_round"
 
 
 def timeout() -> datetime.timedelta:
@@ -159,7 +159,9 @@ class WorkerDied(Exception):
 
 @dataclass
 class Reaped:
-    rounds: list[int] = field(default_factory=list)  # marked failed
+    rounds: list[int] = field(default_factory=list)  # marked failed (or cancelled)
+    # Those of the rounds that ended cancelled: their manager had asked.
+    cancelled: list[int] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)  # tasks put back in the queue
     failed: list[str] = field(default_factory=list)  # tasks marked failed
     uncertain: list[str] = field(default_factory=list)  # e-mails of unknown fate
@@ -219,7 +221,7 @@ def reap_dead_tasks(
                 )
                 reaped.failed.append(key)
                 if row.task_path == MATCHING_TASK:
-                    from binome.programs.rounds import fail_round
+                    from binome.matching.rounds import fail_round
 
                     round_ids = row.args_kwargs.get("args", [])[:1]
                     if round_ids and fail_round(int(round_ids[0]), now=now):
@@ -236,13 +238,19 @@ def reap_stale_work(*, now: datetime.datetime | None = None) -> Reaped:
     """Everything whose worker died: tasks of the database queue, matching
     rounds (on any queue), and e-mails of unknown fate (reported only)."""
     from binome.accounts.notifications import uncertain_emails
-    from binome.programs.rounds import reap_stale_rounds
+    from binome.matching.models import MatchingRound
+    from binome.matching.rounds import reap_stale_rounds
 
     now = now or timezone.now()
     reaped = reap_dead_tasks(now=now)
     for round_id in reap_stale_rounds(now=now):
         if round_id not in reaped.rounds:
             reaped.rounds.append(round_id)
+    reaped.cancelled = sorted(
+        MatchingRound.objects.filter(
+            pk__in=reaped.rounds, status=MatchingRound.Status.CANCELLED
+        ).values_list("pk", flat=True)
+    )
     reaped.uncertain = uncertain_emails(now=now)
     return reaped
 

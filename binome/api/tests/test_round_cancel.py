@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from binome.accounts.models import AuditEvent
-from binome.programs.models import MatchingRound
+from binome.matching.models import MatchingRound
 from binome.tests.cohorts import two_pair_cohort
 
 URL = "/api/v1/programmes/vague/rounds/1"

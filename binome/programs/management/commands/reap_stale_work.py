@@ -10,7 +10,6 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from binome.ops.jobs import recorded
-from binome.programs.models import MatchingRound
 from binome.recovery import reap_stale_work
 
 
@@ -23,14 +22,9 @@ class Command(BaseCommand):
     @recorded("reap_stale_work")
     def handle(self, *args: Any, **options: Any) -> None:
         reaped = reap_stale_work()
-        # A round its manager had asked to stop ends cancelled, not failed.
-        cancelled = set(
-            MatchingRound.objects.filter(
-                pk__in=reaped.rounds, status=MatchingRound.Status.CANCELLED
-            ).values_list("pk", flat=True)
-        )
         for round_id in reaped.rounds:
-            outcome = "cancelled" if round_id in cancelled else "failed"
+            # A round its manager had asked to stop ends cancelled, not failed.
+            outcome = "cancelled" if round_id in reaped.cancelled else "failed"
             self.stdout.write(f"round {round_id}: {outcome} (its worker stopped)")
         for task_id in reaped.requeued:
             self.stdout.write(f"task {task_id}: requeued (its worker stopped)")

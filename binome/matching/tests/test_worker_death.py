@@ -36,10 +36,12 @@ from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import AuditEvent, SentNotification, TaskHeartbeat
 from binome.accounts.notifications import notify
+from binome.matching import rounds
+from binome.matching.models import MatchingRound
 from binome.pairs.models import Pair
 from binome.pairs.publishing import publish_round
-from binome.programs import rounds, services
-from binome.programs.models import Enrolment, MatchingRound, Programme
+from binome.programs import services
+from binome.programs.models import Enrolment, Programme
 from binome.recovery import MATCHING_TASK, reap_stale_work
 from binome.skills.models import Skill
 
@@ -317,7 +319,7 @@ import django
 django.setup()
 from django.db.models.signals import post_save
 from binome.pairs.publishing import publish_round
-from binome.programs.models import MatchingRound
+from binome.matching.models import MatchingRound
 def hold(sender, instance, update_fields=None, **kwargs):
     if update_fields and "published_at" in update_fields:
         open(os.environ["HELD"], "w").close()
@@ -535,7 +537,7 @@ def test_a_running_round_cancelled_from_its_page_stops_and_keeps_nothing(
         assert round_.phase_total >= 1 and round_.progress >= 10
 
         client = login(people["odile"])
-        url = reverse("programs:round_cancel", args=[two_pairs.slug, round_.number])
+        url = reverse("matching:round_cancel", args=[two_pairs.slug, round_.number])
         client.post(url, {"confirm": "1"})
         round_.refresh_from_db()
         assert round_.cancel_requested_at is not None
@@ -567,7 +569,7 @@ def test_a_running_round_cancelled_from_its_page_stops_and_keeps_nothing(
 
         # The page shows it cancelled; a new round runs on the same worker.
         page = client.get(
-            reverse("programs:round", args=[two_pairs.slug, round_.number])
+            reverse("matching:round", args=[two_pairs.slug, round_.number])
         )
         assert "Annulé par" in page.content.decode()
         again = rounds.start_round(programme=two_pairs, by=odile)

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 import pairmaker
 from binome.accounts.models import AuditEvent
+from binome.matching import rounds
+from binome.matching.models import MatchingRound
 from binome.pairs.publishing import publish_round
 from binome.people.models import Department, Person
-from binome.programs import rounds
-from binome.programs.models import Enrolment, MatchingRound
+from binome.programs.models import Enrolment
 from binome.recovery import reap_stale_work
 from binome.tests.cohorts import run_round, two_pair_cohort
 
@@ -269,12 +270,12 @@ def test_a_cancelled_round_blocks_neither_a_new_round_nor_publishing(
     third = run_round(recruiting, odile)
     assert third.number == 3 and third.status == MatchingRound.Status.DONE
     client = login(people["odile"])
-    compare = client.get(reverse("programs:round_compare", args=["vague", 3, 2]))
+    compare = client.get(reverse("matching:round_compare", args=["vague", 3, 2]))
     assert compare.status_code == 200
-    page = client.get(reverse("programs:round", args=["vague", 3]))
+    page = client.get(reverse("matching:round", args=["vague", 3]))
     # A cancelled round is not offered to compare with; the done one is.
-    assert reverse("programs:round_compare", args=["vague", 3, 1]) in _text(page)
-    assert reverse("programs:round_compare", args=["vague", 3, 2]) not in _text(page)
+    assert reverse("matching:round_compare", args=["vague", 3, 1]) in _text(page)
+    assert reverse("matching:round_compare", args=["vague", 3, 2]) not in _text(page)
     assert len(publish_round(round_=first, by=odile)) == 2
 
 
@@ -282,7 +283,7 @@ def test_a_cancelled_round_blocks_neither_a_new_round_nor_publishing(
 
 
 def _cancel_url(number=1):
-    return reverse("programs:round_cancel", args=["vague", number])
+    return reverse("matching:round_cancel", args=["vague", number])
 
 
 def test_the_round_page_shows_the_phase_and_the_elapsed_time(running, people, login):
@@ -294,7 +295,7 @@ def test_the_round_page_shows_the_phase_and_the_elapsed_time(running, people, lo
         created_at=timezone.now() - datetime.timedelta(seconds=65),
     )
     client = login(people["odile"])
-    page = client.get(reverse("programs:round", args=["vague", 1]))
+    page = client.get(reverse("matching:round", args=["vague", 1]))
     assert "Calcul des scores\u00a0: bloc 12 sur 782" in _text(page)
     assert '<p id="round-phase" role="status">Calcul des scores</p>' in _text(page)
     assert "Temps écoulé\u00a0: 1 min 05 s" in _text(page)
@@ -303,7 +304,7 @@ def test_the_round_page_shows_the_phase_and_the_elapsed_time(running, people, lo
     MatchingRound.objects.filter(pk=running.pk).update(
         phase="certifying", phase_done=2, phase_total=5, phase_step=1
     )
-    url = reverse("programs:round", args=["vague", 1]) + "?progress=1"
+    url = reverse("matching:round", args=["vague", 1]) + "?progress=1"
     fragment = client.get(url, HTTP_HX_REQUEST="true")
     assert "Certification de l'optimum\u00a0: passe 1, 40\u00a0%" in _text(fragment)
     # The live region is updated in place (out of band), not replaced.
@@ -346,7 +347,7 @@ def test_cancel_a_queued_round_shows_it_cancelled(recruiting, people, login):
     assert "Le tour est annulé." in _text(response)
     assert "Annulé par Odile" in _text(response)
     assert "rien de son résultat n'est conservé" in _text(response)
-    rounds_page = client.get(reverse("programs:rounds", args=["vague"]))
+    rounds_page = client.get(reverse("matching:rounds", args=["vague"]))
     assert "Annulé" in _text(rounds_page)
 
 
@@ -387,7 +388,7 @@ def test_the_progress_speaks_english(running, people, login):
     )
     client = login(people["odile"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    url = reverse("programs:round", args=["vague", 1])
+    url = reverse("matching:round", args=["vague", 1])
     page = _text(client.get(url))
     assert "Computing the scores: block 12 of 782" in page
     assert re.search(r"Elapsed time: \d+ s", page) and "Cancel this round" in page
@@ -406,8 +407,8 @@ def test_who_cancelled_is_in_their_export_and_forgotten_at_erasure(running, peop
     odile = people["odile"].user
     rounds.cancel_round(round_=running, by=odile)
     subject = Subject.for_user(odile)
-    [row] = export_data(subject)["sections"]["programs.matchinground"]
+    [row] = export_data(subject)["sections"]["matching.matchinground"]
     assert row["cancelled_by_you"] is True and row["number"] == 1
-    erase = REGISTRY["programs.matchinground"].erase
+    erase = REGISTRY["matching.matchinground"].erase
     assert erase is not None and erase(subject) >= 1
     assert _fresh(running).cancelled_by is None

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from binome.programs import rounds
-from binome.programs.models import MatchingRound
+from binome.matching import rounds
+from binome.matching.models import MatchingRound
 from conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
