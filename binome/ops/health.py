@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +49,28 @@ def version() -> str | None:
         return importlib.metadata.version("binome")
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+@functools.cache
+def checkout_commit() -> str | None:
+    """The commit of the git checkout the code runs from, if it is one
+    (read once per process: a reload starts new processes)."""
+    try:
+        done = subprocess.run(
+            ["git", "-c", "safe.directory=*", "rev-parse", "--short=12", "HEAD"],
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def commit() -> str | None:
+    """``BINOME_COMMIT`` when set, else the git checkout's commit."""
+    return os.environ.get("BINOME_COMMIT") or checkout_commit()
 
 
 def _iso(value: Any) -> str | None:
@@ -138,7 +162,7 @@ def check() -> tuple[int, dict[str, Any]]:
     body: dict[str, Any] = {
         "status": "ok",
         "version": version(),
-        "commit": os.environ.get("BINOME_COMMIT") or None,
+        "commit": commit(),
         "time": now.isoformat(),
     }
     problems: list[str] = []

@@ -51,6 +51,21 @@ def test_health_gives_the_commit(client, monkeypatch):
     assert client.get("/sante/").json()["commit"] == "abc1234"
 
 
+def test_health_gives_the_checkout_commit_by_default(client, monkeypatch):
+    import subprocess
+    from pathlib import Path
+
+    monkeypatch.delenv("BINOME_COMMIT", raising=False)
+    head = subprocess.run(
+        ["git", "-c", "safe.directory=*", "rev-parse", "--short=12", "HEAD"],
+        cwd=Path(health.__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert len(head) == 12  # the tests run from a git checkout
+    assert client.get("/sante/").json()["commit"] == head
+
+
 def test_health_is_not_redirected_to_https(client, settings):
     """A load balancer probes it over plain HTTP."""
     settings.SECURE_SSL_REDIRECT = True
