@@ -159,7 +159,9 @@ class WorkerDied(Exception):
 
 @dataclass
 class Reaped:
-    rounds: list[int] = field(default_factory=list)  # marked failed
+    rounds: list[int] = field(default_factory=list)  # marked failed (or cancelled)
+    # Those of the rounds that ended cancelled: their manager had asked.
+    cancelled: list[int] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)  # tasks put back in the queue
     failed: list[str] = field(default_factory=list)  # tasks marked failed
     uncertain: list[str] = field(default_factory=list)  # e-mails of unknown fate
@@ -236,6 +238,7 @@ def reap_stale_work(*, now: datetime.datetime | None = None) -> Reaped:
     """Everything whose worker died: tasks of the database queue, matching
     rounds (on any queue), and e-mails of unknown fate (reported only)."""
     from binome.accounts.notifications import uncertain_emails
+    from binome.matching.models import MatchingRound
     from binome.matching.rounds import reap_stale_rounds
 
     now = now or timezone.now()
@@ -243,6 +246,11 @@ def reap_stale_work(*, now: datetime.datetime | None = None) -> Reaped:
     for round_id in reap_stale_rounds(now=now):
         if round_id not in reaped.rounds:
             reaped.rounds.append(round_id)
+    reaped.cancelled = sorted(
+        MatchingRound.objects.filter(
+            pk__in=reaped.rounds, status=MatchingRound.Status.CANCELLED
+        ).values_list("pk", flat=True)
+    )
     reaped.uncertain = uncertain_emails(now=now)
     return reaped
 

@@ -130,6 +130,7 @@ class AuditEvent(models.Model):
         PAIR_NUDGED = "pair_nudged", _("Reminder sent to a pair")
         PROGRAMME_CLOSED = "programme_closed", _("Programme closed")
         PROGRAMME_REOPENED = "programme_reopened", _("Programme reopened")
+        ROUND_CANCELLED = "round_cancelled", _("Matching round cancelled")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -40,6 +40,7 @@ from .docs import LocalSwagger
 from .errors import ApiError, ErrorOut
 from .pagination import CursorPagination, MappedQuerySet
 from .schemas import (
+    CancelOut,
     EnrolmentOut,
     IdPath,
     ImportIn,
@@ -62,7 +63,7 @@ JSON API of Binôme. Authenticate with a personal access token
 or with the browser session (writes then need the `X-CSRFToken` header).
 
 **Scopes**: `read` (every GET), `people:import` (HRIS import), `matching`
-(run rounds, publish pairs), `write` (every write: implies `people:import`
+(run and cancel rounds, publish pairs), `write` (every write: implies `people:import`
 and `matching`).
 
 **Pagination**: lists return `{"items": [...], "next": "<cursor>"}`; pass
@@ -410,6 +411,12 @@ def _round_summary(round_: MatchingRound) -> dict[str, Any]:
         "number": round_.number,
         "status": round_.status,
         "progress": round_.progress,
+        "phase": round_.phase,
+        "phase_done": round_.phase_done,
+        "phase_total": round_.phase_total,
+        "phase_step": round_.phase_step,
+        "cancel_requested_at": round_.cancel_requested_at,
+        "cancelled_at": round_.cancelled_at,
         "created_at": round_.created_at,
         "finished_at": round_.finished_at,
         "published_at": round_.published_at,
@@ -434,7 +441,8 @@ def list_rounds(request: HttpRequest, slug: SlugPath = SLUG) -> Any:
     tags=["matching"],
 )
 def start_round(request: HttpRequest, slug: SlugPath = SLUG) -> Status[dict[str, Any]]:
-    """Queue a matching round; poll it until its status is done or failed."""
+    """Queue a matching round; poll it until its status is done, failed or
+    cancelled (its phase and progress say where the engine stands)."""
     require_scope(request, Scope.MATCHING)
     programme = _programme(request, slug, "programs.manage_programme")
     try:
@@ -454,6 +462,28 @@ def get_round(request: HttpRequest, number: NumberPath, slug: SlugPath = SLUG) -
     require_scope(request, Scope.READ)
     programme = _programme(request, slug, "programs.manage_programme")
     return _round_out(_round(programme, number))
+
+
+@api.post(
+    "/programmes/{slug}/rounds/{number}/cancel",
+    response={200: CancelOut, **WRITE_ERRORS},
+    tags=["matching"],
+)
+def cancel_round(
+    request: HttpRequest, number: NumberPath, slug: SlugPath = SLUG
+) -> Any:
+    """Cancel a queued round at once, or ask a running one to stop (its
+    engine stops within seconds; nothing of its result is kept). Asking
+    twice is harmless; a finished round is a conflict (409)."""
+    require_scope(request, Scope.MATCHING)
+    programme = _programme(request, slug, "programs.manage_programme")
+    round_ = _round(programme, number)
+    try:
+        outcome = rounds.cancel_round(round_=round_, by=request.user)
+    except ValidationError as error:
+        raise errors.conflict(error) from None
+    round_.refresh_from_db()
+    return {"round": _round_summary(round_), "outcome": str(outcome)}
 
 
 @api.post(

@@ -137,6 +137,20 @@ ROWS = [
         kwargs={"slug": "programme_slug", "number": "round_number"},
     ),
     _row(
+        "api:cancel_round",
+        "POST",
+        {**MANAGERS, "manager": 409, "superuser": 409},
+        "manage_programme; the world's round has finished: 409 conflict",
+        kwargs={"slug": "programme_slug", "number": "round_number"},
+    ),
+    _row(
+        "api:cancel_round",
+        "GET",
+        NOT_ALLOWED,
+        "POST only",
+        kwargs={"slug": "programme_slug", "number": "round_number"},
+    ),
+    _row(
         "api:publish_round",
         "GET",
         NOT_ALLOWED,

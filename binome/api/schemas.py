@@ -154,8 +154,22 @@ class UnmatchedOut(Schema):
 
 class RoundSummaryOut(Schema):
     number: int
-    status: Literal["queued", "running", "done", "failed"]
-    progress: int
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: int = Field(..., description="Overall percentage, 0 to 100.")
+    phase: Literal[
+        "", "reading", "scoring", "solving", "certifying", "assembling", "saving"
+    ] = Field(..., description="What the engine does now (empty before it starts).")
+    phase_done: int = Field(
+        ..., description="Units of the phase done: blocks scored or certified."
+    )
+    phase_total: int = Field(
+        ..., description="Units of the phase in all; 0 when it has no known size."
+    )
+    phase_step: int = Field(
+        ..., description="Solve or certificate pass number (1 for the first)."
+    )
+    cancel_requested_at: datetime.datetime | None
+    cancelled_at: datetime.datetime | None
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
     published_at: datetime.datetime | None
@@ -166,6 +180,16 @@ class RoundOut(RoundSummaryOut):
     totals: dict[str, float | int]
     pairs: list[ProposedPairOut]
     unmatched: list[UnmatchedOut]
+
+
+class CancelOut(Schema):
+    round: RoundSummaryOut
+    outcome: Literal["cancelled", "requested", "already"] = Field(
+        ...,
+        description="cancelled: it was queued, cancelled now; requested: it "
+        "runs, its engine stops within seconds (poll until the status is "
+        "cancelled); already: asked before, nothing changed.",
+    )
 
 
 class PublishOut(Schema):

@@ -89,6 +89,16 @@ class MatchingRound(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Phase(models.TextChoices):
+        # The engine's phases (pairmaker.Progress) between the web's own.
+        READING = "reading", _("Reading the cohort")
+        SCORING = "scoring", _("Scoring")
+        SOLVING = "solving", _("Solving")
+        CERTIFYING = "certifying", _("Certifying the optimum")
+        ASSEMBLING = "assembling", _("Assembling the result")
+        SAVING = "saving", _("Saving")
 
     programme = models.ForeignKey(
         Programme,
@@ -117,6 +127,28 @@ class MatchingRound(models.Model):
     # rounds.run_matching_round): a round whose heartbeat stopped has lost its
     # worker, and reap_stale_rounds marks it failed.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Where the running engine stands (rounds.RoundProgress writes it):
+    # ``phase_done`` of ``phase_total`` units of the phase, and the solve or
+    # certificate pass number.
+    phase = models.CharField(
+        _("phase"), max_length=12, choices=Phase.choices, blank=True
+    )
+    phase_done = models.PositiveIntegerField(_("done in the phase"), default=0)
+    phase_total = models.PositiveIntegerField(_("total of the phase"), default=0)
+    phase_step = models.PositiveIntegerField(_("step"), default=0)
+    # A manager asked to stop a running round; its worker notices and stops.
+    cancel_requested_at = models.DateTimeField(
+        _("cancellation requested at"), null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,7 +186,11 @@ class MatchingRound(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (
+            self.Status.DONE,
+            self.Status.FAILED,
+            self.Status.CANCELLED,
+        )
 
     @property
     def pairs(self) -> list[dict[str, Any]]:

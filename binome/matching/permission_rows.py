@@ -62,6 +62,13 @@ ROWS: list[dict[str, Any]] = [
         data={"action": "undo"},
     ),
     *both(
+        "matching:round_cancel",
+        {"slug": "programme_slug", "number": "round_number"},
+        POST_ONLY,
+        only(*MANAGERS, ok=302),
+        why="the round has finished: a message says so, nothing changes",
+    ),
+    *both(
         "matching:round_compare",
         {
             "slug": "programme_slug",

@@ -8,6 +8,7 @@ import datetime
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import pairmaker
+from binome.accounts import audit
+from binome.accounts.models import AuditEvent
 from binome.programs.models import (
     Enrolment,
     PreparationCompletion,
@@ -154,6 +157,138 @@ def _progress(round_: MatchingRound, value: int, **fields: Any) -> int:
     ).update(progress=value, **fields)
 
 
+# Seconds between two progress writes of a running round (phase changes are
+# written at once): the engine reports about ten times a second.
+PROGRESS_EVERY = 1.0
+
+
+def overall_percent(progress: pairmaker.Progress) -> int:
+    """The round's percentage for an engine report: reading the cohort takes
+    0-10 %, scoring 10-55 %, the solves and certificate passes 55-88 % (eight
+    points each: pass k fills what solve k starts), assembling 90 % and
+    saving 95 %."""
+    fraction = progress.done / progress.total if progress.total else 0.0
+    if progress.phase == "scoring":
+        return 10 + int(45 * fraction)
+    if progress.phase == "solving":
+        return min(88, 55 + 8 * (progress.step - 1))
+    if progress.phase == "certifying":
+        return min(88, 55 + 8 * (progress.step - 1) + int(8 * fraction))
+    return 90
+
+
+class RoundProgress:
+    """The engine's progress callback for one running round.
+
+    It writes the phase, its done/total and step, and the overall percentage
+    on the round when the phase (or step) changes and otherwise at most once
+    every ``every`` seconds. The write is conditional: it only touches a
+    round that is still running and whose cancellation nobody asked for, so
+    a write that changes nothing means the round is no longer this worker's
+    (cancelled by a manager, or failed by the reaper), and the engine is
+    stopped with :class:`pairmaker.Cancelled`. The same query reports and
+    listens: phase changes aside, one a second at most."""
+
+    def __init__(self, round_id: int, *, every: float = PROGRESS_EVERY) -> None:
+        self.round_id = round_id
+        self.every = datetime.timedelta(seconds=every)
+        self.percent = 10
+        self.writes = 0
+        self._last: tuple[str, int] | None = None
+        self._written_at: datetime.datetime | None = None
+
+    def __call__(self, progress: pairmaker.Progress) -> None:
+        now = timezone.now()
+        self.percent = max(self.percent, overall_percent(progress))
+        key = (progress.phase, progress.step)
+        if (
+            key == self._last
+            and self._written_at is not None
+            and now - self._written_at < self.every
+        ):
+            return
+        self._last, self._written_at = key, now
+        self.writes += 1
+        if not MatchingRound.objects.filter(
+            pk=self.round_id,
+            status=MatchingRound.Status.RUNNING,
+            cancel_requested_at__isnull=True,
+        ).update(
+            progress=self.percent,
+            phase=progress.phase,
+            phase_done=progress.done,
+            phase_total=progress.total,
+            phase_step=progress.step,
+        ):
+            raise pairmaker.Cancelled
+
+
+class CancelOutcome(StrEnum):
+    CANCELLED = "cancelled"  # it was queued: cancelled at once
+    REQUESTED = "requested"  # it runs: its worker stops at its next report
+    ALREADY = "already"  # cancelled or asked to stop before
+
+
+def cancel_round(*, round_: MatchingRound, by: Any) -> CancelOutcome:
+    """Stop a round. A queued round is cancelled at once (its task, if a
+    worker picks it up, finds it not queued and skips it); a running round is
+    flagged, and RoundProgress stops its engine at the next report (within
+    PROGRESS_EVERY seconds). Nothing of the result is kept. Asking twice
+    changes nothing; a finished round raises ValidationError. Audit-logged."""
+    now = timezone.now()
+    user = by if getattr(by, "is_authenticated", False) else None
+    rows = MatchingRound.objects.filter(pk=round_.pk)
+    with transaction.atomic():
+        if rows.filter(status=MatchingRound.Status.QUEUED).update(
+            status=MatchingRound.Status.CANCELLED,
+            progress=100,
+            cancel_requested_at=now,
+            cancelled_at=now,
+            cancelled_by=user,
+            finished_at=now,
+        ):
+            outcome = CancelOutcome.CANCELLED
+        elif rows.filter(
+            status=MatchingRound.Status.RUNNING, cancel_requested_at__isnull=True
+        ).update(cancel_requested_at=now, cancelled_by=user):
+            outcome = CancelOutcome.REQUESTED
+        else:
+            status = rows.values_list("status", flat=True).first()
+            if status in (MatchingRound.Status.CANCELLED, MatchingRound.Status.RUNNING):
+                return CancelOutcome.ALREADY
+            raise ValidationError(
+                _("This round has already finished: there is nothing to cancel.")
+            )
+        audit.record(
+            AuditEvent.Action.ROUND_CANCELLED,
+            actor=user,
+            target=f"programme:{round_.programme.slug}",
+            round=round_.number,
+            was=str(outcome),
+        )
+    return outcome
+
+
+def _end_cancelled(round_id: int) -> bool:
+    """The worker stopped its engine for a cancellation: the round ends
+    cancelled, without a result. False if it was not asked (failed by the
+    reaper meanwhile)."""
+    now = timezone.now()
+    return bool(
+        MatchingRound.objects.filter(
+            pk=round_id,
+            status=MatchingRound.Status.RUNNING,
+            cancel_requested_at__isnull=False,
+        ).update(
+            status=MatchingRound.Status.CANCELLED,
+            progress=100,
+            result={},
+            cancelled_at=now,
+            finished_at=now,
+        )
+    )
+
+
 STALE_ERROR = gettext_lazy(
     "The calculation was interrupted: the process running it stopped. "
     "You can start the round again."
@@ -161,18 +296,29 @@ STALE_ERROR = gettext_lazy(
 
 
 def fail_round(round_id: int, *, now: datetime.datetime | None = None) -> bool:
-    """Mark a round that lost its worker failed; False when it had finished."""
+    """Mark a round that lost its worker failed (cancelled, if its manager
+    asked to stop it); False when it had finished."""
     with translation.override(settings.LANGUAGE_CODE):
         error = str(STALE_ERROR)
+    now = now or timezone.now()
+    alive = MatchingRound.objects.filter(
+        pk=round_id,
+        status__in=(MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING),
+    )
+    # Its manager asked to stop it anyway: it ends as asked.
+    if alive.filter(cancel_requested_at__isnull=False).update(
+        status=MatchingRound.Status.CANCELLED,
+        progress=100,
+        cancelled_at=now,
+        finished_at=now,
+    ):
+        return True
     return bool(
-        MatchingRound.objects.filter(
-            pk=round_id,
-            status__in=(MatchingRound.Status.QUEUED, MatchingRound.Status.RUNNING),
-        ).update(
+        alive.update(
             status=MatchingRound.Status.FAILED,
             progress=100,
             error=error,
-            finished_at=now or timezone.now(),
+            finished_at=now,
         )
     )
 
@@ -195,6 +341,16 @@ def reap_stale_rounds(
         # the query keeps the round running.
         with translation.override(settings.LANGUAGE_CODE):
             error = str(STALE_ERROR)
+        # Its manager asked to stop it anyway: it ends as asked.
+        if stale.filter(pk=round_id, cancel_requested_at__isnull=False).update(
+            status=MatchingRound.Status.CANCELLED,
+            progress=100,
+            cancelled_at=now,
+            finished_at=now,
+        ):
+            logger.warning("matching round %s lost its worker: cancelled", round_id)
+            reaped.append(round_id)
+            continue
         if (
             stale.filter(pk=round_id).update(
                 status=MatchingRound.Status.FAILED,
@@ -228,7 +384,10 @@ def run_matching_round(round_id: int) -> dict[str, Any]:
     claimed = MatchingRound.objects.filter(
         pk=round_id, status=MatchingRound.Status.QUEUED
     ).update(
-        status=MatchingRound.Status.RUNNING, progress=5, heartbeat_at=timezone.now()
+        status=MatchingRound.Status.RUNNING,
+        progress=2,
+        phase=MatchingRound.Phase.READING,
+        heartbeat_at=timezone.now(),
     )
     if not claimed:
         logger.warning("matching round %s is not queued any more: skipped", round_id)
@@ -247,7 +406,8 @@ def _run(round_: MatchingRound) -> dict[str, Any]:
     try:
         enrolments = cohort(programme)
         people = matching.candidates(programme, enrolments)
-        _progress(round_, 30)
+        if not _progress(round_, 10, phase=MatchingRound.Phase.READING):
+            raise pairmaker.Cancelled
         decisions = list(programme.pair_decisions.all())
         present = {str(e.pk) for e in enrolments}
         locks = {
@@ -278,9 +438,16 @@ def _run(round_: MatchingRound) -> dict[str, Any]:
             matching.engine_rules(programme, snapshot),
             forbidden=forbidden,
             feedback=feedback,  # type: ignore[arg-type]
+            progress=RoundProgress(round_id),
         )
-        _progress(round_, 80)
+        _progress(round_, 95, phase=MatchingRound.Phase.SAVING)
         payload = serialise(result, enrolments)
+    except pairmaker.Cancelled:
+        if _end_cancelled(round_id):
+            logger.info("matching round %s cancelled", round_id)
+            return {"status": "cancelled"}
+        logger.warning("matching round %s was failed meanwhile: stopped", round_id)
+        return {"status": "dropped"}
     except pairmaker.EngineInputError as error:
         logger.warning("matching round %s refused: %s", round_id, error)
         _progress(
@@ -302,14 +469,21 @@ def _run(round_: MatchingRound) -> dict[str, Any]:
             finished_at=timezone.now(),
         )
         raise
-    if not _progress(
-        round_,
-        100,
+    # A cancellation asked while the result was being saved wins: nothing of
+    # the result is kept.
+    if not MatchingRound.objects.filter(
+        pk=round_id,
+        status=MatchingRound.Status.RUNNING,
+        cancel_requested_at__isnull=True,
+    ).update(
+        progress=100,
         status=MatchingRound.Status.DONE,
         result=payload,
         settings_snapshot=snapshot,
         finished_at=timezone.now(),
     ):
+        if _end_cancelled(round_id):
+            return {"status": "cancelled"}
         logger.warning(
             "matching round %s was failed meanwhile: result dropped", round_id
         )

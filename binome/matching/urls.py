@@ -32,6 +32,11 @@ urlpatterns = [
         name="round_action",
     ),
     path(
+        "<slug:slug>/appariement/<int:number>/annuler/",
+        views.round_cancel,
+        name="round_cancel",
+    ),
+    path(
         "<slug:slug>/appariement/<int:number>/comparer/<int:other>/",
         views.round_compare,
         name="round_compare",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -146,6 +147,63 @@ def _round_context(round_: MatchingRound) -> dict[str, Any]:
     }
 
 
+def _elapsed(round_: MatchingRound) -> str:
+    """Time since the round was started, « 1 min 05 s »."""
+    end = round_.finished_at or timezone.now()
+    seconds = max(0, int((end - round_.created_at).total_seconds()))
+    if seconds < 60:
+        return _("%(seconds)d s") % {"seconds": seconds}
+    return _("%(minutes)d min %(seconds)02d s") % {
+        "minutes": seconds // 60,
+        "seconds": seconds % 60,
+    }
+
+
+def _phase_text(round_: MatchingRound) -> str:
+    """What the engine is doing, in a sentence (the live region reads it)."""
+    Phase = MatchingRound.Phase
+    if round_.status == MatchingRound.Status.QUEUED:
+        return _("Waiting for a worker to start the calculation")
+    if round_.cancel_requested_at:
+        return _("Cancelling: the engine stops at its next step")
+    if round_.phase == Phase.SCORING:
+        return _("Computing the scores")
+    if round_.phase == Phase.SOLVING:
+        return _("Solving %(step)d") % {"step": round_.phase_step}
+    if round_.phase == Phase.CERTIFYING:
+        return _("Certifying the optimum: pass %(step)d") % {"step": round_.phase_step}
+    if round_.phase:
+        return str(round_.get_phase_display())
+    return _("Starting")
+
+
+def _phase_detail(round_: MatchingRound) -> str:
+    """The phase with how far it is, when it has a known size."""
+    Phase = MatchingRound.Phase
+    if round_.phase_total and not round_.cancel_requested_at:
+        if round_.phase == Phase.SCORING:
+            return _("Computing the scores: block %(done)d of %(total)d") % {
+                "done": round_.phase_done,
+                "total": round_.phase_total,
+            }
+        if round_.phase == Phase.CERTIFYING:
+            return _("Certifying the optimum: pass %(step)d, %(percent)d %%") % {
+                "step": round_.phase_step,
+                "percent": 100 * round_.phase_done // round_.phase_total,
+            }
+    return _phase_text(round_)
+
+
+def _progress_context(round_: MatchingRound) -> dict[str, Any]:
+    return {
+        "round": round_,
+        "programme": round_.programme,
+        "phase_text": _phase_text(round_),
+        "phase_detail": _phase_detail(round_),
+        "elapsed": _elapsed(round_),
+    }
+
+
 @login_required
 def round_detail(request: AuthenticatedRequest, slug: str, number: int) -> HttpResponse:
     round_ = _get_round(request, slug, number)
@@ -155,8 +213,48 @@ def round_detail(request: AuthenticatedRequest, slug: str, number: int) -> HttpR
             response = HttpResponse("")
             response["HX-Refresh"] = "true"
             return response
-        return render(request, "matching/round.html#progress", {"round": round_})
-    return render(request, "matching/round.html", _round_context(round_))
+        return render(
+            request, "matching/round.html#progress", _progress_context(round_)
+        )
+    context = _round_context(round_)
+    if not round_.is_finished:
+        context.update(_progress_context(round_))
+    return render(request, "matching/round.html", context)
+
+
+@login_required
+@require_POST
+def round_cancel(request: AuthenticatedRequest, slug: str, number: int) -> HttpResponse:
+    """Cancel a queued or running round, after a confirmation page (a POST
+    without ``confirm=1``). A second click, or a click on a round that has
+    finished meanwhile, only says what became of it."""
+    round_ = _get_round(request, slug, number)
+    if request.POST.get("confirm") != "1" and not round_.is_finished:
+        return render(
+            request,
+            "matching/round_cancel_confirm.html",
+            {"programme": round_.programme, "round": round_},
+        )
+    try:
+        outcome = rounds.cancel_round(round_=round_, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if outcome == rounds.CancelOutcome.CANCELLED:
+            messages.success(request, _("The round is cancelled."))
+        elif outcome == rounds.CancelOutcome.REQUESTED:
+            messages.success(
+                request,
+                _(
+                    "Cancellation requested: the engine stops within a few "
+                    "seconds, and nothing of its result is kept."
+                ),
+            )
+        else:
+            messages.info(
+                request, _("This round is already cancelled, or being cancelled.")
+            )
+    return redirect("matching:round", slug=slug, number=number)
 
 
 @login_required

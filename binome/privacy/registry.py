@@ -671,6 +671,20 @@ def _export_rounds(s: Subject) -> Rows:
                     coffee_verdicts=verdicts,
                 )
             )
+    # The rounds the person cancelled, as a manager.
+    for r in MatchingRound.objects.filter(s.user_q("cancelled_by")).select_related(
+        "programme"
+    ):
+        out.append(
+            row(
+                r,
+                "number",
+                "status",
+                "cancelled_at",
+                programme=r.programme.name,
+                cancelled_by_you=True,
+            )
+        )
     return out
 
 
@@ -685,8 +699,11 @@ def _round_verdicts(r: MatchingRound, s: Subject) -> list[list[Any]]:
 
 def _erase_rounds(s: Subject) -> int:
     # The result holds enrolment ids only; an error message may hold a name.
+    # Who cancelled a round is forgotten.
+    count = MatchingRound.objects.filter(s.user_q("cancelled_by")).update(
+        cancelled_by=None
+    )
     # The café verdicts a round kept go, as the cafés' own do.
-    count = 0
     for r in _rounds(s):
         mine = _round_verdicts(r, s)
         if mine:
@@ -706,8 +723,9 @@ def _erase_rounds(s: Subject) -> int:
 personal(
     "matching.matchinground",
     "Matching proposals (scores and reasons) about the person's enrolments, "
-    "and the café-virtuel verdicts a round was computed with. Ids only are "
-    "kept; names in error messages are redacted, the verdicts erased.",
+    "the café-virtuel verdicts a round was computed with, and the rounds the "
+    "person cancelled. Ids only are kept; names in error messages are "
+    "redacted, the verdicts erased, who cancelled a round forgotten.",
     export=_export_rounds,
     erase=_erase_rounds,
 )

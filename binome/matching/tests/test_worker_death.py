@@ -1,5 +1,6 @@
 """Real worker processes killed with SIGKILL: during a matching round, during
-a publication, and in the middle of a notification to several people.
+a publication, and in the middle of a notification to several people; and a
+running round cancelled by its manager, which its worker stops at once.
 
 Each test runs real ``manage.py db_worker`` processes (or a small script
 that calls the real code) against the test database, which must therefore be
@@ -30,6 +31,7 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.tasks.base import TaskResultStatus
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import AuditEvent, SentNotification, TaskHeartbeat
@@ -485,3 +487,101 @@ def test_a_notification_killed_mid_send_then_retried_reaches_each_person_once(
             "email", flat=True
         )
     ) == {"odile@test.example"}
+
+
+# Cancellation ----------------------------------------------------------------
+
+# The real db_worker; the progress callback the worker gives the engine is
+# called as usual, then the engine waits, once, after the first scoring
+# report, until the test releases it.
+HELD_AFTER_FIRST_REPORT = """
+import os, time
+import django
+django.setup()
+import pairmaker
+real = pairmaker.match
+def held(*args, progress, **kwargs):
+    def report(p):
+        progress(p)
+        if p.phase == "scoring" and not os.path.exists(os.environ["ENGINE_STARTED"]):
+            open(os.environ["ENGINE_STARTED"], "w").close()
+            while not os.path.exists(os.environ["ENGINE_RELEASE"]):
+                time.sleep(0.05)
+    return real(*args, progress=report, **kwargs)
+pairmaker.match = held
+from django.core.management import call_command
+call_command("db_worker", no_startup_delay=True, interval=0.1, reload=False)
+"""
+
+
+def test_a_running_round_cancelled_from_its_page_stops_and_keeps_nothing(
+    shared_db, two_pairs, people, login, tmp_path: Path
+):
+    script = tmp_path / "held_worker.py"
+    script.write_text(HELD_AFTER_FIRST_REPORT)
+    started, release = tmp_path / "engine-started", tmp_path / "engine-release"
+    log = tmp_path / "worker.log"
+    worker = _spawn(
+        [sys.executable, str(script)],
+        _env(shared_db, ENGINE_STARTED=str(started), ENGINE_RELEASE=str(release)),
+        log,
+    )
+    odile = people["odile"].user
+    try:
+        round_ = rounds.start_round(programme=two_pairs, by=odile)
+        _wait(started.exists, "the engine's first report", worker, log)
+        round_.refresh_from_db()
+        # The worker's callback wrote where the engine stands.
+        assert round_.status == MatchingRound.Status.RUNNING
+        assert round_.phase == MatchingRound.Phase.SCORING
+        assert round_.phase_total >= 1 and round_.progress >= 10
+
+        client = login(people["odile"])
+        url = reverse("matching:round_cancel", args=[two_pairs.slug, round_.number])
+        client.post(url, {"confirm": "1"})
+        round_.refresh_from_db()
+        assert round_.cancel_requested_at is not None
+        assert round_.status == MatchingRound.Status.RUNNING
+        release.touch()
+        _wait(
+            lambda: MatchingRound.objects.get(pk=round_.pk).is_finished,
+            "the worker to stop the engine",
+            worker,
+            log,
+        )
+        round_.refresh_from_db()
+        assert round_.status == MatchingRound.Status.CANCELLED, log.read_text()
+        assert round_.result == {} and round_.error == ""
+        # Stopped at its next report (the solve), not after the whole run.
+        assert round_.phase == MatchingRound.Phase.SCORING
+        assert round_.cancelled_by == odile
+        assert round_.cancelled_at == round_.finished_at
+        _wait(
+            lambda: DBTaskResult.objects.filter(
+                task_path=MATCHING_TASK, status=TaskResultStatus.SUCCESSFUL
+            ).exists(),
+            "the task to end",
+            worker,
+            log,
+        )
+        task = DBTaskResult.objects.get(task_path=MATCHING_TASK)
+        assert task.return_value == {"status": "cancelled"}
+
+        # The page shows it cancelled; a new round runs on the same worker.
+        page = client.get(
+            reverse("matching:round", args=[two_pairs.slug, round_.number])
+        )
+        assert "Annulé par" in page.content.decode()
+        again = rounds.start_round(programme=two_pairs, by=odile)
+        _wait(
+            lambda: MatchingRound.objects.get(pk=again.pk).is_finished,
+            "the next round",
+            worker,
+            log,
+        )
+    finally:
+        release.touch()
+        _kill(worker)
+    again.refresh_from_db()
+    assert again.status == MatchingRound.Status.DONE, log.read_text()
+    assert len(again.pairs) == 2

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         reaped = reap_stale_work()
         for round_id in reaped.rounds:
-            self.stdout.write(f"round {round_id}: failed (its worker stopped)")
+            # A round its manager had asked to stop ends cancelled, not failed.
+            outcome = "cancelled" if round_id in reaped.cancelled else "failed"
+            self.stdout.write(f"round {round_id}: {outcome} (its worker stopped)")
         for task_id in reaped.requeued:
             self.stdout.write(f"task {task_id}: requeued (its worker stopped)")
         for task_id in reaped.failed:
