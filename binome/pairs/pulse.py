@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from binome.accounts.notifications import absolute_url, notify
-from binome.programs.models import Enrolment
+from binome.programs.models import Enrolment, Programme
 
 from .models import Pair, PairPause, PulseCheckIn, PulseQuestion
 
@@ -301,6 +301,24 @@ def resume_pair(*, pair: Pair, by: Enrolment) -> PairPause | None:
     pause.ended_on = today
     pause.save(update_fields=["ended_on"])
     return pause
+
+
+def programme_pauses(
+    programme: Programme, today: datetime.date, *, days: int = 90
+) -> list[PairPause]:
+    """The pauses of a programme's pairs under way or over in the last
+    ``days`` days, the latest first, for its managers (dates, never the
+    reason); each knows ``is_current``."""
+    since = today - datetime.timedelta(days=days)
+    pauses = list(
+        PairPause.objects.filter(
+            pair__mentee__programme=programme, until__gte=since, starts_on__lte=today
+        ).select_related("pair__mentor__person", "pair__mentee__person")
+    )
+    current = {p.pk for p in PairPause.objects.on(today).filter(pk__in=pauses)}
+    for pause in pauses:
+        pause.is_current = pause.pk in current  # type: ignore[attr-defined]
+    return [p for p in pauses if p.days or p.pk in current]
 
 
 def until_text(pause: PairPause) -> str:
