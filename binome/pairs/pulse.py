@@ -105,14 +105,14 @@ def due_checkins(today: datetime.date) -> list[DueCheckIn]:
 
 
 def questions() -> list[PulseQuestion]:
-    """The three questions in their order (the rows HR edits)."""
+    """The three questions in their order (the rows HR edits; loaded by
+    migration 0007, a missing one is shown with its default wording, not
+    written: reading a page never writes)."""
     found = {q.key: q for q in PulseQuestion.objects.all()}
-    missing = [key for key in QUESTION_KEYS if key not in found]
-    if missing:
-        # Loaded by the migration; a deleted row comes back with its default.
-        for key in missing:
-            found[key] = PulseQuestion.objects.create(key=key, **DEFAULT_QUESTIONS[key])
-    return sorted(found.values(), key=lambda q: (q.position, q.pk))
+    for key in QUESTION_KEYS:
+        if key not in found:
+            found[key] = PulseQuestion(key=key, **DEFAULT_QUESTIONS[key])
+    return sorted(found.values(), key=lambda q: (q.position, q.pk or 0))
 
 
 # The defaults, also loaded by migration 0007 (copied there, so that it keeps
