@@ -315,7 +315,9 @@ def programme_pauses(
             pair__mentee__programme=programme, until__gte=since, starts_on__lte=today
         ).select_related("pair__mentor__person", "pair__mentee__person")
     )
-    current = {p.pk for p in PairPause.objects.on(today).filter(pk__in=[p.pk for p in pauses])}
+    current = {
+        p.pk for p in PairPause.objects.on(today).filter(pk__in=[p.pk for p in pauses])
+    }
     for pause in pauses:
         pause.is_current = pause.pk in current  # type: ignore[attr-defined]
     return [p for p in pauses if p.days or p.pk in current]

@@ -28,7 +28,10 @@ def _kinds(at):
         return sorted((d.kind, d.user.first_name) for d in reminders.select_reminders())
 
 
-def _pause(pair, by, until, reason="leave", at=paris(2026, 9, 10, 9, 0)):
+PAUSED_AT = paris(2026, 9, 10, 9, 0)
+
+
+def _pause(pair, by, until, reason="leave", at=PAUSED_AT):
     with time_machine.travel(at, tick=False):
         return pulse.pause_pair(pair=pair, by=by, until=until, reason=reason)
 
@@ -175,7 +178,9 @@ def test_the_manager_sees_the_pause_and_its_length_not_the_reason(
 ):
     _pause(started, enrolments["camille"], datetime.date(2026, 10, 15))
     with time_machine.travel(paris(2026, 9, 20, 9, 0), tick=False):
-        page = login(people["odile"]).get(reverse("programme_health", args=[pilot.slug]))
+        page = login(people["odile"]).get(
+            reverse("programme_health", args=[pilot.slug])
+        )
     assert page.status_code == 200
     assert 'id="table-pauses"' in page.text
     assert ">36<" in page.text  # 10 September to 15 October

@@ -38,6 +38,7 @@ def _pulse_due(at):
 
 def _answer(pair, author, *, useful=4, rhythm=4, safety=4, **kw):
     round = pulse.current_round(pair.started_on, datetime.date.today())
+    assert round is not None
     return pulse.answer_checkin(
         pair=pair,
         author=author,
@@ -229,9 +230,12 @@ def test_the_partner_never_sees_the_answers(low_safety, started, people, login):
             assert "PLANTED-PULSE-SECRET" not in client.get(url).text
     export = export_json(Subject.for_user(people["bernard"].user))
     assert "PLANTED-PULSE-SECRET" not in export
-    assert export_json(Subject.for_user(people["camille"].user)).count(
-        "PLANTED-PULSE-SECRET"
-    ) == 1
+    assert (
+        export_json(Subject.for_user(people["camille"].user)).count(
+            "PLANTED-PULSE-SECRET"
+        )
+        == 1
+    )
 
 
 def test_the_manager_sees_the_signal_and_the_question_never_the_comment(
@@ -320,7 +324,9 @@ def test_sponsors_see_checkin_means_over_five_people(pilot, people, org, departm
 
 
 def test_erasure_keeps_the_scores_and_removes_the_comment(low_safety, people):
-    REGISTRY["pairs.pulsecheckin"].erase(Subject.for_user(people["camille"].user))
+    erase = REGISTRY["pairs.pulsecheckin"].erase
+    assert erase is not None
+    erase(Subject.for_user(people["camille"].user))
     low_safety.refresh_from_db()
     assert low_safety.comment == ""
     assert low_safety.safety == 1
