@@ -26,25 +26,19 @@ install="${BINOME_INSTALL:-scripts/bootstrap}"
 reload_web="${BINOME_RELOAD_WEB:-systemctl try-reload-or-restart binome-web.service}"
 restart_worker="${BINOME_RESTART_WORKER:-systemctl try-restart binome-worker.service}"
 app_user="${BINOME_USER-binome}"  # empty: the steps run as whoever runs this
+
+# The same variables as the services: deploy/binome-env reads the env file
+# as systemd does, and runs this script again with them.
+if [ "${BINOME_ENV_LOADED:-}" != "$env_file" ]; then
+  export BINOME_ENV_FILE="$env_file"
+  exec "$app_dir/deploy/binome-env" "$app_dir/deploy/upgrade.sh" "$@"
+fi
 cd "$app_dir"
 
 as_app=()
 if [ "$(id -u)" = 0 ] && [ -n "$app_user" ]; then
   as_app=(runuser -u "$app_user" --)
 fi
-
-# The same variables as the services: the env file, line by line (systemd
-# syntax: NAME=value, no quotes, no shell expansion).
-if [ ! -r "$env_file" ]; then
-  echo "upgrade: fichier d'environnement illisible : $env_file" >&2
-  exit 1
-fi
-while IFS= read -r line || [ -n "$line" ]; do
-  case "$line" in
-    '' | '#'* | ';'*) continue ;;
-    *=*) export "${line%%=*}=${line#*=}" ;;
-  esac
-done <"$env_file"
 
 step() { printf '== %s\n' "$*"; }
 manage() { "${as_app[@]}" .venv/bin/python manage.py "$@"; }

@@ -556,6 +556,10 @@ def test_http_is_redirected_to_https(stack):
     )
     assert response.status_code == 301
     assert response.headers["Location"] == "https://localhost/compte/connexion/?next=/"
+    # But for the health page: load balancers probe it over plain HTTP.
+    probe = stack.session().get(stack.http_base + "/sante/", allow_redirects=False)
+    assert probe.status_code == 200, probe.status_code
+    assert probe.json()["database"] == {"ok": True}
 
 
 def test_pages_come_from_django_over_https_with_its_security_headers(stack):

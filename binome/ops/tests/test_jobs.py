@@ -78,15 +78,16 @@ def test_a_job_must_be_declared():
 
 def test_only_entry_points_import_ops():
     """binome.ops is at the top of the dependency chain: no model, service or
-    view of another app imports it; only the settings, the URLs and the
-    periodic jobs' management commands (to record their runs)."""
+    view of another app imports it; only the settings, the URLs, Celery's
+    entry points and the periodic jobs' management commands (to record their
+    runs)."""
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for path in root.rglob("*.py"):
         relative = path.relative_to(root).as_posix()
         if relative.startswith("ops/") or "/management/commands/" in relative:
             continue
-        if relative in {"settings.py", "urls.py"}:
+        if relative in {"settings.py", "urls.py", "celery.py", "tasks_celery.py"}:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
@@ -112,3 +113,45 @@ def test_the_administration_shows_the_runs(client):
     assert detail.status_code == 200
     assert "builtins.RuntimeError" in detail.content.decode()
     assert client.get("/admin/ops/jobrun/add/").status_code == 403
+
+
+def test_beat_runs_every_periodic_job_at_its_interval():
+    from django.tasks import Task
+    from django.utils.module_loading import import_string
+
+    from binome.celery import app
+    from binome.ops.jobs import PERIODIC_JOBS
+
+    scheduled = {}
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] == "binome.run_periodic_job"
+        name, path = entry["args"]
+        assert isinstance(import_string(path), Task), path
+        scheduled[name] = datetime.timedelta(seconds=entry["schedule"])
+    assert scheduled == PERIODIC_JOBS
+
+
+@pytest.mark.django_db
+def test_a_periodic_job_run_by_celery_is_recorded_for_the_health_page(client):
+    """binome.run_periodic_job, executed in this process (Celery's apply):
+    the run is recorded as the management commands record theirs, a
+    failure too (its class only), and /sante/ sees it."""
+    from binome.ops.models import JobRun
+    from binome.tasks_celery import run_periodic_job
+
+    result = run_periodic_job.apply(
+        args=["refresh_dashboards", "binome.insights.snapshots.refresh_dashboards"]
+    )
+    assert result.successful(), result.traceback
+    run = JobRun.objects.get(name="refresh_dashboards")
+    assert run.ok is True and run.runs == 1 and run.last_success_at is not None
+    job = client.get("/sante/").json()["jobs"]["refresh_dashboards"]
+    assert job["ok"] is True and job["late"] is False
+
+    failed = run_periodic_job.apply(
+        args=["send_reminders", "binome.no_such_module.send_reminders"]
+    )
+    assert failed.failed()
+    run = JobRun.objects.get(name="send_reminders")
+    assert run.ok is False and run.failures == 1
+    assert run.error == "builtins.ModuleNotFoundError"

@@ -65,17 +65,3 @@ def test_reminders_run_on_a_celery_worker_through_redis(settings, pair, celery_a
         "bernard@test.example",
         "camille@test.example",
     ]
-
-
-def test_every_beat_entry_names_a_django_task():
-    from django.tasks import Task
-    from django.utils.module_loading import import_string
-
-    from binome.celery import app
-
-    schedule = app.conf.beat_schedule
-    assert {"pair-reminders", "dashboard-snapshots"} <= set(schedule)
-    for entry in schedule.values():
-        assert entry["task"] == "binome.run_django_task"
-        path, _args, _kwargs = entry["args"]
-        assert isinstance(import_string(path), Task), path
