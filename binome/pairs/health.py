@@ -207,8 +207,12 @@ def _rows(
     facts = (
         pairs.annotate(
             expected=_expected(programme, today, first, paused),
-            paused_lately=ExpressionWrapper(
-                Q(pk__in=sorted(paused_lately)), output_field=BooleanField()
+            # 1 or 0, the same on every database (an empty IN is folded
+            # into a bare 0, which PostgreSQL does not take as a boolean).
+            paused_lately=Case(
+                When(pk__in=sorted(paused_lately), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
             ),
             **{f"low_{key}": value for key, value in low.items()},
             poor=ExpressionWrapper(
@@ -336,7 +340,7 @@ def _ranked(
     conditions = {
         # No session held since (without any: since the start) INACTIVITY_DAYS.
         "inactive": (
-            "NOT paused_lately AND "
+            "paused_lately = 0 AND "
             "(last_held < %s OR (last_held IS NULL AND started_on <= %s))",
             [
                 ops.adapt_datetimefield_value(
