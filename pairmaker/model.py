@@ -75,7 +75,14 @@ class Progress:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One participant. Empty ``formats``/``availability`` mean "no constraint"."""
+    """One participant. Empty ``formats``/``availability`` mean "no constraint".
+
+    ``person`` names the human behind the candidate (default: the id): one
+    person may be a mentor and a mentee of one cohort, as two candidates. They
+    are never paired together, and the reporting line is a relation between
+    persons (``manager_id`` names a candidate, or a person), so it covers every
+    candidate of each of them.
+    """
 
     id: str
     role: Role
@@ -93,6 +100,12 @@ class Candidate:
     teaching: int = 0
     avoid: frozenset[str] = frozenset()
     lock: str | None = None
+    person: str | None = None
+
+    @property
+    def who(self) -> str:
+        """The person behind this candidate: ``person``, else the id."""
+        return self.person or self.id
 
 
 @dataclass(frozen=True)

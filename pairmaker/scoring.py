@@ -11,6 +11,15 @@ Two implementations of the same definitions live here:
   shape), the other rules as bit masks. Scores are produced block by block; a
   full mentee x mentor matrix is never built at large sizes.
 
+The two agree exactly on the integer weights the solver uses, round(score *
+10 000): every term of the score is a multiple of 2**-22 added exactly, and
+:func:`pair_weight` (``PairScore.weight``) repeats that arithmetic for one
+pair. ``min_score`` and every other decision compare those integers, so they
+never depend on which path ran. The float ``PairScore.score`` (shown to
+people) may sit on the other side of a half unit: |weight - score * 10 000|
+was at most 0.5 + 1e-12 over 40 000 random pairs, so a displayed score can
+differ from ``weight / 10 000`` by one unit of the fourth decimal.
+
 Definitions (each component is in [0, 1]):
 
 * complementarity = sum_s p_s * max(0, mentor_s - mentee_s) / (4 * sum_s p_s) over
@@ -64,6 +73,7 @@ ALL_SLOTS = 64  # both availabilities empty: "every slot", more than any thresho
 #: Hard rules in the order used to explain an unmatched mentee: the first rule
 #: that leaves no mentor is the reason. (pair violation code, unmatched code)
 RULE_ORDER: tuple[tuple[str, str], ...] = (
+    ("self", "no_mentor"),  # the only mentors are the mentee themselves
     ("language", "lang_none"),
     ("format", "format_none"),
     ("slots", "slots_none"),
@@ -87,23 +97,48 @@ class PairScore:
     score: float
     components: dict[str, float]
     reasons: tuple[str, ...]
+    #: The solver's integer weight, equal to :class:`Encoded`'s bit for bit
+    #: (``score * SCALE`` rounded the kernel's way: see :func:`pair_weight`).
+    weight: int = 0
 
 
 def reporting_chains(people: Iterable[Candidate]) -> dict[str, frozenset[str]]:
-    """Map each id to the set of its managers, up the chain (cycle-safe).
+    """Map each id to the ids of its managers' candidates, up the chain.
 
-    O(n * depth). Example: a->b->c gives {"a": {"b", "c"}, "b": {"c"}, "c": {}}.
+    The chain runs between persons (:attr:`Candidate.who`): a ``manager_id``
+    names a candidate (its person is the manager) or else a person, and every
+    candidate of a manager is in the set, whichever enrolment the chain passes
+    through. Cycle-safe, O(n * depth). Example: a->b->c gives {"a": {"b", "c"},
+    "b": {"c"}, "c": {}}.
     """
-    manager = {p.id: p.manager_id for p in people}
-    chains: dict[str, frozenset[str]] = {}
-    for pid in manager:
-        seen: list[str] = []
-        cur = manager.get(pid)
-        while cur and cur not in seen and cur != pid:
-            seen.append(cur)
-            cur = manager.get(cur)
-        chains[pid] = frozenset(seen)
-    return chains
+    people = list(people)
+    who = {p.id: p.person or p.id for p in people}
+    ids_of: dict[str, list[str]] = {}
+    bosses: dict[str, set[str]] = {}
+    for p in people:
+        me = who[p.id]
+        ids_of.setdefault(me, []).append(p.id)
+        if p.manager_id:
+            bosses.setdefault(me, set()).add(who.get(p.manager_id, p.manager_id))
+    empty: frozenset[str] = frozenset()
+    above: dict[str, frozenset[str]] = {}
+    for person in ids_of:
+        todo = list(bosses.get(person, ()))
+        if not todo:
+            above[person] = empty
+            continue
+        seen: set[str] = set()
+        while todo:
+            cur = todo.pop()
+            if cur in seen or cur == person:
+                continue
+            seen.add(cur)
+            todo.extend(bosses.get(cur, ()))
+        out: list[str] = []
+        for boss in seen:
+            out += ids_of.get(boss, ())
+        above[person] = frozenset(out)
+    return {pid: above[me] for pid, me in who.items()}
 
 
 def in_reporting_line(a: str, b: str, chains: Mapping[str, frozenset[str]]) -> bool:
@@ -152,6 +187,8 @@ def rule_violations(
     give ``("language", ...)``.
     """
     out: list[str] = []
+    if mentor.who == mentee.who:
+        out.append("self")  # one person in both roles: never, whatever the rules
     if rules.require_common_language and not (mentor.languages & mentee.languages):
         out.append("language")
     if rules.require_format and not format_ok(mentor, mentee):
@@ -219,7 +256,74 @@ def score_pair(
         score *= 1.0 - rules.same_department_penalty
     if not use_feedback:
         del comp["feedback"]
-    return PairScore(score, comp, _reasons(mentor, mentee, comp, rules, feedback))
+    reasons = _reasons(mentor, mentee, comp, rules, feedback)
+    weight = pair_weight(mentor, mentee, rules, feedback, use_feedback)
+    return PairScore(score, comp, reasons, weight)
+
+
+def _units(x: float) -> int:
+    """``x`` on the kernel's fixed-point grid, in units of 2**-22 (see _fix)."""
+    return int(np.round(x * _FIX))
+
+
+def pair_weight(
+    mentor: Candidate,
+    mentee: Candidate,
+    rules: Rules,
+    feedback: Feedback | None = None,
+    use_feedback: bool = False,
+) -> int:
+    """The integer weight round(score * SCALE) exactly as :class:`Encoded` has it.
+
+    The kernel rounds each factor of the score to a multiple of 2**-22 and adds
+    them exactly; the same-department penalty and the scaling are float32
+    products. This scalar copy of that arithmetic makes the reference and the
+    kernel agree bit for bit, so that no decision (min_score, the solver's
+    optimum) depends on which one ran. It is ``score * SCALE`` rounded, but
+    for ties and near-ties, which the fixed-point factors may tip to the other
+    integer (4 % of 40 000 random pairs: mostly exact half units).
+    """
+    w = rules.weights.as_dict()
+    if not use_feedback:
+        w["feedback"] = 0.0
+    total_w = sum(w.values())
+    wn = {k: (v / total_w if total_w > 0 else 0.0) for k, v in w.items()}
+    units = 0
+    tot = sum(mentee.wants.values())
+    for skill, prio in mentee.wants.items():
+        lvl = mentee.skills.get(skill, 0)
+        if lvl < MAX_LEVEL and prio > 0:
+            have = min(mentor.skills.get(skill, 0), MAX_LEVEL)
+            step = _units(prio * wn["complementarity"] / (MAX_LEVEL * tot))
+            units += step * max(0, have - max(lvl, 0))
+    tot = sum(mentor.wants.values())
+    for skill, prio in mentor.wants.items():
+        lv = mentor.skills.get(skill, 0)
+        have = min(mentee.skills.get(skill, 0), MAX_LEVEL)
+        step = _units(prio * wn["reciprocity"] / (MAX_LEVEL * tot))
+        units += step * max(0, max(have, 0) - max(lv, 0))
+    if mentee.interests:
+        shared = len(mentor.interests & mentee.interests)
+        units += _units(wn["affinity"] / len(mentee.interests)) * shared
+    if mentor.department == mentee.department:
+        units += _units(-wn["silo"])
+    units += _units(
+        wn["teaching"] * min(max(mentor.teaching, 0), MAX_LEVEL) / MAX_LEVEL
+        + wn["feedback"] * NEUTRAL_FEEDBACK
+        + wn["silo"]
+    )
+    target = max(rules.availability_target, 1)
+    if wn["availability"] > 0:
+        step = _units(wn["availability"] / target)
+        units += step * min(common_slots(mentor, mentee), target)
+    if use_feedback and feedback:
+        units += _units(wn["feedback"] * (FEEDBACK_VALUE[feedback] - NEUTRAL_FEEDBACK))
+    s = np.float32(units / _FIX)
+    if rules.same_department == "penalise":
+        same = mentor.department == mentee.department
+        factor = np.float32(same) * -np.float32(rules.same_department_penalty)
+        s = s * (factor + np.float32(1))
+    return int(np.rint(s * np.float32(SCALE)))
 
 
 def _reasons(
@@ -279,7 +383,7 @@ def evaluate_pair(
     ):
         return None
     ps = score_pair(mentor, mentee, rules, feedback=feedback, use_feedback=use_feedback)
-    if round(ps.score * SCALE) < min_weight(rules):
+    if ps.weight < min_weight(rules):
         return None
     return ps
 
@@ -483,7 +587,8 @@ class Encoded:
                 + wn["silo"]
             )
         self.dense_e = _fix(de)
-        self.w_av = np.float32(wn["availability"] / self.target)
+        # On the fixed-point grid too, so that the sum stays exact.
+        self.w_av = _fix(wn["availability"] / self.target)[()]
         self.pen = np.float32(rules.same_department_penalty)
 
         # Mentor-side tables, cut into contiguous column chunks once.
@@ -497,6 +602,13 @@ class Encoded:
         # sorted keys row * m + col, and sparse feedback deltas.
         keys: set[int] = set()
         self.chains = chains if chains is not None else reporting_chains(everyone)
+        # One person in both roles is never their own mentor.
+        cols_of: dict[str, list[int]] = {}
+        for j, p in enumerate(M):
+            cols_of.setdefault(p.who, []).append(j)
+        for i, p in enumerate(E):
+            for own in cols_of.get(p.who, ()):
+                keys.add(i * self.m + own)
         if rules.forbid_reporting_line:
             for i, p in enumerate(E):
                 for a in self.chains.get(p.id, frozenset()):
@@ -523,12 +635,14 @@ class Encoded:
         }
         fb_keys = sorted(fb)
         self.fb_keys = np.array(fb_keys, dtype=np.int64)
-        self.fb_delta = np.array(
-            [
-                wn["feedback"] * (FEEDBACK_VALUE[fb[k]] - NEUTRAL_FEEDBACK)
-                for k in fb_keys
-            ],
-            dtype=np.float32,
+        self.fb_delta = _fix(
+            np.array(
+                [
+                    wn["feedback"] * (FEEDBACK_VALUE[fb[k]] - NEUTRAL_FEEDBACK)
+                    for k in fb_keys
+                ],
+                dtype=np.float64,
+            )
         )
         self.feedback = feedback
 
@@ -733,19 +847,23 @@ class Encoded:
         masks["department"] = (
             self.m_dept != self.e_dept[i] if rules.same_department == "forbid" else yes
         )
-        # Reporting line and avoid share the sparse key list; split them here.
+        # Self, reporting line and avoid share the sparse key list; split them.
+        me = np.ones(m, dtype=bool)
         rl = np.ones(m, dtype=bool)
         av = np.ones(m, dtype=bool)
         lo, hi = np.searchsorted(self.forbidden_keys, [i * m, (i + 1) * m])
         for key in self.forbidden_keys[lo:hi]:
             j = int(key) - i * m
             mentor = self.mentors[j]
-            if rules.forbid_reporting_line and in_reporting_line(
+            if mentor.who == self.mentees[i].who:
+                me[j] = False
+            elif rules.forbid_reporting_line and in_reporting_line(
                 mentor.id, self.mentees[i].id, self.chains
             ):
                 rl[j] = False
             else:
                 av[j] = False
+        masks["self"] = me
         masks["reporting_line"] = rl
         masks["avoid"] = av
         if rules.min_score > 0:

@@ -94,13 +94,16 @@ def resolve_locks(
 ) -> dict[str, str]:
     """mentee id -> mentor id for locked pairs, from either side's ``lock``.
 
-    Raises EngineInputError on unknown ids, wrong roles, contradictions or locks
-    beyond a mentor's capacity. O(n + m).
+    Raises EngineInputError on unknown ids, wrong roles, a person locked to
+    themselves, contradictions or locks beyond a mentor's capacity. O(n + m).
     """
     locks: dict[str, str] = {}
     problems: list[tuple[str, str]] = []
 
     def add(mentee_id: str, mentor_id: str, origin: str) -> None:
+        if by_id[mentee_id].who == by_id[mentor_id].who:
+            problems.append((origin, "lock_same_person"))
+            return
         if locks.get(mentee_id, mentor_id) != mentor_id:
             problems.append((origin, "lock_conflict"))
         locks[mentee_id] = mentor_id
@@ -771,7 +774,7 @@ def match(
         mentor, mentee = by_id[mentor_id], by_id[mentee_id]
         fbv = feedback.get((mentor_id, mentee_id))
         ps = score_pair(mentor, mentee, rules, feedback=fbv, use_feedback=use_fb)
-        w_int = round(ps.score * SCALE)
+        w_int = ps.weight
         locked_int += w_int
         broken = rule_violations(
             mentor,

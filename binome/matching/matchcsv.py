@@ -50,6 +50,7 @@ OPTIONAL = (
     "teaching",
     "avoid",
     "lock",
+    "person",
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SLOT_RE = re.compile(r"^(" + "|".join(DAYS) + r")-(am|pm)$")
@@ -394,6 +395,7 @@ def _person(
         teaching=teaching,
         avoid=avoid,
         lock=lock,
+        person=r.get("person", "") or None,
     )
 
 
@@ -430,6 +432,13 @@ def _check_cohort(
                 "lock",
                 _("contradicts the lock on row %(row)s") % {"row": prev[1]},
             )
+            continue
+        if (
+            mentor in by_id
+            and mentee in by_id
+            and by_id[mentor].who == by_id[mentee].who
+        ):
+            problems.cell(row, "lock", _("a lock joins two rows of the same person"))
             continue
         if prev is None:
             locked_to[mentee] = (mentor, row)

@@ -28,6 +28,7 @@ from binome.programs.models import (
 )
 from binome.programs.services import coffee_verdicts
 from binome.recovery import Heartbeat
+from pairmaker.scoring import in_reporting_line, reporting_chains
 
 from . import adapter as matching
 from .models import MatchingRound, PairDecision
@@ -264,12 +265,17 @@ def _run(round_: MatchingRound) -> dict[str, Any]:
             dataclasses.replace(c, lock=locks[c.id]) if c.id in locks else c
             for c in people
         ]
-        feedback = {
-            (str(m), str(e)): v for (m, e), v in coffee_verdicts(programme).items()
+        verdicts = coffee_verdicts(programme)
+        feedback = {(str(m), str(e)): v for (m, e), v in verdicts.items()}
+        # What this round is computed with, for the swaps and the publication:
+        # the rules and weights taken at its start, the verdicts of now.
+        snapshot = {
+            **round_.settings_snapshot,
+            "feedback": sorted([m, e, v] for (m, e), v in verdicts.items()),
         }
         result = pairmaker.match(
             people,
-            matching.engine_rules(programme),
+            matching.engine_rules(programme, snapshot),
             forbidden=forbidden,
             feedback=feedback,  # type: ignore[arg-type]
         )
@@ -301,6 +307,7 @@ def _run(round_: MatchingRound) -> dict[str, Any]:
         100,
         status=MatchingRound.Status.DONE,
         result=payload,
+        settings_snapshot=snapshot,
         finished_at=timezone.now(),
     ):
         logger.warning(
@@ -320,6 +327,7 @@ def _lock_problems(problems: list[tuple[str, str]]) -> str:
     texts = {
         "lock_over_capacity": _("more locked mentees than this mentor can take"),
         "lock_conflict": _("locked to two different people"),
+        "lock_same_person": _("locked to their own enrolment in the other role"),
     }
     default = _("locked to someone who is not in this round")
     return "; ".join(
@@ -428,6 +436,8 @@ def decide_pair(
     programme = round_.programme
     mentor = programme.enrolments.mentors().get(pk=mentor_id)
     mentee = programme.enrolments.mentees().get(pk=mentee_id)
+    if kind == PairDecision.Kind.LOCK and mentor.person_id == mentee.person_id:
+        raise ValidationError(_("Nobody can be their own mentor."))
     _decide(programme, mentor.pk, mentee.pk, kind, by)
     pairs = round_.pairs
     unmatched = round_.unmatched
@@ -491,7 +501,10 @@ def swap_mentees(
     """Give each of two mentees the other's mentor. The new pairs are scored
     again; the hard rules they break are returned as warnings, not refused:
     the manager decides. Both new pairs are locked, so that running the
-    matching again keeps them (a swap is a manager's decision too)."""
+    matching again keeps them (a swap is a manager's decision too). They are
+    scored as the round scored its pairs: with its own rules, weights and
+    café-virtuel verdicts (settings_snapshot), not the programme's current
+    ones. A swap that would make someone their own mentor is refused."""
     round_ = MatchingRound.objects.select_for_update().get(pk=round_.pk)
     check_editable(round_)
     pairs = round_.pairs
@@ -511,18 +524,31 @@ def swap_mentees(
         ).select_related("person")
     )
     people = {c.id: c for c in matching.candidates(programme, enrolments)}
-    rules = matching.engine_rules(programme)
-    chains = _reporting_pairs(people)
+    rules = matching.engine_rules(programme, round_.settings_snapshot)
+    feedback = matching.round_feedback(round_)
+    chains = reporting_chains(people.values())
+    for pair, new_mentor in ((a, b["mentor"]), (b, a["mentor"])):
+        if people[str(new_mentor)].who == people[str(pair["mentee"])].who:
+            raise ValidationError(_("Nobody can be their own mentor."))
     warnings: list[str] = []
     for pair, new_mentor in ((a, b["mentor"]), (b, a["mentor"])):
         mentor, mentee = people[str(new_mentor)], people[str(pair["mentee"])]
         warnings += pairmaker.rule_violations(
-            mentor, mentee, rules, reporting_line=(mentor.id, mentee.id) in chains
+            mentor,
+            mentee,
+            rules,
+            reporting_line=in_reporting_line(mentor.id, mentee.id, chains),
         )
-        scored = pairmaker.score_pair(mentor, mentee, rules)
+        scored = pairmaker.score_pair(
+            mentor,
+            mentee,
+            rules,
+            feedback=feedback.get((mentor.id, mentee.id)),  # type: ignore[arg-type]
+            use_feedback=bool(feedback),
+        )
         pair.update(
             mentor=new_mentor,
-            score=round(scored.score, 4),
+            score=round(scored.weight / pairmaker.SCALE, 4),
             components={k: round(v, 4) for k, v in scored.components.items()},
             reasons=list(scored.reasons),
             locked=True,
@@ -530,19 +556,6 @@ def swap_mentees(
         _decide(programme, new_mentor, pair["mentee"], PairDecision.Kind.LOCK, by)
     _save_pairs(round_, pairs, round_.unmatched)
     return sorted(set(warnings))
-
-
-def _reporting_pairs(people: dict[str, pairmaker.Candidate]) -> set[tuple[str, str]]:
-    """(mentor id, mentee id) pairs in one reporting line, among these people."""
-    out = set()
-    for person in people.values():
-        node, seen = person.manager_id, {person.id}
-        while node is not None and node in people and node not in seen:
-            seen.add(node)
-            out.add((node, person.id))
-            out.add((person.id, node))
-            node = people[node].manager_id
-    return out
 
 
 def compare(a: MatchingRound, b: MatchingRound) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
 from binome.accounts.notifications import absolute_url, notify
+from binome.matching import adapter as matching
 from binome.matching.models import MatchingRound
 from binome.people.models import Person
 from binome.programs.models import Enrolment, Programme
@@ -80,6 +81,16 @@ def _check(round_: MatchingRound) -> dict[int, Enrolment]:
             _("These people are no longer available, run the matching again: %(names)s")
             % {"names": ", ".join(gone)}
         )
+    problems = matching.pair_problems(round_, enrolments)
+    if problems:
+        raise ValidationError(
+            _(
+                "These pairs no longer hold: run the matching again, or lock "
+                "the pairs you keep. %(problems)s."
+            )
+            % {"problems": "; ".join(problems)},
+            code="pairs_invalid",
+        )
     mentees = [p["mentee"] for p in proposed]
     if Pair.objects.active().filter(mentee_id__in=mentees).exists():
         raise ValidationError(ALREADY_PAIRED, code="already_paired")
@@ -128,7 +139,10 @@ def publish_round(*, round_: MatchingRound, by: Any) -> list[Pair]:
     Refused, with nothing written, when the round is unfinished or already
     published (code ``already_published``: a second click), when the
     programme has published another round, or when someone withdrew or is
-    already in a pair since the round ran.
+    already in a pair since the round ran, or when a pair no longer holds
+    (see ``matching.pair_problems``: another programme, one person twice, a
+    mentee twice, a mentor over capacity, a pair forbidden since, a hard rule
+    broken that no manager's lock accepted).
     """
     round_ = (
         MatchingRound.objects.select_for_update()

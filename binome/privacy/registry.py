@@ -659,7 +659,8 @@ def _export_rounds(s: Subject) -> Rows:
             if p.get("mentor") in s.enrolment_ids or p.get("mentee") in s.enrolment_ids
         ]
         unmatched = [u for u in r.unmatched if u.get("mentee") in s.enrolment_ids]
-        if mine or unmatched:
+        verdicts = _round_verdicts(r, s)
+        if mine or unmatched or verdicts:
             out.append(
                 row(
                     r,
@@ -669,14 +670,32 @@ def _export_rounds(s: Subject) -> Rows:
                     programme=r.programme.name,
                     proposals=mine,
                     unmatched=unmatched,
+                    coffee_verdicts=verdicts,
                 )
             )
     return out
 
 
+def _round_verdicts(r: MatchingRound, s: Subject) -> list[list[Any]]:
+    """The café-virtuel verdicts the round was computed with, about the person."""
+    return [
+        f
+        for f in r.settings_snapshot.get("feedback", [])
+        if f[0] in s.enrolment_ids or f[1] in s.enrolment_ids
+    ]
+
+
 def _erase_rounds(s: Subject) -> int:
     # The result holds enrolment ids only; an error message may hold a name.
+    # The café verdicts a round kept go, as the cafés' own do.
     count = 0
+    for r in _rounds(s):
+        mine = _round_verdicts(r, s)
+        if mine:
+            snapshot = dict(r.settings_snapshot)
+            snapshot["feedback"] = [f for f in snapshot["feedback"] if f not in mine]
+            MatchingRound.objects.filter(pk=r.pk).update(settings_snapshot=snapshot)
+            count += 1
     for r in _rounds(s).exclude(error=""):
         if mentions(r.error, s.strong_identifiers):
             MatchingRound.objects.filter(pk=r.pk).update(
@@ -688,8 +707,9 @@ def _erase_rounds(s: Subject) -> int:
 
 personal(
     "matching.matchinground",
-    "Matching proposals (scores and reasons) about the person's enrolments. "
-    "Ids only are kept; names in error messages are redacted.",
+    "Matching proposals (scores and reasons) about the person's enrolments, "
+    "and the café-virtuel verdicts a round was computed with. Ids only are "
+    "kept; names in error messages are redacted, the verdicts erased.",
     export=_export_rounds,
     erase=_erase_rounds,
 )

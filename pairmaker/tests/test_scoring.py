@@ -58,6 +58,7 @@ def test_kernel_matches_scalar_reference(seed: int) -> None:
                 else:
                     allowed += 1
                     assert abs(w[i, j] - ps.score * SCALE) <= 0.51
+                    assert w[i, j] == ps.weight  # bit for bit
                     assert 0.0 <= ps.score <= 1.0
                     assert all(0.0 <= v <= 1.0 for v in ps.components.values())
     assert allowed > 100 and forbidden > 100

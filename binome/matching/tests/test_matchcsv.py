@@ -202,7 +202,11 @@ def test_every_engine_code_has_a_sentence() -> None:
         "capacity_full",
         "lost_to_better",
         "locked",
-        *(f"overrides_{rule}" for rule, _ in RULE_ORDER if rule != "min_score"),
+        *(
+            f"overrides_{rule}"
+            for rule, _ in RULE_ORDER
+            if rule not in ("min_score", "self")  # a lock to oneself is refused
+        ),
     ]
     for code in codes:
         assert matchcsv.describe(code) != code, code
@@ -387,3 +391,30 @@ def test_rules_change_the_result(tmp_path: Path) -> None:
     rules = write(tmp_path, 'department = "allow"\n[weights]\nsilo = 0', "r.toml")
     code, out = run_cli(tmp_path, str(path), "--rules", str(rules))
     assert code == 0 and len(rows(out)) == 1
+
+
+def test_one_person_on_two_rows_is_never_their_own_mentor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ann is mentor and mentee (column person); Bob reports to Ann's mentor
+    # row, so he may meet neither of her rows.
+    text = (
+        f"{HEADER},person\n"
+        "ann-m,mentor,IT,3,,fr,,,,,,,,,,,ann\n"
+        "ann-e,mentee,IT,3,,fr,,,,,,,,,,,ann\n"
+        "bob-m,mentor,IT,3,ann-m,fr,,,,,,,,,,,bob\n"
+    )
+    path = write(tmp_path, text)
+    rules = write(tmp_path, 'department = "allow"\nseniority = "off"', "r.toml")
+    code, out = run_cli(tmp_path, str(path), "--rules", str(rules))
+    assert code == 0 and rows(out) == []
+    # Without the column, each row is its own person: Ann's rows may meet.
+    plain = write(tmp_path, "\n".join(line[:-4] for line in text.split("\n")[:3]))
+    code, out = run_cli(tmp_path, str(plain), "--rules", str(rules))
+    assert code == 0 and len(rows(out)) == 1
+    locked = write(
+        tmp_path, text.replace(",,,,,,,,,,,ann\n", ",,,,,,,,,,ann-e,ann\n", 1)
+    )
+    code, out = run_cli(tmp_path, str(locked), "--rules", str(rules))
+    assert code == 2
+    assert "a lock joins two rows of the same person" in capsys.readouterr().err
