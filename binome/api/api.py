@@ -30,7 +30,8 @@ from binome.matching import rounds
 from binome.matching.matchcsv import describe
 from binome.matching.models import MatchingRound
 from binome.pairs import publishing
-from binome.programs import access, imports
+from binome.programs import access, imports, matching_settings
+from binome.programs.forms import MatchingSettingsForm
 from binome.programs.models import Enrolment, Programme
 
 from . import errors
@@ -44,6 +45,8 @@ from .schemas import (
     ImportIn,
     ImportOut,
     IndicatorsOut,
+    MatchingSettingsIn,
+    MatchingSettingsOut,
     MeOut,
     NumberPath,
     ProgrammeOut,
@@ -471,6 +474,70 @@ def publish_round(
         raise errors.conflict(error) from None
     round_.refresh_from_db()
     return {"round": _round_summary(round_), "pairs_created": len(pairs)}
+
+
+# --- Matching settings -----------------------------------------------------------
+
+
+def _settings_out(programme: Programme) -> dict[str, Any]:
+    return {"weights": programme.weights(), "rules": programme.rules()}
+
+
+@api.get(
+    "/programmes/{slug}/matching-settings",
+    response={200: MatchingSettingsOut, **READ_ERRORS},
+    tags=["matching"],
+)
+def get_matching_settings(request: HttpRequest, slug: SlugPath = SLUG) -> Any:
+    """The programme's weights and hard rules (ranges, choices and defaults
+    in the schema: one description of them serves the pages, the API and the
+    command line's rules.toml)."""
+    require_scope(request, Scope.READ)
+    programme = _programme(request, slug, "programs.manage_programme")
+    return _settings_out(programme)
+
+
+@api.post(
+    "/programmes/{slug}/matching-settings",
+    response={200: MatchingSettingsOut, **WRITE_ERRORS},
+    tags=["matching"],
+)
+def set_matching_settings(
+    request: HttpRequest, body: MatchingSettingsIn, slug: SlugPath = SLUG
+) -> Any:
+    """Change some of the programme's weights and rules; the others keep
+    their value. Checked by the same form as the programme's settings page."""
+    require_scope(request, Scope.MATCHING)
+    programme = _programme(request, slug, "programs.manage_programme")
+    given: dict[str, dict[str, Any]] = body.model_dump(exclude_none=True)
+    changes = given.get("weights", {}) | given.get("rules", {})
+    values = programme.weights() | programme.rules() | changes
+    form = MatchingSettingsForm(values=values, data=_as_form_data(values))
+    if not form.is_valid():
+        raise errors.ApiError(
+            422,
+            "invalid_request",
+            _("The matching settings are not valid."),
+            [
+                {"loc": ["body", field], "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    programme.matching_weights, programme.matching_rules = form.settings()
+    programme.save(update_fields=["matching_weights", "matching_rules"])
+    return _settings_out(programme)
+
+
+def _as_form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as a browser posts them: a checkbox is absent when off."""
+    data = {}
+    for name, value in values.items():
+        prefix = "weight" if name in matching_settings.WEIGHTS_BY_NAME else "rule"
+        if value is False:
+            continue
+        data[f"{prefix}_{name}"] = "on" if value is True else str(value)
+    return data
 
 
 # --- Indicators ---------------------------------------------------------------

@@ -88,6 +88,21 @@ ROWS = [
     # Matching rounds. Both names reverse to the same route (GET list, POST start).
     *[
         row
+        for name in ("api:get_matching_settings", "api:set_matching_settings")
+        for row in (
+            _row(name, "GET", MANAGERS, "manage_programme", kwargs=PILOT),
+            _row(
+                name,
+                "POST",
+                MANAGERS,
+                "manage_programme; an empty body changes nothing",
+                kwargs=PILOT,
+                json={},
+            ),
+        )
+    ],
+    *[
+        row
         for name in ("api:list_rounds", "api:start_round")
         for row in (
             _row(name, "GET", MANAGERS, "manage_programme", kwargs=PILOT),

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
+from django.utils import translation
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import StrictBool, StrictInt, StringConstraints, create_model
+
+from binome.programs import matching_settings
 
 SlugPath = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
 # Ids within the database's integer columns: larger ones are 422, not a crash.
@@ -195,3 +198,61 @@ class IndicatorsOut(Schema):
     useful_percent: FigureOut
     cross_department_percent: FigureOut
     funnel: list[FunnelRowOut]
+
+
+# --- Matching settings: derived from binome.programs.matching_settings ----------
+
+
+def _setting_type(setting: matching_settings.Setting) -> Any:
+    """The JSON type, range and choices of a setting, validated strictly (no
+    « 1 » for true, no 2.0 for an integer), as the rules.toml reader does."""
+    if setting.kind == "bool":
+        return StrictBool
+    if setting.kind == "choice":
+        return Literal[tuple(code for code, _label in setting.choices)]
+    bounds = Field(strict=True, ge=setting.low, le=setting.high)
+    base = StrictInt if setting.kind == "int" else float
+    return Annotated[base, bounds]
+
+
+def _settings_model(
+    name: str, settings: tuple[matching_settings.Setting, ...], partial: bool
+) -> type[Schema]:
+    fields: dict[str, Any] = {}
+    with translation.override("en"):
+        for setting in settings:
+            described = Field(
+                None if partial else ...,
+                title=str(setting.label),
+                description=str(setting.help),
+                json_schema_extra={"x-default": setting.default},
+            )
+            kind = _setting_type(setting)
+            fields[setting.name] = (kind | None if partial else kind, described)
+    return create_model(name, __base__=Schema, **fields)
+
+
+MatchingWeightsIn = _settings_model(
+    "MatchingWeightsIn", matching_settings.WEIGHTS, True
+)
+MatchingRulesIn = _settings_model(
+    "MatchingRulesIn", matching_settings.PROGRAMME_RULES, True
+)
+MatchingWeightsOut = _settings_model(
+    "MatchingWeightsOut", matching_settings.WEIGHTS, False
+)
+MatchingRulesOut = _settings_model(
+    "MatchingRulesOut", matching_settings.PROGRAMME_RULES, False
+)
+
+
+class MatchingSettingsIn(Schema):
+    """The settings to change; those left out keep their value."""
+
+    weights: MatchingWeightsIn = Field(default_factory=MatchingWeightsIn)  # type: ignore[valid-type]
+    rules: MatchingRulesIn = Field(default_factory=MatchingRulesIn)  # type: ignore[valid-type]
+
+
+class MatchingSettingsOut(Schema):
+    weights: MatchingWeightsOut  # type: ignore[valid-type]
+    rules: MatchingRulesOut  # type: ignore[valid-type]

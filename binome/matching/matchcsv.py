@@ -23,6 +23,8 @@ from typing import Any, TextIO
 
 from django.utils.translation import gettext as _
 
+from binome.programs import matching_settings
+from binome.programs.matching_settings import Setting
 from pairmaker import (
     COMPONENTS,
     Candidate,
@@ -453,30 +455,16 @@ def _check_cohort(
             )
 
 
-RULE_KEYS: Mapping[str, tuple[str, type | tuple[type, ...]]] = {
-    "objective": ("objective", str),
-    "min_score": ("min_score", (int, float)),
-    "reporting_line": ("forbid_reporting_line", bool),
-    "common_language": ("require_common_language", bool),
-    "format": ("require_format", bool),
-    "min_common_slots": ("min_common_slots", int),
-    "seniority": ("seniority", str),
-    "department": ("same_department", str),
-    "department_penalty": ("same_department_penalty", (int, float)),
-    "avoid": ("respect_avoid", bool),
-    "availability_target": ("availability_target", int),
-}
-CHOICES: Mapping[str, tuple[str, ...]] = {
-    "objective": ("coverage", "score"),
-    "seniority": ("strict", "relaxed", "off"),
-    "department": ("forbid", "penalise", "allow"),
-}
-RANGES: Mapping[str, tuple[float, float]] = {
-    "min_score": (0.0, 1.0),
-    "min_common_slots": (0, 14),
-    "department_penalty": (0.0, 1.0),
-    "availability_target": (1, 14),
-}
+# rules.toml keys -> the settings they set (binome.programs.matching_settings).
+RULE_KEYS: Mapping[str, Setting] = {s.key_in_toml: s for s in matching_settings.RULES}
+
+
+def _not_valid(value: object, setting: Setting) -> str:
+    shown = ("true" if value else "false") if isinstance(value, bool) else value
+    return _("« %(value)s » is not valid (expected %(expected)s)") % {
+        "value": shown,
+        "expected": setting.expected(),
+    }
 
 
 def read_rules(text: str, name: str, problems: Problems) -> Rules:
@@ -499,49 +487,24 @@ def read_rules(text: str, name: str, problems: Problems) -> Rules:
     table.update({k: v for k, v in data.items() if k not in ("rules", "weights")})
     kwargs: dict[str, Any] = {}
     for key, value in table.items():
-        spec = RULE_KEYS.get(key)
-        if spec is None:
+        setting = RULE_KEYS.get(key)
+        if setting is None:
             bad(key, _("unknown key"))
-            continue
-        attr, typ = spec
-        if isinstance(value, bool) and typ is not bool:
-            ok = False
+        elif not setting.accepts(value):
+            bad(key, _not_valid(value, setting))
         else:
-            ok = isinstance(value, typ)
-        if ok and key in CHOICES and value not in CHOICES[key]:
-            ok = False
-        if ok and key in RANGES:
-            lo, hi = RANGES[key]
-            ok = lo <= value <= hi
-        if not ok:
-            expected = (
-                " | ".join(CHOICES[key])
-                if key in CHOICES
-                else f"{RANGES[key][0]}..{RANGES[key][1]}"
-                if key in RANGES
-                else "true | false"
-            )
-            bad(
-                key,
-                _("« %(value)s » is not valid (expected %(expected)s)")
-                % {"value": value, "expected": expected},
-            )
-            continue
-        kwargs[attr] = value
+            kwargs[setting.name] = value
     weights: dict[str, float] = {}
     raw_w = data.get("weights", {})
     if not isinstance(raw_w, dict):
         bad("weights", _("should be a table of numbers"))
         raw_w = {}
     for key, value in raw_w.items():
-        if key not in COMPONENTS:
+        setting = matching_settings.WEIGHTS_BY_NAME.get(key)
+        if setting is None:
             bad(f"weights.{key}", _("unknown key"))
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            bad(
-                f"weights.{key}",
-                _("« %(value)s » is not valid (expected %(expected)s)")
-                % {"value": value, "expected": "≥ 0"},
-            )
+        elif not setting.accepts(value):
+            bad(f"weights.{key}", _not_valid(value, setting))
         else:
             weights[key] = float(value)
     if weights:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from binome.people.models import Department, Person
 from binome.skills.models import Skill
 
+from . import matching_settings
 from .models import (
     MATCHING_RULES,
     MATCHING_WEIGHTS,
@@ -389,45 +390,43 @@ class VerdictForm(forms.Form):
     )
 
 
-RULE_HELP = {
-    "forbid_reporting_line": _(
-        "Never pair someone with their manager, or their manager's manager."
-    ),
-    "require_common_language": _("The two must share at least one language."),
-    "require_format": _(
-        "Both accept remote sessions, or both accept on-site sessions on the same site."
-    ),
-    "min_common_slots": _("Half-days when both are usually free (0 to ignore)."),
-    "seniority": _(
-        "Reverse mentoring: the mentor is more junior. « At most the same level » "
-        "allows peers."
-    ),
-    "same_department": _(
-        "Pairs that cross silos learn more: forbid or penalise the same department."
-    ),
-    "objective": _(
-        "Coverage first pairs as many mentees as possible, then maximises the score."
-    ),
-    "min_score": _(
-        "With « score only », pairs below this score (0 to 1) are not made."
-    ),
-}
-RULE_CHOICE_LABELS = {
-    "seniority": [
-        ("strict", _("Strictly more junior")),
-        ("relaxed", _("At most the same level")),
-        ("off", _("No rule")),
-    ],
-    "same_department": [
-        ("forbid", _("Forbid")),
-        ("penalise", _("Penalise")),
-        ("allow", _("Allow")),
-    ],
-    "objective": [
-        ("coverage", _("Coverage first")),
-        ("score", _("Score only")),
-    ],
-}
+def _check_some_weight(form: forms.BaseForm, weights: dict[str, float]) -> None:
+    if not any(weights.values()):
+        form.add_error(None, _("At least one weight must be above zero."))
+
+
+class MatchingSettingsForm(forms.Form):
+    """A programme's weights and hard rules, one field per setting of the
+    schema (``matching_settings``): the programme form includes these fields,
+    the API validates its input with this form."""
+
+    def __init__(
+        self, *args: Any, values: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        values = values or {}
+        for setting in matching_settings.WEIGHTS:
+            self.fields[f"weight_{setting.name}"] = setting.form_field(
+                values.get(setting.name)
+            )
+        for setting in matching_settings.PROGRAMME_RULES:
+            self.fields[f"rule_{setting.name}"] = setting.form_field(
+                values.get(setting.name)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            _check_some_weight(self, self.settings()[0])
+        return data
+
+    def settings(self) -> tuple[dict[str, float], dict[str, Any]]:
+        """The cleaned weights and rules, keyed as the engine names them."""
+        data = self.cleaned_data
+        return (
+            {s.name: data[f"weight_{s.name}"] for s in matching_settings.WEIGHTS},
+            {s.name: data[f"rule_{s.name}"] for s in matching_settings.PROGRAMME_RULES},
+        )
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):
@@ -473,23 +472,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         rules = self.instance.rules() if self.instance.pk else default_rules()
         if not self.is_bound and self.initial.get("matching_rules"):
             rules |= self.initial["matching_rules"]
-        for key, (label, _default) in MATCHING_WEIGHTS.items():
-            self.fields[f"weight_{key}"] = forms.FloatField(
-                label=label, min_value=0, max_value=10, initial=weights[key]
-            )
-        for key, (label, default) in MATCHING_RULES.items():
-            name = f"rule_{key}"
-            if isinstance(default, bool):
-                field: forms.Field = forms.BooleanField(label=label, required=False)
-            elif isinstance(default, int):
-                field = forms.IntegerField(label=label, min_value=0, max_value=10)
-            elif isinstance(default, float):
-                field = forms.FloatField(label=label, min_value=0, max_value=1)
-            else:
-                field = forms.ChoiceField(label=label, choices=RULE_CHOICE_LABELS[key])
-            field.initial = rules[key]
-            field.help_text = RULE_HELP[key]
-            self.fields[name] = field
+        self.fields.update(MatchingSettingsForm(values=weights | rules).fields)
 
     def weight_fields(self) -> list[forms.BoundField]:
         return [self[f"weight_{k}"] for k in MATCHING_WEIGHTS]
@@ -506,8 +489,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         if self.errors:
             return data
         weights = {k: data[f"weight_{k}"] for k in MATCHING_WEIGHTS}
-        if not any(weights.values()):
-            self.add_error(None, _("At least one weight must be above zero."))
+        _check_some_weight(self, weights)
         self.instance.matching_weights = weights
         self.instance.matching_rules = {k: data[f"rule_{k}"] for k in MATCHING_RULES}
         return data

@@ -20,37 +20,20 @@ from binome.bilingual import localised
 from binome.people.models import Organisation, Person
 from binome.skills.models import Skill
 
-# Score components of the matching engine (pairmaker.COMPONENTS), with their
-# default weights. The keys are the engine's identifiers; labels are for the UI.
-MATCHING_WEIGHTS: dict[str, tuple[Any, float]] = {
-    "complementarity": (_("Complementarity of skills"), 0.30),
-    "reciprocity": (_("Reciprocity (what the mentor learns)"), 0.15),
-    "teaching": (_("Teaching ability"), 0.15),
-    "affinity": (_("Shared interests"), 0.10),
-    "availability": (_("Shared availability"), 0.10),
-    "silo": (_("Silo-crossing"), 0.10),
-    "feedback": (_("« Café virtuel » feedback"), 0.10),
-}
+from . import matching_settings
 
-# Hard rules (pairmaker.Rules), with their defaults: every rule is on unless a
-# programme relaxes it.
+# The matching settings are described once, in matching_settings.py; these
+# names stay for the code (and migrations) that use them.
+MATCHING_WEIGHTS: dict[str, tuple[Any, float]] = {
+    s.name: (s.label, s.default) for s in matching_settings.WEIGHTS
+}
 MATCHING_RULES: dict[str, tuple[Any, Any]] = {
-    "forbid_reporting_line": (_("No line-management link, direct or indirect"), True),
-    "require_common_language": (_("At least one common language"), True),
-    "require_format": (_("A compatible format"), True),
-    "min_common_slots": (_("Minimum common weekly slots"), 1),
-    "seniority": (
-        _("The mentor is more junior: strictly, at most the same level, or no rule"),
-        "strict",
-    ),
-    "same_department": (_("Same department: forbid, penalise or allow"), "forbid"),
-    "objective": (_("Objective: coverage first, or score only"), "coverage"),
-    "min_score": (_("Minimum score of a pair (score-only objective)"), 0.0),
+    s.name: (s.label, s.default) for s in matching_settings.PROGRAMME_RULES
 }
 RULE_CHOICES = {
-    "seniority": {"strict", "relaxed", "off"},
-    "same_department": {"forbid", "penalise", "allow"},
-    "objective": {"coverage", "score"},
+    s.name: {code for code, _label in s.choices}
+    for s in matching_settings.PROGRAMME_RULES
+    if s.kind == "choice"
 }
 
 
@@ -62,57 +45,25 @@ def _new_nonce() -> str:
 
 
 def default_weights() -> dict[str, float]:
-    return {key: weight for key, (_label, weight) in MATCHING_WEIGHTS.items()}
+    return matching_settings.default_weights()
 
 
 def default_rules() -> dict[str, Any]:
-    return {key: value for key, (_label, value) in MATCHING_RULES.items()}
+    return matching_settings.default_rules()
 
 
 def validate_weights(value: object) -> None:
-    if not isinstance(value, dict):
-        raise ValidationError(_("Weights must be a mapping."))
-    unknown = sorted(set(value) - set(MATCHING_WEIGHTS))
-    if unknown:
-        raise ValidationError(
-            _("Unknown weight: %(names)s."), params={"names": ", ".join(unknown)}
-        )
-    for key, weight in value.items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise ValidationError(
-                _("The weight %(name)s must be a number."), params={"name": key}
-            )
-        if not 0 <= weight <= 10:
-            raise ValidationError(
-                _("The weight %(name)s must be between 0 and 10."), params={"name": key}
-            )
+    """Model validator of ``Programme.matching_weights`` (migrations name it)."""
+    errors = matching_settings.weight_errors(value)
+    if errors:
+        raise ValidationError(errors)
 
 
 def validate_rules(value: object) -> None:
-    if not isinstance(value, dict):
-        raise ValidationError(_("Rules must be a mapping."))
-    unknown = sorted(set(value) - set(MATCHING_RULES))
-    if unknown:
-        raise ValidationError(
-            _("Unknown rule: %(names)s."), params={"names": ", ".join(unknown)}
-        )
-    for key, rule in value.items():
-        default = MATCHING_RULES[key][1]
-        if isinstance(default, bool):
-            ok = isinstance(rule, bool)
-        elif isinstance(default, int):
-            ok = (
-                isinstance(rule, int) and not isinstance(rule, bool) and 0 <= rule <= 10
-            )
-        elif isinstance(default, float):
-            ok = isinstance(rule, int | float) and not isinstance(rule, bool)
-            ok = ok and 0 <= rule <= 1
-        else:
-            ok = rule in RULE_CHOICES[key]
-        if not ok:
-            raise ValidationError(
-                _("The rule %(name)s has an invalid value."), params={"name": key}
-            )
+    """Model validator of ``Programme.matching_rules`` (migrations name it)."""
+    errors = matching_settings.rule_errors(value)
+    if errors:
+        raise ValidationError(errors)
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):

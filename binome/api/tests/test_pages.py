@@ -62,7 +62,7 @@ def test_swagger_ui_runs_under_the_csp_and_calls_the_api(page, live_server, pilo
     # Swagger UI rendered the operations from our schema...
     operation = page.locator("#operations-programmes-binome_api_api_get_programme")
     expect(operation).to_be_visible(timeout=15000)
-    expect(page.locator(".opblock")).to_have_count(11)
+    expect(page.locator(".opblock")).to_have_count(13)
     # ...and calls the API with the session.
     me = page.locator("#operations-account-binome_api_api_me")
     me.locator(".opblock-summary").click()
