@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from binome.insights.health import worst_pairs
 from binome.insights.models import DashboardSnapshot
 from binome.matching.models import MatchingRound
+from binome.pairs import pulse
 from binome.pairs.models import (
     ActionItem,
     Charter,
@@ -274,7 +275,8 @@ def _manager_items(
                     [
                         (
                             f"{row.pair.mentor.person.full_name} → "
-                            f"{row.pair.mentee.person.full_name}",
+                            f"{row.pair.mentee.person.full_name} "
+                            f"({row.signal_label})",
                             reverse("pairs:nudge", args=[row.pair.pk]),
                             _("Send a friendly reminder"),
                         )
@@ -461,6 +463,15 @@ def _pair_items(
                     overdue["n"],
                 ),
                 overdue["n"],
+            )
+        )
+    if pulse.due_round(pair, me, today) is not None:
+        items.append(
+            Item(
+                "checkin",
+                _("How is your pair going? Three questions, about one minute"),
+                reverse("pairs:checkin", args=[pair.pk]),
+                _("Answer the check-in"),
             )
         )
     phase = reassessment_due(pair, me, today)

@@ -37,7 +37,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from binome.pairs.models import REACHED as KPI_REACHED
-from binome.pairs.models import ClosingSurvey, Feedback, Kpi, Meeting, Pair
+from binome.pairs.models import (
+    ClosingSurvey,
+    Feedback,
+    Kpi,
+    Meeting,
+    Pair,
+    PulseCheckIn,
+)
 from binome.people.models import Department, Person
 from binome.programs.models import Enrolment, Programme, SkillWish
 from binome.skills.models import Assessment, AssessmentItem, Skill, SkillArea
@@ -871,6 +878,54 @@ def survey(programme: Programme) -> list[SurveyRow]:
     ]
 
 
+@dataclass
+class PulseRow:
+    label: str
+    people: Figure
+    useful: Figure
+    rhythm: Figure
+    safety: Figure
+
+
+def pulse(programme: Programme) -> list[PulseRow]:
+    """The check-in answers (#18) per role and overall, means out of 5 over
+    the people who answered, under the small-group rule for every audience
+    (as the participants were told); never a pair, never a comment."""
+    answers = PulseCheckIn.objects.filter(pair__mentee__programme=programme)
+    aggs = {
+        "people": Count("author__person", distinct=True),
+        "useful": Avg("useful"),
+        "rhythm": Avg("rhythm"),
+        "safety": Avg("safety"),
+    }
+    by_role: dict[str, Mapping[str, Any]] = {
+        r["author__role"]: r for r in answers.values("author__role").annotate(**aggs)
+    }
+    overall = answers.aggregate(**aggs)
+    sizes: dict[Hashable, int] = {
+        role: by_role.get(role, {}).get("people", 0) for role, _l in ROLES
+    }
+    sizes["all"] = overall["people"]
+    hidden = privacy.hidden_keys(sizes, [("all", [role for role, _l in ROLES])])
+
+    def row(key: Hashable, label: str, stats: Mapping[str, Any]) -> PulseRow:
+        n = stats.get("people", 0)
+        secret = key in hidden
+        return PulseRow(
+            label=label,
+            people=privacy.count(n, hidden=secret),
+            useful=privacy.mean(stats.get("useful"), n, hidden=secret),
+            rhythm=privacy.mean(stats.get("rhythm"), n, hidden=secret),
+            safety=privacy.mean(stats.get("safety"), n, hidden=secret),
+        )
+
+    return [
+        row("mentee", _("Mentees"), by_role.get("mentee", {})),
+        row("mentor", _("Mentors"), by_role.get("mentor", {})),
+        row("all", _("Everyone"), overall),
+    ]
+
+
 # --- Silo-crossing -----------------------------------------------------------
 
 
@@ -1027,6 +1082,8 @@ class Dashboard:
     audience: Audience = Audience.OUTSIDE
     # How many pairs are at risk (all of them; ``at_risk`` lists the first).
     at_risk_count: int | None = None
+    # The check-ins, under the small-group rule for everyone.
+    pulse: list[PulseRow] = field(default_factory=list)
 
     @property
     def direction_labels(self) -> dict[str, str]:
@@ -1084,6 +1141,7 @@ def dashboard(
         # Never exact: what participants were promised.
         ratings=ratings(programme),
         survey=survey(programme),
+        pulse=pulse(programme),
         silos=silos(programme, exact=exact, total_public=top.pairs.shown),
         at_risk=at_risk,
         audience=audience,

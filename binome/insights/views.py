@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from binome.pairs.pulse import programme_pauses
 from binome.programs.access import managed_programme_or_404, programme_or_404
 from binome.programs.models import Programme, ProgrammeQuerySet
 
@@ -42,6 +43,7 @@ def programme_health(request: HttpRequest, slug: str) -> HttpResponse:
             "funnel": health.funnel(programme),
             "by_status": health.pairs_by_status(programme),
             "at_risk": [(row, [health.RISKS[r] for r in row.risks]) for row in rows],
+            "pauses": programme_pauses(programme, today),
             "at_risk_count": at_risk_count,
             "at_risk_hidden": at_risk_count - len(rows),
             "healthy": active - at_risk_count,

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts.admin_content import HRContentAdmin
@@ -10,6 +13,7 @@ from .models import (
     Meeting,
     Pair,
     ProgrammeWebhook,
+    PulseQuestion,
     ReminderPreference,
 )
 
@@ -96,4 +100,27 @@ class ReminderPreferenceAdmin(admin.ModelAdmin[ReminderPreference]):
     readonly_fields = ("user",)
 
     def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(PulseQuestion)
+class PulseQuestionAdmin(HRContentAdmin, admin.ModelAdmin[PulseQuestion]):
+    """The wording of the three check-in questions (#18). The questions are
+    fixed, as the health score reads them: HR rewords, never adds or
+    removes. Answers are not in the administration: they are private."""
+
+    list_display = ("key", "position", "text_fr", "text_en")
+    list_editable = ("position",)
+    ordering = ("position", "id")
+    readonly_fields = ("key",)
+    fieldsets = (
+        (None, {"fields": ("key", "position")}),
+        (_("French"), {"fields": ("text_fr", "junior_text_fr", "low_fr", "high_fr")}),
+        (_("English"), {"fields": ("text_en", "junior_text_en", "low_en", "high_en")}),
+    )
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

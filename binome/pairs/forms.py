@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from binome.programs.models import Enrolment
 from binome.skills.models import Skill
 
-from . import dates
+from . import dates, pulse
 from .concurrency import VersionedForm
 from .models import (
     ActionItem,
@@ -24,8 +24,10 @@ from .models import (
     Kpi,
     Meeting,
     Pair,
+    PairPause,
     PrivateNote,
     ProgrammeWebhook,
+    PulseQuestion,
     ReminderPreference,
 )
 from .nudges import MAX_LENGTH as MAX_NUDGE_LENGTH
@@ -376,3 +378,61 @@ class NudgeForm(forms.Form):
 
     def messages(self) -> dict[str, str]:
         return {lang: self.cleaned_data[f"message_{lang}"] for lang in self.languages}
+
+
+class PulseForm(forms.Form):
+    """The three check-in questions (worded by ``PulseQuestion``), each on a
+    scale of 1 to 5, and an optional comment its author may share."""
+
+    round = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        label=_("Anything to add? (optional, private)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+    share_comment = forms.BooleanField(
+        label=_(
+            "The programme team may read this comment (never your partner, "
+            "never your answers)"
+        ),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, questions: list[PulseQuestion], junior: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = []
+        scale = []
+        for question in questions:
+            text, lang = question.text_for(junior=junior)
+            self.fields[question.key] = forms.TypedChoiceField(
+                label=text,
+                choices=[(i, str(i)) for i in range(1, 6)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose an answer from 1 to 5.")},
+            )
+            scale.append((self[question.key], question, lang))
+        self.questions = scale
+        # The questions first, then the comment.
+        self.order_fields([q.key for q in questions])
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        label=_("Paused until (included)"),
+        widget=DATE_WIDGET,
+        error_messages={"invalid": _("Give a date, for example 31/03/2027.")},
+    )
+    reason = forms.ChoiceField(
+        label=_("Why (only you see it)"),
+        choices=[("", _("I prefer not to say")), *PairPause.Reason.choices],
+        required=False,
+    )
+
+    def clean_until(self) -> Any:
+        until = self.cleaned_data["until"]
+        pulse.validate_until(until, timezone.localdate())
+        return until

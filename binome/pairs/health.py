@@ -1,7 +1,13 @@
-"""« Binôme en difficulté »: the one definition of a pair at risk, used by
+"""« Binôme en difficulté »: the one definition of a pair's health, used by
 every page (the activity page, the programme's health page, the dashboard
-and the home page's to-do). Activity only, never content: a poorly rated
-session is a flag, its rating and comment stay with their author."""
+and the home page's to-do). Activity and signals only, never content: a
+poorly rated session or a low check-in answer is a flag, the answers and
+comments stay with their author.
+
+Each risk has a weight (``WEIGHTS``); the health score is 100 minus the
+weights of the risks that apply, and its signal is « ok » (no risk), « to
+watch » or « at risk » (``Signal``). The paused days count neither in the
+cadence nor in the inactivity (``pulse``)."""
 
 from __future__ import annotations
 
@@ -35,7 +41,8 @@ from django.utils.translation import gettext_lazy as _
 
 from binome.programs.models import Programme
 
-from .models import Charter, Feedback, Meeting, Pair
+from . import pulse
+from .models import Charter, Feedback, Meeting, Pair, PairPause, PulseCheckIn
 
 # A pair with no session held for this long is at risk.
 INACTIVITY_DAYS = 30
@@ -51,7 +58,46 @@ RISKS = {
     "cadence": _("Fewer sessions than the cadence plans"),
     "feedback": _("A recent session was rated poorly or not useful"),
     "charter": _("The charter is not accepted yet"),
+    # A member's own check-in, by the question that drove it (never the answer).
+    "pulse_useful": _("Check-in: the sessions are not useful enough"),
+    "pulse_rhythm": _("Check-in: the rhythm of sessions does not hold"),
+    "pulse_safety": _("Check-in: a member does not feel free to speak"),
 }
+# How much each risk takes off the score of 100.
+WEIGHTS = {
+    "inactive": 35,
+    "cadence": 25,
+    "feedback": 20,
+    "charter": 10,
+    "pulse_useful": 25,
+    "pulse_rhythm": 20,
+    "pulse_safety": 35,
+}
+# Below this score the pair is at risk; from it up to 99, to watch.
+AT_RISK_BELOW = 70
+
+
+class Signal:
+    OK = "ok"
+    WATCH = "watch"
+    AT_RISK = "at_risk"
+    LABELS = {
+        OK: _("OK"),
+        WATCH: _("To watch"),
+        AT_RISK: _("At risk"),
+    }
+
+
+def score(risks: list[str]) -> int:
+    """The health score of a pair with these risks, from 0 to 100."""
+    return max(0, 100 - sum(WEIGHTS[r] for r in risks))
+
+
+def signal(risks: list[str]) -> str:
+    value = score(risks)
+    if value >= 100:
+        return Signal.OK
+    return Signal.WATCH if value >= AT_RISK_BELOW else Signal.AT_RISK
 
 
 @dataclass
@@ -61,6 +107,25 @@ class PairHealth:
     expected: int
     last_held: datetime.date | None
     risks: list[str] = field(default_factory=list)
+    # The pause under way today, and the days paused since the start.
+    pause: PairPause | None = None
+    paused_days: int = 0
+
+    @property
+    def score(self) -> int:
+        return score(self.risks)
+
+    @property
+    def signal(self) -> str:
+        return signal(self.risks)
+
+    @property
+    def signal_label(self) -> str:
+        return str(Signal.LABELS[self.signal])
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(RISKS[r]) for r in self.risks]
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
@@ -68,15 +133,23 @@ def _aware(day: datetime.date) -> datetime.datetime:
 
 
 def _expected(
-    programme: Programme, today: datetime.date, first: datetime.date | None
+    programme: Programme,
+    today: datetime.date,
+    first: datetime.date | None,
+    paused: Mapping[int, tuple[datetime.date, int]] | None = None,
 ) -> Case:
     """Sessions the cadence plans by today for a pair started on
-    ``started_on``: one per ``cadence_days`` elapsed, and none before the
-    start. A CASE with one branch per cadence period since the first pair
-    started, so that it works on every database."""
+    ``started_on``: one per ``cadence_days`` elapsed and not paused, and none
+    before the start. A CASE with one branch per cadence period since the
+    first pair started, so that it works on every database, after one
+    branch per pair ever paused (``paused``: its start and paused days)."""
     days = programme.cadence_days
     periods = max(0, (today - first).days // days) if first else 0
     return Case(
+        *[
+            When(pk=pk, then=Value(max(0, ((today - start).days - off) // days)))
+            for pk, (start, off) in (paused or {}).items()
+        ],
         *[
             When(started_on__gt=today - datetime.timedelta(days=(k + 1) * days), then=k)
             for k in range(periods)
@@ -95,6 +168,27 @@ def _rows(
     """The ranked rows of ``_ranked`` for a programme's active pairs."""
     pairs = Pair.objects.in_programme(programme).active()
     first = pairs.aggregate(first=Min("started_on"))["first"]
+    ever_paused = Pair.objects.filter(
+        pk__in=PairPause.objects.filter(pair__in=pairs, starts_on__lte=today).values(
+            "pair_id"
+        )
+    )
+    off = pulse.paused_days(ever_paused, today)
+    paused = {p.pk: (p.started_on, off[p.pk]) for p in ever_paused if p.pk in off}
+    # A pause in the inactivity window stops its clock.
+    quiet_since = today - datetime.timedelta(days=INACTIVITY_DAYS)
+    paused_lately = pulse.paused_between(quiet_since, today)
+    pulse_since = _aware(today - datetime.timedelta(days=pulse.PULSE_RECENT_DAYS - 1))
+    low = {
+        key: Exists(
+            PulseCheckIn.objects.filter(
+                pair=OuterRef("pk"),
+                answered_at__gte=pulse_since,
+                **{f"{key}__lte": pulse.LOW_ANSWER},
+            )
+        )
+        for key in pulse.QUESTION_KEYS
+    }
     # Recent means the last two cadence periods up to the end of ``today``,
     # the same day the other risks are measured on, never the wall clock.
     recent = _aware(today + datetime.timedelta(days=1 - 2 * programme.cadence_days))
@@ -112,7 +206,15 @@ def _rows(
     )
     facts = (
         pairs.annotate(
-            expected=_expected(programme, today, first),
+            expected=_expected(programme, today, first, paused),
+            # 1 or 0, the same on every database (an empty IN is folded
+            # into a bare 0, which PostgreSQL does not take as a boolean).
+            paused_lately=Case(
+                When(pk__in=sorted(paused_lately), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            **{f"low_{key}": value for key, value in low.items()},
             poor=ExpressionWrapper(
                 Q(pk__in=poor.values("meeting__pair_id")), output_field=BooleanField()
             ),
@@ -120,7 +222,16 @@ def _rows(
             mentee_last_name=F("mentee__person__last_name"),
         )
         .order_by()
-        .values("pk", "started_on", "mentee_last_name", "expected", "poor", "accepted")
+        .values(
+            "pk",
+            "started_on",
+            "mentee_last_name",
+            "expected",
+            "poor",
+            "accepted",
+            "paused_lately",
+            *[f"low_{key}" for key in low],
+        )
     )
     held = (
         Meeting.objects.filter(pair__in=pairs, status=Meeting.Status.HELD)
@@ -159,9 +270,10 @@ def worst_pairs(
     """The first ``limit`` pairs at risk (as ``pair_health`` ranks them), the
     number of pairs at risk and of active pairs, in one pass: for pages that
     show a bounded list with the totals."""
-    rows = _rows(programme, today or timezone.localdate(), False, None)
+    today = today or timezone.localdate()
+    rows = _rows(programme, today, False, None)
     at_risk = [row for row in rows if any(row[4:])]
-    return _health(at_risk[:limit]), len(at_risk), len(rows)
+    return _health(at_risk[:limit], today), len(at_risk), len(rows)
 
 
 def pair_health(
@@ -176,14 +288,18 @@ def pair_health(
     ``limit`` keeps the first ones. The database computes the facts and the
     risks of every pair and ranks them: only the rows asked for are loaded."""
     today = today or timezone.localdate()
-    return _health(_rows(programme, today, at_risk_only, limit))
+    return _health(_rows(programme, today, at_risk_only, limit), today)
 
 
-def _health(ranked: list[tuple[Any, ...]]) -> list[PairHealth]:
+def _health(ranked: list[tuple[Any, ...]], today: datetime.date) -> list[PairHealth]:
     """The rows of ``_ranked`` with their pairs."""
     found = Pair.objects.select_related("mentor__person", "mentee__person").in_bulk(
         [row[0] for row in ranked]
     )
+    pauses = {
+        p.pair_id: p for p in PairPause.objects.on(today).filter(pair__in=list(found))
+    }
+    off = pulse.paused_days(found.values(), today)
     out = []
     for pk, held_count, last, expected, *risks in ranked:
         out.append(
@@ -193,6 +309,8 @@ def _health(ranked: list[tuple[Any, ...]]) -> list[PairHealth]:
                 expected,
                 timezone.localdate(_datetime(last)) if last else None,
                 [name for name, on in zip(RISKS, risks, strict=True) if on],
+                pauses.get(pk),
+                off.get(pk, 0),
             )
         )
     return out
@@ -222,7 +340,8 @@ def _ranked(
     conditions = {
         # No session held since (without any: since the start) INACTIVITY_DAYS.
         "inactive": (
-            "last_held < %s OR (last_held IS NULL AND started_on <= %s)",
+            "paused_lately = 0 AND "
+            "(last_held < %s OR (last_held IS NULL AND started_on <= %s))",
             [
                 ops.adapt_datetimefield_value(
                     _aware(quiet_since + datetime.timedelta(days=1))
@@ -239,6 +358,8 @@ def _ranked(
             "started_on < %s AND NOT accepted",
             [ops.adapt_datefield_value(charter_due)],
         ),
+        # A recent check-in answered low, by question.
+        **{f"pulse_{key}": (f"low_{key}", []) for key in pulse.QUESTION_KEYS},
     }
     facts_sql, facts_params = facts.query.sql_with_params()
     held_sql, held_params = held.query.sql_with_params()
@@ -247,7 +368,8 @@ def _ranked(
         for name in RISKS
     )
     risk_params = [param for name in RISKS for param in conditions[name][1]]
-    count = " + ".join(f"risk_{name}" for name in RISKS)
+    # Ranked by the weight of the risks: the lowest score first.
+    count = " + ".join(f"risk_{name} * {int(WEIGHTS[name])}" for name in RISKS)
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     # MATERIALIZED: each computed once, not folded into WHERE and ORDER BY.
     sql = (

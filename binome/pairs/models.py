@@ -767,6 +767,9 @@ class Reminder:
     ACTIONS_DUE = "actions_due"
     LOG_MISSING = "log_missing"
     INACTIVE = "inactive"
+    # The check-in e-mail (#18): not a reminder one turns off, like the
+    # closing survey; it is answered in a minute or left.
+    PULSE = "pulse"
     KINDS = [SESSION_TOMORROW, AGENDA_EMPTY, ACTIONS_DUE, LOG_MISSING, INACTIVE]
 
 
@@ -805,7 +808,7 @@ class ReminderPreference(models.Model):
         return preference
 
     def wants(self, kind: str) -> bool:
-        return bool(getattr(self, kind))
+        return bool(getattr(self, kind, True))
 
     def revoke_feed(self) -> None:
         self.feed_token = _feed_token()
@@ -1109,3 +1112,196 @@ class ProgrammeClosing(models.Model):
         return self.end_date is not None and (
             timezone.localdate(self.closed_at) < self.end_date
         )
+
+
+# ---------------------------------------------------------------------------
+# Pulse check-ins and pauses (#18): the people's own voice on their pair, and
+# a way to stop the clock for a while. See binome/pairs/pulse.py.
+# ---------------------------------------------------------------------------
+
+
+class PulseQuestion(models.Model):
+    """The wording of one of the three check-in questions, edited by HR in
+    the administration in both languages. The questions themselves are fixed
+    (``key``): the health score reads their answers."""
+
+    class Key(models.TextChoices):
+        USEFUL = "useful", _("Usefulness of the sessions")
+        RHYTHM = "rhythm", _("Rhythm of the sessions")
+        SAFETY = "safety", _("Freedom to speak one's mind")
+
+    key = models.CharField(_("question"), max_length=10, choices=Key.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text_fr = models.CharField(_("question (French)"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    junior_text_fr = models.CharField(
+        _("question for the mentor (French)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to the mentor (the junior) instead, when written."),
+    )
+    junior_text_en = models.CharField(
+        _("question for the mentor (English)"), max_length=300, blank=True
+    )
+    low_fr = models.CharField(_("label of 1 (French)"), max_length=60)
+    low_en = models.CharField(_("label of 1 (English)"), max_length=60, blank=True)
+    high_fr = models.CharField(_("label of 5 (French)"), max_length=60)
+    high_en = models.CharField(_("label of 5 (English)"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in question")
+        verbose_name_plural = _("check-in questions")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="pulse_question_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_key_display())
+
+    def text_for(self, *, junior: bool) -> tuple[str, str]:
+        """The wording and its language for a reader (the mentor's own
+        wording when there is one)."""
+        if junior and self.junior_text_fr:
+            return localised(self, "junior_text")
+        return localised(self, "text")
+
+    @property
+    def low(self) -> str:
+        return localised(self, "low")[0]
+
+    @property
+    def high(self) -> str:
+        return localised(self, "high")[0]
+
+
+LIKERT = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class PulseCheckIn(models.Model):
+    """One member's answers to one round of check-in questions. Private to
+    its author: the partner never sees them; the managers see the pair's
+    signal (``health``), never the comment unless ``share_comment``; the
+    sponsors see aggregates over 5 people or more."""
+
+    pair = models.ForeignKey(
+        Pair,
+        on_delete=models.CASCADE,
+        related_name="checkins",
+        verbose_name=_("pair"),
+    )
+    author = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="checkins",
+        verbose_name=_("author"),
+    )
+    # 0: the first check-in (30 days after the start), then one every 60 days.
+    round = models.PositiveSmallIntegerField(_("round"))
+    useful = models.PositiveSmallIntegerField(
+        _("usefulness of the sessions"), validators=LIKERT
+    )
+    rhythm = models.PositiveSmallIntegerField(
+        _("rhythm of the sessions"), validators=LIKERT
+    )
+    safety = models.PositiveSmallIntegerField(
+        _("freedom to speak one's mind"), validators=LIKERT
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    share_comment = models.BooleanField(
+        _("share the comment with the programme team"), default=False
+    )
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "author", "round"], name="checkin_once_per_round"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": 5}),
+                    name=f"checkin_{name}_range",
+                )
+                for name in ("useful", "rhythm", "safety")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair} – {self.author.person} ({self.round})"
+
+
+class PairPauseQuerySet(models.QuerySet["PairPause"]):
+    def on(self, day: datetime.date) -> PairPauseQuerySet:
+        """The pauses that hold on ``day``."""
+        return self.filter(starts_on__lte=day, until__gte=day).exclude(
+            ended_on__lte=day
+        )
+
+
+class PairPause(models.Model):
+    """A pair paused by one of its members until a date: reminders and the
+    cadence clock stop, and it resumes by itself the day after ``until`` (or
+    on ``ended_on``, when a member ends it early). The reason is private to
+    its author: the partner and the managers see the dates only."""
+
+    class Reason(models.TextChoices):
+        MISSION = "mission", _("A mission or a busy period")
+        LEAVE = "leave", _("Leave")
+        WORKLOAD = "workload", _("Workload")
+        OTHER = "other", _("Another reason")
+
+    pair = models.ForeignKey(
+        Pair,
+        on_delete=models.CASCADE,
+        related_name="pauses",
+        verbose_name=_("pair"),
+    )
+    by = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="pauses",
+        verbose_name=_("paused by"),
+    )
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    until = models.DateField(_("until"))
+    reason = models.CharField(
+        _("reason (private)"), max_length=10, choices=Reason.choices, blank=True
+    )
+    ended_on = models.DateField(_("resumed early on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = PairPauseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gte=F("starts_on")), name="pause_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair}: {self.starts_on} → {self.until}"
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day paused (the day before an early end)."""
+        if self.ended_on is not None:
+            return min(self.until, self.ended_on - datetime.timedelta(days=1))
+        return self.until
+
+    @property
+    def days(self) -> int:
+        """How many days it lasts (0 when ended the day it began)."""
+        return max(0, (self.last_day - self.starts_on).days + 1)
+
+    def days_between(self, first: datetime.date, last: datetime.date) -> int:
+        """How many of its days fall between ``first`` and ``last`` included."""
+        start, end = max(self.starts_on, first), min(self.last_day, last)
+        return max(0, (end - start).days + 1)

@@ -90,6 +90,25 @@ ROWS: list[dict[str, Any]] = [
         "(the form again, nothing sent); the members themselves get 404",
     ),
     *both(
+        "pairs:checkin",
+        PAIR,
+        only(*MEMBERS),
+        only(*MEMBERS, ok=400),
+        data={},
+        why="check-in answers are their author's; missing answers come back "
+        "on the page, next to their question",
+    ),
+    *both(
+        "pairs:pause",
+        PAIR,
+        only(*MEMBERS),
+        only(*MEMBERS, ok=400),
+        data={"until": ""},
+        why="either member pauses the pair; a pause without a date comes back "
+        "on the page",
+    ),
+    *both("pairs:resume", PAIR, POST_ONLY, only(*MEMBERS, ok=302)),
+    *both(
         "pairs:charter",
         PAIR,
         only(*MEMBERS),

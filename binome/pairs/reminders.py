@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from binome.accounts.models import User
 from binome.accounts.notifications import absolute_url, notify
 
+from . import pulse
 from .health import INACTIVITY_DAYS
 from .models import (
     ActionItem,
@@ -102,7 +103,10 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
         return start, end
 
     due: list[Due] = []
+    # A paused pair gets no reminder (pulse.pause_pair).
+    paused = pulse.paused_on(today)
     planned = Meeting.objects.planned().filter(pair__status=Pair.Status.ACTIVE)
+    planned = planned.exclude(pair__in=paused)
     planned = planned.select_related(
         "pair__mentor__person__user", "pair__mentee__person__user", "pair__mentee"
     )
@@ -155,11 +159,14 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
                 )
             )
 
-    due.extend(_overdue_actions_digests(today))
+    due.extend(_overdue_actions_digests(today, paused))
+    due.extend(_checkins(today))
 
     limit = today - datetime.timedelta(days=INACTIVITY_DAYS)
     pairs = (
         Pair.objects.active()
+        # Its inactivity clock stopped while paused (as in health).
+        .exclude(pk__in=pulse.paused_between(limit, today))
         .annotate(
             last_held=Max(
                 "meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD)
@@ -196,7 +203,33 @@ def select_reminders(now: datetime.datetime | None = None) -> list[Due]:
     return due
 
 
-def _overdue_actions_digests(today: datetime.date) -> list[Due]:
+def _checkins(today: datetime.date) -> list[Due]:
+    """The check-in of the open round, to each member who has not answered
+    it, once per round (its key), never while the pair is paused."""
+    due = []
+    for item in pulse.due_checkins(today):
+        user = item.member.person.user
+        if user is None or not user.is_active:
+            continue
+        pair = item.pair
+        due.append(
+            Due(
+                Reminder.PULSE,
+                user,
+                f"{pair.pk}:{item.round}",
+                pair.mentee.programme_id,
+                {
+                    "name": user.first_name or str(user),
+                    "url": absolute_url(reverse("pairs:checkin", args=[pair.pk])),
+                },
+            )
+        )
+    return due
+
+
+def _overdue_actions_digests(
+    today: datetime.date, paused: set[int] | None = None
+) -> list[Due]:
     """One digest per person and day listing all their overdue action items,
     across their pairs. Its key is the day (never two the same day); it
     covers each item by the item's own key, so that it goes out only on a
@@ -209,6 +242,7 @@ def _overdue_actions_digests(today: datetime.date) -> list[Due]:
             meeting__pair__status=Pair.Status.ACTIVE,
             owner__person__user__is_active=True,
         )
+        .exclude(meeting__pair__in=paused or set())
         .select_related(
             "owner__person__user",
             "meeting__pair__mentor__person",

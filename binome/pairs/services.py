@@ -25,7 +25,7 @@ from binome.people.models import Person
 from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
-from . import dates
+from . import dates, health, pulse
 from .concurrency import claim
 from .health import RISKS, risks_by_pair
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
     Kpi,
     Meeting,
     Pair,
+    PairPause,
     PrivateNote,
 )
 from .notices import mail_charter_change
@@ -661,10 +662,26 @@ class PairActivity:
     next_planned: datetime.datetime | None
     # The reasons it is at risk (``health.RISKS`` keys): the one definition.
     risks: list[str]
+    # The pause under way (its dates only: the reason is its author's).
+    pause: PairPause | None = None
+    # Comments on check-ins their authors chose to share with the managers.
+    shared: tuple[str, ...] = ()
 
     @property
     def at_risk(self) -> bool:
         return bool(self.risks)
+
+    @property
+    def score(self) -> int:
+        return health.score(self.risks)
+
+    @property
+    def signal(self) -> str:
+        return health.signal(self.risks)
+
+    @property
+    def signal_label(self) -> str:
+        return str(health.Signal.LABELS[self.signal])
 
     @property
     def risk_labels(self) -> list[str]:
@@ -693,6 +710,11 @@ def programme_activity(
     )
     if pair_ids is not None:
         pairs = pairs.filter(pk__in=pair_ids)
+    pauses = {
+        p.pair_id: p
+        for p in PairPause.objects.on(timezone.localdate(now)).filter(pair__in=pairs)
+    }
+    shared = pulse.shared_comments(pairs.values_list("pk", flat=True))
     rows = []
     for pair in pairs:
         meetings = list(pair.meetings.all())
@@ -714,6 +736,8 @@ def programme_activity(
                 last_held=last_held,
                 next_planned=min(upcoming, default=None),
                 risks=risks.get(pair.pk, []),
+                pause=pauses.get(pair.pk),
+                shared=tuple(c.comment for c in shared.get(pair.pk, [])),
             )
         )
     return rows

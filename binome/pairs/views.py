@@ -30,7 +30,7 @@ from binome.programs.models import Enrolment, Programme, ProgrammeQuerySet
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
-from . import calendar, concurrency, notices, nudges, services
+from . import calendar, concurrency, notices, nudges, pulse, services
 from .forms import (
     ActionItemForm,
     AgendaItemEditForm,
@@ -45,9 +45,11 @@ from .forms import (
     MoveForm,
     NotesForm,
     NudgeForm,
+    PauseForm,
     PlanForm,
     PreferenceForm,
     PrivateNoteForm,
+    PulseForm,
     RatingForm,
     WebhookForm,
 )
@@ -167,8 +169,114 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "is_mentee": me.pk == pair.mentee_id,
             "kpis": charter.kpis.all(),
             "is_active": pair.status == Pair.Status.ACTIVE,
+            **_pulse_context(pair, me),
         },
     )
+
+
+def _pulse_context(pair: Pair, me: Enrolment) -> dict[str, Any]:
+    """The check-in due and the pause under way, for the workspace: the
+    reason of a pause only for its author."""
+    today = timezone.localdate()
+    pause = pulse.current_pause(pair, today)
+    return {
+        "checkin_due": pulse.due_round(pair, me, today) is not None,
+        "pause": pause,
+        "pause_is_mine": pause is not None and pause.by_id == me.pk,
+        "pause_form": PauseForm() if pause is None else None,
+        "max_pause_days": pulse.MAX_PAUSE_DAYS,
+    }
+
+
+# --- Check-ins and pauses (#18) ----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The open round's three questions for a member (from the e-mail, the
+    home page or the workspace); once answered, a thank-you."""
+    pair, me = _get_pair_for_user(request, pk)
+    today = timezone.localdate()
+    due = pulse.due_round(pair, me, today)
+    form = PulseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"round": due},
+        questions=pulse.questions(),
+        junior=me.pk == pair.mentor_id,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pulse.answer_checkin(
+                pair=pair,
+                author=me,
+                round=data["round"],
+                useful=data["useful"],
+                rhythm=data["rhythm"],
+                safety=data["safety"],
+                comment=data["comment"],
+                share_comment=data["share_comment"],
+            )
+        except ValidationError as error:
+            # Answered already (a second click) or the round closed meanwhile.
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you: your answers are saved."))
+        return redirect("pairs:workspace", pk=pk)
+    return render(
+        request,
+        "pairs/checkin.html",
+        {"pair": pair, "me": me, "form": form, "due": due is not None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pause(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Either member pauses the pair until a date, with a private reason."""
+    pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:workspace", pk=pk)
+    form = PauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = pulse.pause_pair(
+                pair=pair,
+                by=me,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            if getattr(error, "code", "") == "already_paused":
+                messages.info(request, " ".join(error.messages))
+                return redirect("pairs:workspace", pk=pk)
+            form.add_error(None, error)
+        else:
+            messages.success(request, pulse.until_text(made))
+            return redirect("pairs:workspace", pk=pk)
+    return render(
+        request,
+        "pairs/pause.html",
+        {
+            "pair": pair,
+            "form": form,
+            "pause": pulse.current_pause(pair),
+            "max_pause_days": pulse.MAX_PAUSE_DAYS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def resume(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Either member ends the pause today."""
+    pair, me = _get_pair_for_user(request, pk)
+    if pulse.resume_pair(pair=pair, by=me) is not None:
+        messages.success(request, _("The pair has resumed."))
+    return redirect("pairs:workspace", pk=pk)
 
 
 def _edit_digest(changes: dict[str, Any]) -> str:

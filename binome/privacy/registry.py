@@ -39,7 +39,9 @@ from binome.pairs.models import (
     GlossaryTerm,
     Kpi,
     Meeting,
+    PairPause,
     PrivateNote,
+    PulseCheckIn,
     ReminderPreference,
     SentReminder,
     TalentFlag,
@@ -1025,6 +1027,54 @@ personal(
 )
 
 
+def _checkins(s: Subject) -> models.QuerySet[PulseCheckIn]:
+    return PulseCheckIn.objects.filter(author__in=s.enrolment_ids)
+
+
+personal(
+    "pairs.pulsecheckin",
+    "The person's own check-in answers (never the partner's). The comment is "
+    "erased (and with the texts of closed programmes, retention "
+    "« closed_programmes »); the scores stay for the health figures.",
+    export=lambda s: [
+        row(
+            c,
+            "round",
+            "useful",
+            "rhythm",
+            "safety",
+            "comment",
+            "share_comment",
+            "answered_at",
+            pair=c.pair_id,
+        )
+        for c in _checkins(s)
+    ],
+    erase=lambda s: _checkins(s).update(comment="", share_comment=False),
+)
+
+
+def _pauses(s: Subject) -> models.QuerySet[PairPause]:
+    return PairPause.objects.filter(by__in=s.enrolment_ids)
+
+
+personal(
+    "pairs.pairpause",
+    "Pauses the person made, with their private reason. The reason is erased "
+    "(and with the texts of closed programmes); the dates stay, as they "
+    "shape the pair's cadence.",
+    export=lambda s: [
+        row(p, "starts_on", "until", "ended_on", "reason", "created_at", pair=p.pair_id)
+        for p in _pauses(s)
+    ],
+    erase=lambda s: _pauses(s).exclude(reason="").update(reason=""),
+)
+not_personal(
+    "pairs.pulsequestion",
+    "The wording of the check-in questions, written by HR.",
+)
+
+
 def _assistants(s: Subject) -> models.QuerySet[Assistant]:
     return Assistant.objects.filter(
         s.user_q("user") | Q(pair__in=[p.pk for p in s.pairs])
@@ -1424,6 +1474,8 @@ SECTIONS: list[tuple[str, Any]] = [
     ("pairs.actionitem", _("Your action items")),
     ("pairs.feedback", _("Your feedback on sessions")),
     ("pairs.closingsurvey", _("Your end-of-programme surveys")),
+    ("pairs.pulsecheckin", _("Your check-in answers")),
+    ("pairs.pairpause", _("Your pauses of a pair")),
     ("pairs.certificate", _("Certificates")),
     ("pairs.talentflag", _("« Futurs talents »")),
     ("pairs.assistant", _("Assistants")),

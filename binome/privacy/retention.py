@@ -35,7 +35,9 @@ from binome.pairs.models import (
     Feedback,
     Kpi,
     Meeting,
+    PairPause,
     PrivateNote,
+    PulseCheckIn,
     SentReminder,
 )
 from binome.programs.models import (
@@ -136,6 +138,8 @@ def _closed_programmes(cutoff: datetime.datetime, apply: bool) -> int:
         ),
         (Feedback.objects.filter(in_meeting), {"comment": ""}),
         (ClosingSurvey.objects.filter(in_pair), {"comment": ""}),
+        (PulseCheckIn.objects.filter(in_pair), {"comment": ""}),
+        (PairPause.objects.filter(in_pair), {"reason": ""}),
         (
             Charter.objects.filter(in_pair),
             {

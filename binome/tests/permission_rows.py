@@ -188,12 +188,14 @@ NO_ADD = {
     "pairs.charter",
     "pairs.charterchange",
     "pairs.pair",
+    "pairs.pulsequestion",
     "pairs.reminderpreference",
 }
 NO_DELETE = {
     "accounts.apitoken",
     "accounts.auditevent",
     "django_tasks_database.dbtaskresult",
+    "pairs.pulsequestion",
 }
 READ_ONLY = {
     "accounts.apitoken",

@@ -28,7 +28,9 @@ from binome.pairs.models import (
     Kpi,
     Meeting,
     Pair,
+    PairPause,
     PrivateNote,
+    PulseCheckIn,
     ReminderPreference,
     SentReminder,
     TalentFlag,
@@ -62,12 +64,14 @@ PARTNER_PRIVATE = [
     "INES-LEARNED-PRIVATE",
     "INES-FEEDBACK-PRIVATE",
     "INES-SURVEY-PRIVATE",
+    "INES-PULSE-PRIVATE",
 ]
 PARTNER_KEPT = [
     "INES-PRIVATE-NOTE",
     "INES-LEARNED-PRIVATE",
     "INES-FEEDBACK-PRIVATE",
     "INES-SURVEY-PRIVATE",
+    "INES-PULSE-PRIVATE",
     "INES-AGENDA-KEEP",
     "INES-ACTION-KEEP",
     "INES-KPI-KEEP",
@@ -236,6 +240,23 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
             would_recommend=True,
             comment=comment,
         )
+    for author, comment in ((me, "PLANTED-PULSE"), (ines, "INES-PULSE-PRIVATE")):
+        PulseCheckIn.objects.create(
+            pair=pair,
+            author=author,
+            round=0,
+            useful=4,
+            rhythm=2,
+            safety=5,
+            comment=comment,
+        )
+    PairPause.objects.create(
+        pair=pair,
+        by=me,
+        starts_on=pair.started_on,
+        until=pair.started_on,
+        reason=PairPause.Reason.LEAVE,
+    )
     Assistant.objects.create(pair=pair, user=people["xavier"].user)
     ReminderPreference.for_user(user)
     SentReminder.objects.create(user=user, kind="inactive", key=f"pair:{pair.pk}")
