@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from pairmaker.model import Candidate, Role
 
@@ -89,7 +91,11 @@ SHAPES: dict[str, Shape] = {
 
 
 def _managers(
-    rng: np.random.Generator, shape: Shape, ids: list[str], level: np.ndarray, dept
+    rng: np.random.Generator,
+    shape: Shape,
+    ids: list[str],
+    level: npt.NDArray[np.int64],
+    dept: npt.NDArray[np.int64],
 ) -> list[str | None]:
     total = len(ids)
     manager: list[str | None] = [None] * total
@@ -282,7 +288,7 @@ COLUMNS = (
 def write_csv(people: list[Candidate], path: Path) -> None:
     """The cohort as the CSV that ``binome match`` reads."""
 
-    def codes(values: dict[str, int]) -> str:
+    def codes(values: Mapping[str, int]) -> str:
         return "|".join(f"{k}:{v}" for k, v in sorted(values.items()))
 
     with path.open("w", encoding="utf-8", newline="") as fh:
