@@ -97,10 +97,10 @@ def reporting_chains(people: Iterable[Candidate]) -> dict[str, frozenset[str]]:
     manager = {p.id: p.manager_id for p in people}
     chains: dict[str, frozenset[str]] = {}
     for pid in manager:
-        seen: list[str] = []
+        seen: set[str] = set()  # a set: a list made deep chains O(depth**2)
         cur = manager.get(pid)
         while cur and cur not in seen and cur != pid:
-            seen.append(cur)
+            seen.add(cur)
             cur = manager.get(cur)
         chains[pid] = frozenset(seen)
     return chains
