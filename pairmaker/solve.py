@@ -16,6 +16,15 @@ difference constraints), and one streamed pass over every allowed pair computes
 ``u_i = max(0, max_j w'_ij - v_j)``. ``(u, v)`` is dual-feasible for the full
 problem, so ``sum(u) + sum(capacity * v)`` bounds the true optimum. Pairs with a
 positive reduced cost are added and the loop repeats until the gap is closed.
+
+Candidate lists break ties between equal scores by a fixed hash of the pair,
+not by index, and add each mentee's best mentors of a fixed pseudo-random
+sample: with many equal scores or skewed wishes, top lists otherwise all name
+the same popular mentors, the first flow leaves many mentees unmatched, and
+the mentors coverage depends on get prices of the order of BIG, which makes the
+bound useless until several full passes have found the missing pairs. When a
+solve still leaves a few mentees unmatched, their rows alone are scored and
+their best pairs of positive reduced cost added before any full pass.
 """
 
 from __future__ import annotations
