@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ if os.environ.get("BENCH_ENGINE"):  # an older pairmaker, to compare (see README
 
 from bench.shapes import SHAPES, cohort, write_csv  # noqa: E402
 from pairmaker import Candidate, Progress, Rules, SolveOptions, match  # noqa: E402
-from pairmaker.scoring import SCALE, Encoded  # noqa: E402
+from pairmaker.scoring import SCALE, Encoded, reporting_chains  # noqa: E402
 
 
 def synthetic(n_mentees: int, seed: int = 1) -> list[Candidate]:
@@ -67,30 +68,41 @@ def _peak_mib() -> float:
 
 
 class Phases:
-    """Wall time per phase, from pairmaker's progress reports."""
+    """Wall and CPU time per phase, from pairmaker's progress reports.
+
+    CPU time (all threads of the process) is less sensitive than wall time to
+    the other jobs of a shared machine.
+    """
 
     def __init__(self) -> None:
-        self.marks: list[tuple[str, int, float]] = []
+        self.marks: list[tuple[str, int, float, float]] = []
 
     def __call__(self, p: Progress) -> None:
         key = (p.phase, p.step if p.phase == "solving" else 0)
         if not self.marks or self.marks[-1][:2] != key:
-            self.marks.append((*key, time.perf_counter()))
+            self.marks.append((*key, time.perf_counter(), time.process_time()))
 
-    def table(self, end: float) -> dict[str, object]:
+    def table(self, end: float, end_cpu: float) -> dict[str, object]:
         spent = {"scoring": 0.0, "certifying": 0.0, "assembling": 0.0}
+        cpu = dict.fromkeys(spent, 0.0)
         solves: list[float] = []
-        seq = [*self.marks, ("end", 0, end)]
-        for (phase, _step, t0), (_p, _s, t1) in itertools.pairwise(seq):
+        solves_cpu: list[float] = []
+        seq = [*self.marks, ("end", 0, end, end_cpu)]
+        for (phase, _step, t0, c0), (_p, _s, t1, c1) in itertools.pairwise(seq):
             if phase == "solving":
                 solves.append(t1 - t0)
+                solves_cpu.append(c1 - c0)
             else:
                 spent[phase] = spent.get(phase, 0.0) + t1 - t0
+                cpu[phase] = cpu.get(phase, 0.0) + c1 - c0
         return {
             "candidates": spent["scoring"],
             "certificate": spent["certifying"],
             "assembling": spent["assembling"],
             "solves": solves,
+            "cpu_candidates": cpu["scoring"],
+            "cpu_certificate": cpu["certifying"],
+            "cpu_solves": solves_cpu,
         }
 
 
@@ -100,13 +112,14 @@ def gap_target(size: int) -> float:
 
 def run_pairmaker(people: list[Candidate], size: int) -> dict[str, object]:
     phases = Phases()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     res = match(
         people, options=SolveOptions(gap_target=gap_target(size)), progress=phases
     )
-    end = time.perf_counter()
+    end, end_cpu = time.perf_counter(), time.process_time()
     return {
         "time": end - t,
+        "cpu": end_cpu - c,
         "score": res.total_score,
         "bound": res.upper_bound,
         "matched": res.matched,
@@ -114,7 +127,7 @@ def run_pairmaker(people: list[Candidate], size: int) -> dict[str, object]:
         "rounds": res.rounds,
         "exact": res.exact,
         "arcs": res.candidate_pairs,
-        "phases": phases.table(end),
+        "phases": phases.table(end, end_cpu),
     }
 
 
@@ -125,7 +138,7 @@ def run_plain(people: list[Candidate], full_max: int) -> dict[str, object]:
     t = time.perf_counter()
     mentees = [p for p in people if p.role == "mentee"]
     mentors = [p for p in people if p.role == "mentor"]
-    chains = S.reporting_chains(people)
+    chains = reporting_chains(people)
     enc = Encoded(mentees, mentors, Rules(), chains=chains)
     full = enc.n * enc.m <= full_max
     if full:
@@ -195,6 +208,7 @@ def run_cli(people: list[Candidate], size: int) -> dict[str, object]:
         phases = Phases()
         res = match([p for _, p in read], Rules(), progress=phases)
         t2 = time.perf_counter()
+        c2 = time.process_time()
         matchcsv.write_pairs(out, res)
         matchcsv.write_unmatched(Path(tmp) / "unmatched.csv", res)
         t3 = time.perf_counter()
@@ -202,7 +216,7 @@ def run_cli(people: list[Candidate], size: int) -> dict[str, object]:
             "reading": t1 - t0,
             "matching": t2 - t1,
             "writing": t3 - t2,
-            "phases": phases.table(t2),
+            "phases": phases.table(t2, c2),
             "score": res.total_score,
             "bound": res.upper_bound,
             "matched": res.matched,
@@ -275,7 +289,7 @@ def run_scipy(people: list[Candidate]) -> dict[str, float]:
 def child(shape: str, size: int, method: str, seed: int, plain_full: int) -> None:
     people = cohort(shape, size, seed)
     base = _peak_mib()
-    out: dict[str, object]
+    out: dict[str, Any]
     if method == "pairmaker":
         out = run_pairmaker(people, size)
     elif method == "greedy":
@@ -355,7 +369,11 @@ def main() -> None:
                 f"({' '.join(f'{x:.2f}' for x in solves)}) | "
                 f"cert {ph['certificate']:.2f} ({int(pm['rounds'])} passes) | "
                 f"asm {ph['assembling']:.2f} | arcs {int(pm['arcs'])} | "
-                f"runs {' '.join(f'{r["time"]:.2f}' for r in runs)}",
+                f"runs {' '.join(f'{r["time"]:.2f}' for r in runs)} | "
+                f"cpu {statistics.median(r['cpu'] for r in runs):.2f} "
+                f"(cand {ph['cpu_candidates']:.2f}, "
+                f"solves {sum(ph['cpu_solves']):.2f}, "
+                f"cert {ph['cpu_certificate']:.2f})",
                 flush=True,
             )
             methods = []
