@@ -13,7 +13,10 @@ A backup is a directory holding:
 A restore checks the whole manifest before it touches anything, refuses a
 database that already holds tables (unless ``replace``), and restores the
 database in a single transaction: a damaged or mismatched backup writes
-nothing.
+nothing. With ``replace`` the database becomes exactly the backup's: on
+PostgreSQL every table of the schema is dropped first, in the same
+transaction, so that a table created after the backup (a later migration)
+does not survive beside it; SQLite's backup API copies the whole file.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ INFO = "backup.json"
 MEDIA = "media.tar.gz"
 DUMPS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 FORMAT = 1
+# Where a restore unpacks the files, inside MEDIA_ROOT, before they replace it.
+STAGING = ".binome-restoring"
 
 
 class BackupError(Exception):
@@ -107,6 +112,43 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         )
 
 
+# Drops every table and sequence of the schema the app uses (tables first:
+# their own sequences go with them).
+EMPTY_SCHEMA = """
+DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema()
+  LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', item.tablename);
+  END LOOP;
+  FOR item IN SELECT sequencename FROM pg_sequences
+              WHERE schemaname = current_schema()
+  LOOP
+    EXECUTE format('DROP SEQUENCE IF EXISTS %I CASCADE', item.sequencename);
+  END LOOP;
+END
+$$;
+"""
+
+
+def _writable_directory(path: Path, hint: str) -> None:
+    """Create ``path`` if needed and check that this process may write in
+    it: a clear message before anything is written, not a traceback."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        problem: str = error.strerror or type(error).__name__
+    else:
+        if os.access(path, os.W_OK | os.X_OK):
+            return
+        problem = os.strerror(13)  # Permission denied
+    raise BackupError(
+        _("Cannot write in %(path)s (%(problem)s). %(hint)s Nothing was done.")
+        % {"path": path, "problem": problem, "hint": hint}
+    )
+
+
 def table_names(connection: BaseDatabaseWrapper) -> list[str]:
     with connection.cursor() as cursor:
         return list(connection.introspection.table_names(cursor))
@@ -123,8 +165,15 @@ def backup(destination: Path, *, using: str = "default") -> Path:
         suffix += 1
         target = destination / f"binome-{now:%Y%m%d-%H%M%S}-{suffix}"
     partial = target.with_name(target.name + ".partial")
+    _writable_directory(
+        destination,
+        _(
+            "Create it for the service's account, e.g. "
+            "`sudo install -d -o binome -g binome -m 0700 %(path)s`."
+        )
+        % {"path": destination},
+    )
     shutil.rmtree(partial, ignore_errors=True)
-    destination.mkdir(parents=True, exist_ok=True)
     # Personal data: the backup's directory is its owner's alone.
     partial.mkdir(mode=0o700)
     partial.chmod(0o700)
@@ -146,6 +195,8 @@ def backup(destination: Path, *, using: str = "default") -> Path:
         with tarfile.open(partial / MEDIA, "w:gz") as archive:
             if media_root.is_dir():
                 for path in sorted(media_root.rglob("*")):
+                    if path.relative_to(media_root).parts[0] == STAGING:
+                        continue  # what a restore left half unpacked
                     archive.add(
                         path, arcname=str(path.relative_to(media_root)), recursive=False
                     )
@@ -249,7 +300,8 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
             )
         )
     media_root = Path(settings.MEDIA_ROOT)
-    if media_root.is_dir() and any(media_root.iterdir()) and not replace:
+    held = media_root.is_dir() and any(p.name != STAGING for p in media_root.iterdir())
+    if held and not replace:
         raise BackupError(
             _(
                 "MEDIA_ROOT (%(path)s) is not empty: pass --replace to overwrite "
@@ -257,29 +309,54 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
             )
             % {"path": media_root}
         )
-    # Unpack the files aside first: a bad archive stops here.
-    staging = media_root.with_name(media_root.name + ".restoring")
+    _writable_directory(
+        media_root,
+        _("MEDIA_ROOT must belong to the service's account (binome)."),
+    )
+    # Unpack the files aside first, inside MEDIA_ROOT (the only directory the
+    # service's account may write in): a bad archive stops here.
+    staging = media_root / STAGING
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging.mkdir()
     try:
         with tarfile.open(source / MEDIA, "r:gz") as archive:
             archive.extractall(staging, filter="data")
         dump = source / DUMPS[vendor]
         if vendor == "postgresql":
-            command = [
-                "pg_restore",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "--exit-on-error",
-            ]
-            if replace:
-                command += ["--clean", "--if-exists"]
             env = _pg_env(connection)
-            with _closed(connection):
+            # The dump as SQL, run by psql in one transaction after (with
+            # replace) the statement that empties the schema: all or nothing.
+            script = staging.with_name(staging.name + ".sql")
+            try:
                 _run(
-                    [*command, f"--dbname={env.get('PGDATABASE', '')}", str(dump)], env
+                    [
+                        "pg_restore",
+                        "--no-owner",
+                        "--no-privileges",
+                        f"--file={script}",
+                        str(dump),
+                    ],
+                    env,
                 )
+                sql = script.read_text(encoding="utf-8")
+                script.write_text(
+                    (EMPTY_SCHEMA if replace else "") + sql, encoding="utf-8"
+                )
+                with _closed(connection):
+                    _run(
+                        [
+                            "psql",
+                            "--no-psqlrc",
+                            "--quiet",
+                            "--single-transaction",
+                            "--set=ON_ERROR_STOP=1",
+                            f"--dbname={env.get('PGDATABASE', '')}",
+                            f"--file={script}",
+                        ],
+                        env,
+                    )
+            finally:
+                script.unlink(missing_ok=True)
         else:
             connection.ensure_connection()
             backup_db = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
@@ -287,9 +364,15 @@ def restore(source: Path, *, replace: bool = False, using: str = "default") -> R
                 backup_db.backup(connection.connection)
             finally:
                 backup_db.close()
-        if media_root.exists():
-            shutil.rmtree(media_root)
-        staging.rename(media_root)
+        for entry in media_root.iterdir():
+            if entry == staging:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        for entry in staging.iterdir():
+            entry.rename(media_root / entry.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     files = sum(1 for path in media_root.rglob("*") if path.is_file())

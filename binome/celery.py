@@ -1,9 +1,10 @@
 """The Celery application, for sites that run django.tasks on Celery + Redis.
 
-Start a worker with ``celery -A binome worker`` and, for the hourly
-reminders and the dashboards of large programmes (every 5 minutes),
-``celery -A binome beat``. Settings come from Django's settings with the
-``CELERY_`` prefix (``CELERY_BROKER_URL``), or from the environment.
+Start a worker with ``celery -A binome worker`` and, for the periodic jobs
+(hourly reminders, dashboards of large programmes every 5 minutes, daily
+retention, the reaper every minute), ``celery -A binome beat``. Settings
+come from Django's settings with the ``CELERY_`` prefix
+(``CELERY_BROKER_URL``), or from the environment.
 """
 
 from __future__ import annotations
@@ -27,24 +28,31 @@ app.conf.task_acks_late = True  # a task lost with its worker runs again
 app.conf.task_reject_on_worker_lost = True
 app.conf.worker_prefetch_multiplier = 1
 app.conf.broker_connection_retry_on_startup = True
+# Every periodic job of binome/ops/jobs.py (PERIODIC_JOBS), at its interval,
+# through binome.run_periodic_job, which records each run for /sante/.
 app.conf.beat_schedule = {
     "pair-reminders": {
-        "task": "binome.run_django_task",
+        "task": "binome.run_periodic_job",
         "schedule": 3600.0,
-        "args": ["binome.pairs.reminders.send_reminders", [], {}],
+        "args": ["send_reminders", "binome.pairs.reminders.send_reminders"],
     },
     # Matching rounds whose worker died are marked failed (binome/recovery.py).
     "reap-stale-work": {
-        "task": "binome.run_django_task",
+        "task": "binome.run_periodic_job",
         "schedule": 60.0,
-        "args": ["binome.recovery.reap_stale_work_task", [], {}],
+        "args": ["reap_stale_work", "binome.recovery.reap_stale_work_task"],
         "options": {"expires": 60},
     },
     "dashboard-snapshots": {
-        "task": "binome.run_django_task",
+        "task": "binome.run_periodic_job",
         "schedule": 300.0,
-        "args": ["binome.insights.snapshots.refresh_dashboards", [], {}],
+        "args": ["refresh_dashboards", "binome.insights.snapshots.refresh_dashboards"],
         # Not queued behind a slower run: the next one comes 5 minutes later.
         "options": {"expires": 300},
+    },
+    "privacy-retention": {
+        "task": "binome.run_periodic_job",
+        "schedule": 86400.0,
+        "args": ["apply_retention", "binome.privacy.retention.apply_retention_task"],
     },
 }

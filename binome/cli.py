@@ -57,7 +57,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _add_match(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from binome.programs import matchcsv
+    from binome.matching import matchcsv
 
     parser = sub.add_parser(
         "match",

@@ -54,7 +54,7 @@ RETRYABLE_TASKS = frozenset(
 # A task whose worker died this many times is not tried again: it may be
 # the task that kills its worker (out of memory).
 MAX_ATTEMPTS = 3
-MATCHING_TASK = "binome.programs.rounds.run_matching_round"
+MATCHING_TASK = "binome.matching.rounds.run_matching_round"
 
 
 def timeout() -> datetime.timedelta:
@@ -219,7 +219,7 @@ def reap_dead_tasks(
                 )
                 reaped.failed.append(key)
                 if row.task_path == MATCHING_TASK:
-                    from binome.programs.rounds import fail_round
+                    from binome.matching.rounds import fail_round
 
                     round_ids = row.args_kwargs.get("args", [])[:1]
                     if round_ids and fail_round(int(round_ids[0]), now=now):
@@ -236,7 +236,7 @@ def reap_stale_work(*, now: datetime.datetime | None = None) -> Reaped:
     """Everything whose worker died: tasks of the database queue, matching
     rounds (on any queue), and e-mails of unknown fate (reported only)."""
     from binome.accounts.notifications import uncertain_emails
-    from binome.programs.rounds import reap_stale_rounds
+    from binome.matching.rounds import reap_stale_rounds
 
     now = now or timezone.now()
     reaped = reap_dead_tasks(now=now)

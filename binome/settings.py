@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "binome.people",
     "binome.skills",
     "binome.programs",
+    "binome.matching",
     "binome.pairs",
     "binome.insights",
     "binome.privacy",

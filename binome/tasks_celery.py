@@ -33,6 +33,17 @@ def run_django_task(module_path: str, args: list[Any], kwargs: dict[str, Any]) -
     return task.call(*args, **kwargs)
 
 
+@shared_task(name="binome.run_periodic_job")
+def run_periodic_job(name: str, module_path: str) -> Any:
+    """The periodic job ``name`` (``PERIODIC_JOBS``), started by Celery beat:
+    the django.tasks task at ``module_path``, its run recorded for
+    ``/sante/`` as the management commands record theirs."""
+    from binome.ops.jobs import recorded
+
+    with recorded(name):
+        return import_string(module_path).call()
+
+
 class CeleryBackend(BaseTaskBackend):
     supports_defer = True
 

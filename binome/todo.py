@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from binome.insights.health import worst_pairs
 from binome.insights.models import DashboardSnapshot
+from binome.matching.models import MatchingRound
 from binome.pairs.models import (
     ActionItem,
     Charter,
@@ -36,12 +37,7 @@ from binome.pairs.models import (
 )
 from binome.programs import invitations
 from binome.programs.journey import STEP_URLS
-from binome.programs.models import (
-    Enrolment,
-    MatchingRound,
-    ProfileCorrection,
-    Programme,
-)
+from binome.programs.models import Enrolment, ProfileCorrection, Programme
 from binome.programs.services import journey
 from binome.skills.models import Assessment
 
@@ -238,7 +234,7 @@ def _manager_items(
                 "round",
                 _("Matching round %(number)s is ready: check it, then publish it")
                 % {"number": round_number},
-                reverse("programs:round", args=[slug, round_number]),
+                reverse("matching:round", args=[slug, round_number]),
                 _("Check and publish the pairs"),
             )
         )

@@ -31,6 +31,7 @@ urlpatterns = [
         name="programme_health",
     ),
     path("programmes/", include("binome.programs.urls")),
+    path("programmes/", include("binome.matching.urls")),
     path("binomes/", include("binome.pairs.urls")),
     path("indicateurs/", include("binome.insights.urls")),
     path("api/v1/", api.urls),

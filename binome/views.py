@@ -8,11 +8,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from binome import todo
+from binome.matching.models import MatchingRound
 from binome.pairs import notices, publishing
 from binome.pairs.models import Pair
 from binome.programs import invitations as programme_invitations
 from binome.programs.access import managed_programme_or_404
-from binome.programs.models import Enrolment, MatchingRound, Programme
+from binome.programs.models import Enrolment, Programme
 
 
 @login_required

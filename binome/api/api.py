@@ -26,10 +26,12 @@ from binome.accounts.models import Scope
 from binome.http import AuthenticatedRequest
 from binome.insights import indicators
 from binome.insights.privacy import Figure
+from binome.matching import rounds
+from binome.matching.matchcsv import describe
+from binome.matching.models import MatchingRound
 from binome.pairs import publishing
-from binome.programs import access, imports, rounds
-from binome.programs.matchcsv import describe
-from binome.programs.models import Enrolment, MatchingRound, Programme
+from binome.programs import access, imports
+from binome.programs.models import Enrolment, Programme
 
 from . import errors
 from .auth import SessionAuth, TokenAuth, require_scope

@@ -913,7 +913,7 @@ def load_demo(
 
 def _coffees(wave: Programme, mentees: list[Person]) -> None:
     """A few « cafés virtuels » in the wave: asked, held and liked, declined."""
-    from binome.programs.matching import shortlist
+    from binome.matching.adapter import shortlist
 
     outcomes: list[dict[str, str]] = [
         {"status": CoffeeChat.Status.REQUESTED},

@@ -11,7 +11,8 @@ class InsightsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from binome.programs.models import MatchingRound, Programme
+        from binome.matching.models import MatchingRound
+        from binome.programs.models import Programme
 
         from . import snapshots
 

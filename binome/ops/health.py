@@ -8,6 +8,9 @@ Overall status:
   lags: the oldest waiting task has waited longer than
   ``HEALTH_MAX_TASK_WAIT`` seconds (no worker?), or a periodic job's last
   success is older than twice its interval (cron?), or its last run failed.
+  A job that never ran is late once the database is older than twice its
+  interval: a brand-new install is not degraded before its timers had a
+  chance to run.
   Monitoring alerts on it; a load balancer must not take servers out for it.
 - ``ok`` otherwise.
 """
@@ -22,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from .jobs import PERIODIC_JOBS
@@ -33,6 +37,8 @@ DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 # process (new migrations come with new code, hence a restart), so a probe
 # every few seconds does not read the migration files every time.
 _migrations_applied = False
+# When this database was set up (see _installed_at); it never changes.
+_installed: Any = None
 
 
 @functools.cache
@@ -87,13 +93,34 @@ def _tasks(now: Any) -> dict[str, Any]:
     }
 
 
+def _installed_at() -> Any:
+    """When the database was set up: the time the migration creating the
+    job records was applied (read once per process)."""
+    global _installed
+    if _installed is None:
+        recorder = MigrationRecorder(connection)
+        if recorder.has_table():  # not when the tables came without migrations
+            _installed = (
+                recorder.migration_qs.filter(app="ops", name="0001_initial")
+                .values_list("applied", flat=True)
+                .first()
+            )
+    return _installed
+
+
 def _jobs(now: Any) -> dict[str, Any]:
     runs = {run.name: run for run in JobRun.objects.all()}
     report: dict[str, Any] = {}
     for name, interval in PERIODIC_JOBS.items():
         run = runs.get(name)
         success = run.last_success_at if run else None
-        late = success is None or now - success > 2 * interval
+        if success is None:
+            # Never succeeded: late once it could have run twice since the
+            # installation (or when the installation time is unknown).
+            since = _installed_at()
+            late = since is None or now - since > 2 * interval
+        else:
+            late = now - success > 2 * interval
         report[name] = {
             "interval_seconds": int(interval.total_seconds()),
             "started_at": _iso(run.started_at) if run else None,

@@ -27,7 +27,7 @@ from .health import DATABASE_TASKS
 
 class DatabaseCollector(Collector):
     def collect(self) -> Iterator[Metric]:
-        from binome.programs.models import MatchingRound
+        from binome.matching.models import MatchingRound
 
         up = GaugeMetricFamily(
             "binome_database_up", "1 if the database answered this scrape."

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from binome.accounts import audit
 from binome.accounts.models import AuditEvent
 from binome.accounts.notifications import absolute_url, notify
+from binome.matching.models import MatchingRound
 from binome.people.models import Person
-from binome.programs.models import Enrolment, MatchingRound, Programme
+from binome.programs.models import Enrolment, Programme
 
 from .models import Pair
 

@@ -51,6 +51,20 @@ MIN_AGGREGATE = 5
 # --- Charter ---------------------------------------------------------------
 
 
+def require_active(pair: Pair) -> None:
+    """A closed pair is read-only: its charter, agenda, shared notes and
+    action items stay as they were (each person's private notes and
+    feedback are theirs and stay open)."""
+    if pair.status != Pair.Status.ACTIVE:
+        raise ValidationError(
+            _(
+                "This pair is closed: its sessions and goals can no longer be "
+                "changed. Its history stays here to read."
+            ),
+            code="pair_closed",
+        )
+
+
 @transaction.atomic
 def _shared_language(pair: Pair) -> str:
     """The language of what the pair writes together: English when both
@@ -152,6 +166,7 @@ def update_charter(
     so that an accepted charter is always the text both people agreed to. An
     edit that changes nothing changes no acceptance and tells nobody. A
     stale ``version`` raises Conflict and changes nothing."""
+    require_active(charter.pair)
     changes = charter_edits(charter=charter, data=data)
     if not changes:
         return None
@@ -165,6 +180,7 @@ def update_charter(
 
 @transaction.atomic
 def accept_charter(*, charter: Charter, enrolment: Enrolment) -> None:
+    require_active(charter.pair)
     now = timezone.now()
     if enrolment.pk == charter.pair.mentor_id:
         charter.mentor_accepted_at = now
@@ -444,6 +460,7 @@ def log_meeting(
 def add_agenda_item(
     *, meeting: Meeting, by: User, text: str, kind: str, skill: Skill | None = None
 ) -> AgendaItem:
+    require_active(meeting.pair)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     return AgendaItem.objects.create(
         meeting=meeting,
@@ -458,6 +475,7 @@ def add_agenda_item(
 def _check_author(item: AgendaItem, by: User) -> None:
     if item.author_id != by.pk:
         raise PermissionDenied("Only its author changes an agenda item.")
+    require_active(item.meeting.pair)
 
 
 @transaction.atomic
@@ -507,6 +525,7 @@ def add_action_item(
     owner: Enrolment,
     due_date: datetime.date | None = None,
 ) -> ActionItem:
+    require_active(meeting.pair)
     if owner.pk not in (meeting.pair.mentor_id, meeting.pair.mentee_id):
         raise ValidationError(_("The owner must be one of the pair."))
     dates.check_due_date(due_date, today=timezone.localdate())
@@ -516,6 +535,7 @@ def add_action_item(
 
 
 def toggle_action_item(*, item: ActionItem) -> None:
+    require_active(item.meeting.pair)
     item.done_at = None if item.done_at else timezone.now()
     item.save(update_fields=["done_at"])
 
@@ -529,6 +549,7 @@ def save_notes(
 ) -> None:
     """Save the pair's shared notes; a stale ``version`` raises Conflict and
     writes nothing, so neither person's text is lost."""
+    require_active(meeting.pair)
     claim(meeting, expected=version)
     for name in NOTE_FIELDS:
         if name in data:
@@ -856,6 +877,7 @@ def rate_resource(*, resource: Resource, user: User, rating: int) -> ResourceRat
 def add_kpi(*, charter: Charter, direction: str, by: User, **fields: Any) -> Kpi:
     """A new KPI changes the charter: it is logged, counts as its author's
     acceptance and asks the partner to accept again."""
+    require_active(charter.pair)
     dates.check_due_date(fields.get("due_date"), today=timezone.localdate())
     kpi = Kpi.objects.create(charter=charter, direction=direction, **fields)
     charter.save(update_fields=_accept_as_author(charter, by))

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import rules
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -110,18 +111,18 @@ def _get_meeting(pair: Pair, meeting_pk: int) -> Meeting:
 
 
 def _refuse_if_closed(request: AuthenticatedRequest, pair: Pair) -> bool:
-    """A closed pair is read-only (rule ``pairs.is_active``): say so; the
+    """A closed pair is read-only (``services.require_active``): say so; the
     caller sends the person back, nothing changed."""
-    if rules.test_rule("pairs.is_active", request.user, pair):
-        return False
-    messages.error(
-        request,
-        _(
-            "This pair is closed: its sessions and goals can no longer be "
-            "changed. Its history stays here to read."
-        ),
-    )
-    return True
+    try:
+        services.require_active(pair)
+    except ValidationError as error:
+        _form_errors(request, error)
+        return True
+    return False
+
+
+def _back_to_meeting(pk: int, meeting_pk: int, anchor: str) -> HttpResponse:
+    return redirect(reverse("pairs:meeting", args=[pk, meeting_pk]) + anchor)
 
 
 def _form_errors(request: AuthenticatedRequest, error: ValidationError) -> None:
@@ -179,11 +180,17 @@ def _edit_digest(changes: dict[str, Any]) -> str:
 @login_required
 def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if request.method == "POST" and _refuse_if_closed(request, pair):
+        return redirect("pairs:charter", pk=pk)
     charter = services.get_or_create_charter(pair=pair)
     partner = pair.mentee if me.pk == pair.mentor_id else pair.mentor
     form = CharterForm(
         request.POST if request.method == "POST" else None, instance=charter
     )
+    is_active = pair.status == Pair.Status.ACTIVE
+    if not is_active:
+        for field in form.fields.values():
+            field.disabled = True
     preview: list[ChangeLine] = []
     confirm = ""
     conflict = None
@@ -247,6 +254,7 @@ def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "changes": charter.changes.select_related("changed_by")[:30],
             "schedule": pair.meetings.exclude(status=Meeting.Status.CANCELLED),
             "my_acceptance": charter.accepted_at(me),
+            "is_active": is_active,
         },
         status=409 if conflict else 200,
     )
@@ -256,6 +264,8 @@ def charter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def charter_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return redirect("pairs:charter", pk=pk)
     charter = services.get_or_create_charter(pair=pair)
     services.accept_charter(charter=charter, enrolment=me)
     messages.success(request, _("You accepted the charter."))
@@ -443,6 +453,8 @@ def meeting_cancel(
     POST without ``confirm=1``). A session already begun is declared held or
     missed instead."""
     pair, is_assistant = _get_pair_for_scheduler(request, pk)
+    if request.method == "POST" and _refuse_if_closed(request, pair):
+        return redirect("pairs:schedule", pk=pk)
     meeting = _get_meeting(pair, meeting_pk)
     if meeting.status == Meeting.Status.CANCELLED:
         # A second click on « Confirm »: the first one did the work.
@@ -491,6 +503,14 @@ def meeting_ics(
     return response
 
 
+def _read_only_unless[F: forms.BaseForm](active: bool, form: F) -> F:
+    """The form as it is, or with every field disabled (a closed pair)."""
+    if not active:
+        for field in form.fields.values():
+            field.disabled = True
+    return form
+
+
 def _meeting_context(
     request: AuthenticatedRequest, pair: Pair, me: Enrolment, meeting: Meeting
 ) -> dict[str, Any]:
@@ -503,7 +523,9 @@ def _meeting_context(
         "agenda": meeting.agenda_items.select_related("skill", "author"),
         "actions": meeting.action_items.select_related("owner__person"),
         "agenda_form": AgendaItemForm(),
-        "notes_form": NotesForm(instance=meeting),
+        "notes_form": _read_only_unless(
+            pair.status == Pair.Status.ACTIVE, NotesForm(instance=meeting)
+        ),
         "private_note_form": PrivateNoteForm(
             instance=private or PrivateNote(meeting=meeting, author=me)
         ),
@@ -533,6 +555,8 @@ def meeting(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResp
 @require_POST
 def agenda_add(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#agenda")
     meeting = _get_meeting(pair, meeting_pk)
     form = AgendaItemForm(request.POST)
     if form.is_valid():
@@ -565,6 +589,8 @@ def _meeting_page(
 @require_POST
 def notes(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#notes")
     meeting = _get_meeting(pair, meeting_pk)
     form = NotesForm(request.POST, instance=meeting)
     if not form.is_valid():
@@ -641,6 +667,8 @@ def agenda_edit(
     request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
 ) -> HttpResponse:
     pair, me, meeting, item = _my_agenda_item(request, pk, meeting_pk, item_pk)
+    if request.method == "POST" and _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#agenda")
     form = AgendaItemEditForm(
         request.POST if request.method == "POST" else None, instance=item
     )
@@ -677,6 +705,8 @@ def agenda_move(
     request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
 ) -> HttpResponse:
     pair, me, meeting, item = _my_agenda_item(request, pk, meeting_pk, item_pk)
+    if _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#agenda")
     services.move_agenda_item(
         item=item, by=request.user, up=request.POST.get("direction") == "up"
     )
@@ -689,6 +719,8 @@ def agenda_delete(
     request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
 ) -> HttpResponse:
     pair, me, meeting, item = _my_agenda_item(request, pk, meeting_pk, item_pk)
+    if _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#agenda")
     services.delete_agenda_item(item=item, by=request.user)
     messages.success(request, _("The agenda item is deleted."))
     return _agenda_answer(request, pair, me, meeting)
@@ -698,6 +730,8 @@ def agenda_delete(
 @require_POST
 def action_add(request: AuthenticatedRequest, pk: int, meeting_pk: int) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#actions")
     meeting = _get_meeting(pair, meeting_pk)
     form = ActionItemForm(request.POST, pair=pair)
     if form.is_valid():
@@ -723,6 +757,8 @@ def action_toggle(
     request: AuthenticatedRequest, pk: int, meeting_pk: int, item_pk: int
 ) -> HttpResponse:
     pair, me = _get_pair_for_user(request, pk)
+    if _refuse_if_closed(request, pair):
+        return _back_to_meeting(pk, meeting_pk, "#actions")
     meeting = _get_meeting(pair, meeting_pk)
     services.toggle_action_item(
         item=get_object_or_404(meeting.action_items, pk=item_pk)

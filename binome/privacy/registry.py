@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from binome.accounts.models import AuditEvent, SentNotification
+from binome.matching.models import MatchingRound, PairDecision
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -50,8 +51,6 @@ from binome.programs.models import (
     ConsentRecord,
     Goal,
     Invitation,
-    MatchingRound,
-    PairDecision,
     PeopleImport,
     PreparationCompletion,
     ProfileCorrection,
@@ -633,7 +632,7 @@ def _decisions(s: Subject) -> models.QuerySet[PairDecision]:
 
 
 personal(
-    "programs.pairdecision",
+    "matching.pairdecision",
     "A manager's decision to lock or forbid a pair with the person (the other "
     "person is not named in the export). Deleted.",
     export=lambda s: [
@@ -686,7 +685,7 @@ def _erase_rounds(s: Subject) -> int:
 
 
 personal(
-    "programs.matchinground",
+    "matching.matchinground",
     "Matching proposals (scores and reasons) about the person's enrolments. "
     "Ids only are kept; names in error messages are redacted.",
     export=_export_rounds,
@@ -1374,8 +1373,8 @@ SECTIONS: list[tuple[str, Any]] = [
     ("programs.preparationcompletion", _("Mentors' preparation")),
     ("programs.coffeechat", _("« Cafés virtuels »")),
     ("programs.profilecorrection", _("Corrections of your HR data")),
-    ("programs.pairdecision", _("Pairing decisions")),
-    ("programs.matchinground", _("Matching proposals")),
+    ("matching.pairdecision", _("Pairing decisions")),
+    ("matching.matchinground", _("Matching proposals")),
     ("programs.peopleimport", _("HR files that mention you")),
     ("pairs.pair", _("Pairs")),
     ("pairs.charter", _("Charters")),

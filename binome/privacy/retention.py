@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from binome.accounts.models import AuditEvent, CacheEntry, SentNotification, User
+from binome.matching.models import MatchingRound
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -42,7 +43,6 @@ from binome.programs.models import (
     CoffeeChat,
     Enrolment,
     Goal,
-    MatchingRound,
     PeopleImport,
     Programme,
 )

@@ -32,17 +32,14 @@ from binome.skills.models import Skill
 from . import corrections, invitations, services
 from .access import require
 from .forms import (
-    CoffeeRequestForm,
     CorrectionRequestForm,
     GoalForm,
     JoinForm,
     PreparationAnswerForm,
-    VerdictForm,
     WishesForm,
     WithdrawForm,
 )
 from .models import (
-    CoffeeChat,
     Enrolment,
     GoalExample,
     Invitation,
@@ -530,160 +527,6 @@ def withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request, "programs/withdraw.html", {"enrolment": enrolment, "form": form}
     )
-
-
-def _coffee_form(
-    enrolment: Enrolment, mentor: Enrolment, data: Any = None
-) -> CoffeeRequestForm:
-    """The invitation form for one shortlisted mentor, with the times both
-    are usually free over the next two weeks; ids unique on the page."""
-    return CoffeeRequestForm(
-        data,
-        slots=services.coffee_slots(mentee=enrolment.person, mentor=mentor.person),
-        initial={"mentor": mentor.pk},
-        auto_id=f"id_%s_{mentor.pk}",
-    )
-
-
-def _coffee_context(
-    enrolment: Enrolment, bound: CoffeeRequestForm | None = None
-) -> dict[str, object]:
-    from binome.programs.matchcsv import describe
-
-    from .matching import shortlist
-
-    programme = enrolment.programme
-    open_for_coffee = programme.coffee_enabled and programme.status in (
-        Programme.Status.RECRUITING,
-        Programme.Status.MATCHING,
-    )
-    chats = CoffeeChat.objects.select_related("mentor__person", "mentee__person")
-    if enrolment.role == Enrolment.Role.MENTEE:
-        chats = chats.filter(mentee=enrolment)
-        asked = {c.mentor_id: c for c in chats}
-        picks = []
-        if open_for_coffee and enrolment.status in (
-            Enrolment.Status.VOLUNTEERED,
-            Enrolment.Status.ACCEPTED,
-        ):
-            picks = [
-                {
-                    "mentor": r.mentor,
-                    "score": r.score,
-                    "reasons": [describe(code) for code in r.reasons],
-                    "chat": asked.get(r.mentor.pk),
-                    "form": bound
-                    if bound is not None
-                    and bound.data.get("mentor") == str(r.mentor.pk)
-                    else _coffee_form(enrolment, r.mentor),
-                }
-                for r in shortlist(enrolment)
-            ]
-    else:
-        chats = chats.filter(mentor=enrolment)
-        picks = []
-    return {
-        "enrolment": enrolment,
-        "open_for_coffee": open_for_coffee,
-        "picks": picks,
-        "chats": list(chats),
-        "verdict_form": VerdictForm(),
-    }
-
-
-@login_required
-def coffee(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Shortlist and « café virtuel »: mentees invite a mentor at a time both
-    are free, mentors answer, both say if it clicked. The answers feed the
-    final matching; contact details are shared once a coffee is accepted."""
-    enrolment = _get_enrolment_for_user(request, pk)
-    if not enrolment.programme.coffee_enabled:
-        raise Http404
-    return render(request, "programs/coffee.html", _coffee_context(enrolment))
-
-
-@login_required
-@require_POST
-def coffee_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    enrolment = _get_enrolment_for_user(request, pk)
-    if (
-        enrolment.role != Enrolment.Role.MENTEE
-        or not enrolment.programme.coffee_enabled
-    ):
-        raise Http404
-    from .matching import shortlist
-
-    allowed = {r.mentor.pk: r.mentor for r in shortlist(enrolment)}
-    mentor_pk = request.POST.get("mentor", "")
-    mentor = allowed.get(int(mentor_pk)) if mentor_pk.isdigit() else None
-    if mentor is None:
-        messages.error(request, _("You can only ask mentors from your shortlist."))
-        return redirect("programs:coffee", pk=pk)
-    form = _coffee_form(enrolment, mentor, request.POST)
-    if form.is_valid():
-        try:
-            services.request_coffee(
-                mentee=enrolment,
-                mentor=mentor,
-                message=form.cleaned_data["message"],
-                shortlist=list(allowed),
-                starts_at=form.starts_at(),
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error("other_time", error.error_dict.get("starts_at", []))
-            else:
-                messages.error(request, " ".join(error.messages))
-                return redirect("programs:coffee", pk=pk)
-        else:
-            messages.success(
-                request,
-                _("Your invitation is sent to %(name)s.")
-                % {"name": mentor.person.full_name},
-            )
-            return redirect("programs:coffee", pk=pk)
-    # Errors next to the fields of that mentor's form.
-    return render(
-        request, "programs/coffee.html", _coffee_context(enrolment, bound=form)
-    )
-
-
-@login_required
-@require_POST
-def coffee_answer(request: AuthenticatedRequest, pk: int, chat_pk: int) -> HttpResponse:
-    enrolment = _get_enrolment_for_user(request, pk)
-    chat = get_object_or_404(CoffeeChat, pk=chat_pk, mentor=enrolment)
-    try:
-        services.answer_coffee(chat=chat, accept=request.POST.get("answer") == "accept")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("programs:coffee", pk=pk)
-
-
-@login_required
-@require_POST
-def coffee_verdict(
-    request: AuthenticatedRequest, pk: int, chat_pk: int
-) -> HttpResponse:
-    enrolment = _get_enrolment_for_user(request, pk)
-    chat = get_object_or_404(
-        CoffeeChat.objects.filter(Q(mentor=enrolment) | Q(mentee=enrolment)), pk=chat_pk
-    )
-    form = VerdictForm(request.POST)
-    if form.is_valid():
-        try:
-            services.give_verdict(
-                chat=chat, enrolment=enrolment, verdict=form.cleaned_data["verdict"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request, _("Thank you: your answer will help form the pairs.")
-            )
-    else:
-        messages.error(request, _("Choose an answer."))
-    return redirect("programs:coffee", pk=pk)
 
 
 @login_required

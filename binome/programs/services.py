@@ -520,7 +520,7 @@ def coffee_ics(chat: CoffeeChat, *, for_enrolment: Enrolment) -> bytes:
     from binome import ical
 
     assert chat.starts_at is not None and chat.ends_at is not None
-    url = absolute_url(reverse("programs:coffee", args=[for_enrolment.pk]))
+    url = absolute_url(reverse("matching:coffee", args=[for_enrolment.pk]))
     requested = chat.status == CoffeeChat.Status.REQUESTED
     calendar = ical.new_calendar()
     calendar.add_component(
@@ -602,7 +602,7 @@ def request_coffee(
                 "mentee": mentee.person.full_name,
                 "message": message,
                 "starts_at": starts_at.isoformat(),
-                "url": absolute_url(reverse("programs:coffee", args=[mentor.pk])),
+                "url": absolute_url(reverse("matching:coffee", args=[mentor.pk])),
             },
             attachments=_ics_attachment(chat, user, mentor),
         )
@@ -633,7 +633,7 @@ def answer_coffee(*, chat: CoffeeChat, accept: bool) -> bool:
                 "name": chat.mentee.person.first_name,
                 "mentor": chat.mentor.person.full_name,
                 "starts_at": chat.starts_at.isoformat() if chat.starts_at else "",
-                "url": absolute_url(reverse("programs:coffee", args=[chat.mentee.pk])),
+                "url": absolute_url(reverse("matching:coffee", args=[chat.mentee.pk])),
             },
             attachments=_ics_attachment(chat, user, chat.mentee)
             if accept and chat.starts_at

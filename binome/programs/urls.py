@@ -30,22 +30,6 @@ urlpatterns = [
     ),
     path("inscriptions/<int:pk>/preparation/", journey.preparation, name="preparation"),
     path("inscriptions/<int:pk>/retrait/", journey.withdraw, name="withdraw"),
-    path("inscriptions/<int:pk>/cafe/", journey.coffee, name="coffee"),
-    path(
-        "inscriptions/<int:pk>/cafe/demander/",
-        journey.coffee_request,
-        name="coffee_request",
-    ),
-    path(
-        "inscriptions/<int:pk>/cafe/<int:chat_pk>/reponse/",
-        journey.coffee_answer,
-        name="coffee_answer",
-    ),
-    path(
-        "inscriptions/<int:pk>/cafe/<int:chat_pk>/avis/",
-        journey.coffee_verdict,
-        name="coffee_verdict",
-    ),
     # Programme managers and casting panel
     path("<slug:slug>/", views.programme_detail, name="detail"),
     path("<slug:slug>/volontariat/", journey.join_open_call, name="volunteer"),
@@ -79,19 +63,6 @@ urlpatterns = [
         "<slug:slug>/corrections/<int:pk>/",
         views.correction_decide,
         name="correction_decide",
-    ),
-    path("<slug:slug>/appariement/", views.round_list, name="rounds"),
-    path("<slug:slug>/appariement/lancer/", views.round_start, name="round_start"),
-    path("<slug:slug>/appariement/<int:number>/", views.round_detail, name="round"),
-    path(
-        "<slug:slug>/appariement/<int:number>/action/",
-        views.round_action,
-        name="round_action",
-    ),
-    path(
-        "<slug:slug>/appariement/<int:number>/comparer/<int:other>/",
-        views.round_compare,
-        name="round_compare",
     ),
     path(
         "<slug:slug>/invitations/renouveler/",

@@ -1,8 +1,10 @@
 """A small matched cohort shared by the tests of rounds, confirmations and
 the cockpit: the same four people, the same skills, one engine run."""
 
-from binome.programs import rounds, services
-from binome.programs.models import Enrolment, MatchingRound, Programme
+from binome.matching import rounds
+from binome.matching.models import MatchingRound
+from binome.programs import services
+from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Skill
 
 

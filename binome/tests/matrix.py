@@ -503,6 +503,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
     from django.utils.http import urlsafe_base64_encode
 
     from binome.accounts.models import ApiToken, User
+    from binome.matching.models import MatchingRound
     from binome.pairs import services as pair_services
     from binome.pairs.models import (
         ActionItem,
@@ -520,7 +521,6 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         CoffeeChat,
         Enrolment,
         Goal,
-        MatchingRound,
         ProfileCorrection,
         Programme,
     )

@@ -19,7 +19,8 @@ test database to the subprocesses (PostgreSQL: the test database itself,
 with ``transactional_db``; SQLite: a file copy of the in-memory test
 database, made when it is called).
 
-Used by binome/tests/test_several_servers.py.
+Used by binome/tests/test_several_servers.py, and by
+binome/tests/test_production_smoke.py (processes, ports, forms).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -142,9 +144,12 @@ class Process:
 
 
 def spawn(name: str, args: list[str], env: dict[str, str], logs: Path) -> Process:
+    """``args`` in a process group of its own, its output appended to
+    ``logs/<name>.log`` (appended: a process started again under the same
+    name keeps the earlier one's lines)."""
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"{name}.log"
-    log_file = log.open("wb")
+    log_file = log.open("ab")
     popen = subprocess.Popen(
         args,
         cwd=BASE_DIR,
@@ -158,12 +163,25 @@ def spawn(name: str, args: list[str], env: dict[str, str], logs: Path) -> Proces
 
 
 def wait_until(
-    check: Any, *, timeout: float = START_TIMEOUT, every: float = 0.2, what: str = ""
+    check: Any,
+    *,
+    timeout: float = START_TIMEOUT,
+    every: float = 0.2,
+    what: str = "",
+    processes: Iterable[Process] = (),
 ) -> Any:
     """Poll ``check()`` until it returns something true; fail after
-    ``timeout`` seconds (a bound for a stuck test, not a measurement)."""
+    ``timeout`` seconds (a bound for a stuck test, not a measurement), or as
+    soon as one of ``processes`` exits (with the end of its output)."""
     deadline = time.monotonic() + timeout
+    watched = list(processes)
     while True:
+        for process in watched:
+            if not process.alive():
+                raise AssertionError(
+                    f"{process.name} exited ({process.popen.returncode}) while "
+                    f"waiting for {what or check}:\n{process.output()[-3000:]}"
+                )
         result = check()
         if result:
             return result
@@ -346,6 +364,13 @@ class Response:
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def csrf_token(html: str, where: str = "the page") -> str:
+    """The CSRF token of the (first) form in ``html``."""
+    token = _CSRF_INPUT.search(html)
+    assert token, f"no CSRF token on {where}"
+    return token.group(1)
+
+
 class Client:
     """A browser's cookies, sent to whichever server it is given: the
     session cookie set by one server is presented to the other, as a load
@@ -397,8 +422,7 @@ class Client:
         """GET the page of the form (``path``, or ``page`` when the form posts
         elsewhere), then POST the form to ``path`` with its CSRF token."""
         shown = self.get(server, page or path)
-        token = _CSRF_INPUT.search(shown.text)
-        assert token, f"no CSRF token on {page or path} ({shown.status})"
+        token = csrf_token(shown.text, f"{page or path} ({shown.status})")
         return self.request(
-            server, "POST", path, {"csrfmiddlewaretoken": token.group(1), **data}
+            server, "POST", path, {"csrfmiddlewaretoken": token, **data}
         )

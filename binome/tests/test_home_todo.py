@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binome import todo
+from binome.matching.models import MatchingRound
 from binome.pairs import services as pair_services
 from binome.pairs.models import (
     ActionItem,
@@ -23,13 +24,7 @@ from binome.pairs.models import (
     Meeting,
     Pair,
 )
-from binome.programs.models import (
-    Enrolment,
-    Invitation,
-    MatchingRound,
-    ProfileCorrection,
-    Programme,
-)
+from binome.programs.models import Enrolment, Invitation, ProfileCorrection, Programme
 from binome.skills.models import Assessment
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -127,7 +122,7 @@ def test_a_finished_round_waits_to_be_published(login, people, recruiting):
     client = login(people["odile"])
     page = home(client)
     assert keys(page).count("round") == 1
-    assert reverse("programs:round", args=["vague", 2]) in page.text
+    assert reverse("matching:round", args=["vague", 2]) in page.text
     round_.published_at = timezone.now()
     round_.save()
     assert "round" not in keys(home(client))

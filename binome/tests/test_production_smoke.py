@@ -35,7 +35,6 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -51,6 +50,9 @@ import psycopg
 import pytest
 import requests
 import requests.adapters
+
+from binome.tests import servers
+from binome.tests.servers import Process, csrf_token, free_port, spawn
 
 pytestmark = pytest.mark.production
 
@@ -123,12 +125,6 @@ print("seeded", Enrolment.objects.filter(status="accepted").count())
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def unit(name: str) -> dict[str, str]:
     """The keys of a systemd unit file (the last value of a repeated key)."""
     values: dict[str, str] = {}
@@ -163,7 +159,7 @@ class Stack:
     db_url: str
     mailbox: Any
     logs: dict[str, Path] = field(default_factory=dict)
-    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    procs: dict[str, Process] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     sessions: dict[str, requests.Session] = field(default_factory=dict)
     deploy_check: str = ""
@@ -192,18 +188,9 @@ class Stack:
 
     def start(
         self, name: str, argv: list[str], env: dict[str, str] | None = None
-    ) -> subprocess.Popen[bytes]:
-        log = self.tmp / f"{name}.log"
-        self.logs[name] = log
-        with log.open("ab") as out:
-            process = subprocess.Popen(
-                argv,
-                cwd=ROOT,
-                env=self.env | (env or {}),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, killed at the end
-            )
+    ) -> Process:
+        process = spawn(name, argv, self.env | (env or {}), self.tmp)
+        self.logs[name] = process.log
         self.procs[name] = process
         return process
 
@@ -237,24 +224,13 @@ class Stack:
         return self.logs[name].read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
+        # SIGTERM to every group first, so that they stop side by side.
         for process in self.procs.values():
-            if process.poll() is None:
+            if process.alive():
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
+                    os.killpg(process.popen.pid, signal.SIGTERM)
         for process in self.procs.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            # The whole group: a worker that outlived its master goes too.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    assert match, "no CSRF token in the form"
-    return match.group(1)
+            process.stop(timeout=15)
 
 
 def post_form(
@@ -306,19 +282,14 @@ def log_in(
 
 
 def wait_until(what: str, ready: Any, timeout: float, stack: Stack) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, process in stack.procs.items():
-            if process.poll() is not None and name != "worker-old":
-                raise AssertionError(
-                    f"{name} exited ({process.returncode}) while waiting for "
-                    f"{what}:\n{stack.log_text(name)[-3000:]}"
-                )
-        result = ready()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    """servers.wait_until, failing as soon as a process of the stack exits
+    (but the worker an upgrade stops on purpose)."""
+    return servers.wait_until(
+        ready,
+        timeout=timeout,
+        what=what,
+        processes=[p for name, p in stack.procs.items() if name != "worker-old"],
+    )
 
 
 def answers(url: str, http: requests.Session) -> bool:
@@ -699,7 +670,7 @@ def test_an_upgrade_reloads_gunicorn_without_dropping_a_request(stack):
     """deploy/upgrade.sh during requests: migrate, collectstatic, check
     --deploy, HUP to gunicorn (systemctl reload), TERM to the worker
     (systemctl restart; systemd starts it again, here the test does)."""
-    master = stack.procs["gunicorn"].pid
+    master = stack.procs["gunicorn"].popen.pid
     old_workers = _gunicorn_workers(master)
     assert len(old_workers) == 2, old_workers
     worker = stack.procs.pop("worker")
@@ -734,7 +705,7 @@ def test_an_upgrade_reloads_gunicorn_without_dropping_a_request(stack):
                 "BINOME_INSTALL": "true",  # the venv is this checkout's
                 "BINOME_USER": "",  # no binome account here: as this test
                 "BINOME_RELOAD_WEB": f"kill -s HUP {master}",
-                "BINOME_RESTART_WORKER": f"kill -s TERM {worker.pid}",
+                "BINOME_RESTART_WORKER": f"kill -s TERM {worker.popen.pid}",
             },
             capture_output=True,
             text=True,
@@ -756,7 +727,7 @@ def test_an_upgrade_reloads_gunicorn_without_dropping_a_request(stack):
         stop.set()
         for thread in threads:
             thread.join()
-    assert worker.wait(timeout=30) == 0  # the worker stopped gracefully
+    assert worker.popen.wait(timeout=30) == 0  # the worker stopped gracefully
     stack.start("worker", stack.command("binome-worker.service"))
     failures = [s for s in statuses if s != 200]
     assert failures == [], failures[:5]

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from binome.accounts.models import AuditEvent
+from binome.matching.models import MatchingRound
 from binome.pairs.models import Pair
 from binome.people.models import Person
-from binome.programs.models import Enrolment, MatchingRound, PeopleImport, Programme
+from binome.programs.models import Enrolment, PeopleImport, Programme
 
 pytestmark = pytest.mark.django_db
 

@@ -95,7 +95,7 @@ def test_the_served_schema_is_the_tested_one(client):
 
 @pytest.fixture
 def world(in_process, people, pilot, enrolments, pair, recruiting, other_programme):
-    from binome.programs.models import MatchingRound
+    from binome.matching.models import MatchingRound
 
     pilot.sponsors.add(people["victor"].user)
     MatchingRound.objects.create(

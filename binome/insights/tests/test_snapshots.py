@@ -27,8 +27,8 @@ from pypdf import PdfReader
 from binome.insights import exports, indicators, snapshots
 from binome.insights.models import DashboardSnapshot
 from binome.insights.privacy import Audience, Figure
+from binome.matching.models import MatchingRound
 from binome.pairs.models import Meeting
-from binome.programs.models import MatchingRound
 
 from .conftest import SECRET
 

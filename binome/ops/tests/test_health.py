@@ -10,6 +10,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from binome.ops import health
 from binome.ops.jobs import PERIODIC_JOBS, recorded
 from binome.ops.models import JobRun
 from binome.pairs.reminders import send_reminders
@@ -104,10 +105,58 @@ def test_health_reports_late_and_failed_jobs(client):
     assert body["jobs"]["send_reminders"]["ok"] is False
 
 
-def test_a_job_that_never_ran_is_late(client):
+@pytest.mark.django_db(transaction=True)  # SQLite creates no table in a transaction
+def test_a_job_that_never_ran_is_late_once_it_could_have_run_twice(client):
+    """A brand-new install is not degraded before its timers had a chance to
+    run: a job that never ran is late from twice its interval after the
+    database was set up (the migration creating the job records)."""
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
     JobRun.objects.all().delete()
+    installed = timezone.now()
+    with time_machine.travel(installed, tick=False):
+        # The test database is built without migrations: record this one.
+        recorder = MigrationRecorder(connection)
+        recorder.ensure_schema()
+        recorder.migration_qs.filter(app="ops").delete()
+        recorder.record_applied("ops", "0001_initial")
+    health._installed = None  # read again, as a new process would
+    try:
+        _check_the_grace_period(client, installed)
+    finally:
+        recorder.migration_qs.filter(app="ops").delete()
+        health._installed = None
+
+
+def test_a_job_that_never_ran_on_a_database_of_unknown_age_is_late(client):
+    """Without the migration record (a database built another way), nothing
+    says the install is new: a job that never ran is late at once."""
+    JobRun.objects.all().delete()
+    health._installed = None
     body = client.get("/sante/").json()
     assert body["status"] == "degraded"
+    assert all(job["late"] for job in body["jobs"].values())
+
+
+def _check_the_grace_period(client, installed):
+    with time_machine.travel(installed + datetime.timedelta(seconds=30)):
+        body = client.get("/sante/").json()
+    assert body["status"] == "ok", body["problems"]
+    assert not any(job["late"] for job in body["jobs"].values())
+
+    elapsed = 2 * PERIODIC_JOBS["send_reminders"] + datetime.timedelta(seconds=1)
+    with time_machine.travel(installed + elapsed):
+        body = client.get("/sante/").json()
+    assert body["status"] == "degraded"
+    late = {name for name, job in body["jobs"].items() if job["late"]}
+    expected = {name for name, every in PERIODIC_JOBS.items() if 2 * every < elapsed}
+    assert late == expected
+    assert "send_reminders" in late and "apply_retention" not in late
+
+    longest = 2 * max(PERIODIC_JOBS.values()) + datetime.timedelta(seconds=1)
+    with time_machine.travel(installed + longest):
+        body = client.get("/sante/").json()
     assert all(job["late"] for job in body["jobs"].values())
 
 

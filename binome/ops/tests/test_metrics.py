@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from binome.matching.models import MatchingRound
 from binome.ops import gunicorn_hooks
 from binome.pairs.reminders import send_reminders
-from binome.programs.models import MatchingRound
 
 from .helpers import run_requests
 

@@ -67,15 +67,43 @@ def test_reminders_run_on_a_celery_worker_through_redis(settings, pair, celery_a
     ]
 
 
-def test_every_beat_entry_names_a_django_task():
+def test_beat_runs_every_periodic_job_at_its_interval():
     from django.tasks import Task
     from django.utils.module_loading import import_string
 
     from binome.celery import app
+    from binome.ops.jobs import PERIODIC_JOBS
 
-    schedule = app.conf.beat_schedule
-    assert {"pair-reminders", "dashboard-snapshots"} <= set(schedule)
-    for entry in schedule.values():
-        assert entry["task"] == "binome.run_django_task"
-        path, _args, _kwargs = entry["args"]
+    scheduled = {}
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] == "binome.run_periodic_job"
+        name, path = entry["args"]
         assert isinstance(import_string(path), Task), path
+        scheduled[name] = datetime.timedelta(seconds=entry["schedule"])
+    assert scheduled == PERIODIC_JOBS
+
+
+@pytest.mark.django_db
+def test_a_periodic_job_run_by_celery_is_recorded_for_the_health_page(client):
+    """binome.run_periodic_job, executed in this process (Celery's apply):
+    the run is recorded as the management commands record theirs, a
+    failure too (its class only), and /sante/ sees it."""
+    from binome.ops.models import JobRun
+    from binome.tasks_celery import run_periodic_job
+
+    result = run_periodic_job.apply(
+        args=["refresh_dashboards", "binome.insights.snapshots.refresh_dashboards"]
+    )
+    assert result.successful(), result.traceback
+    run = JobRun.objects.get(name="refresh_dashboards")
+    assert run.ok is True and run.runs == 1 and run.last_success_at is not None
+    job = client.get("/sante/").json()["jobs"]["refresh_dashboards"]
+    assert job["ok"] is True and job["late"] is False
+
+    failed = run_periodic_job.apply(
+        args=["send_reminders", "binome.no_such_module.send_reminders"]
+    )
+    assert failed.failed()
+    run = JobRun.objects.get(name="send_reminders")
+    assert run.ok is False and run.failures == 1
+    assert run.error == "builtins.ModuleNotFoundError"

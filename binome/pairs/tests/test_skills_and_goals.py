@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from binome.matching.adapter import _latest_levels
 from binome.pairs import services
 from binome.pairs.models import Kpi
-from binome.programs.matching import _latest_levels
 from binome.programs.models import Goal
 from binome.programs.services import save_self_assessment
 from binome.skills.models import Skill

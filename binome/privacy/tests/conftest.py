@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from binome.accounts.models import AuditEvent, SentNotification
 from binome.insights.tests.conftest import dataset, sponsor  # noqa: F401
+from binome.matching.models import MatchingRound, PairDecision
 from binome.pairs.models import (
     ActionItem,
     AgendaItem,
@@ -38,8 +39,6 @@ from binome.programs.models import (
     Enrolment,
     Goal,
     Invitation,
-    MatchingRound,
-    PairDecision,
     PeopleImport,
     PreparationCompletion,
     PreparationStep,

@@ -176,6 +176,25 @@ def test_a_restored_backup_holds_every_row_sequence_and_file(
     with _connect(fresh_database) as db:
         assert _checksums(db, connection.vendor) == before
 
+    # --replace makes it exactly the backup again: a row changed since, a
+    # table created since (a later migration's) are gone.
+    with _connect(fresh_database) as db:
+        db.execute("CREATE TABLE later_migration (id integer PRIMARY KEY)")
+        db.execute("INSERT INTO later_migration VALUES (1)")
+        db.execute("DELETE FROM django_session")
+        db.execute("UPDATE accounts_user SET first_name = 'Changé'")
+        db.commit()
+    replaced = _manage(
+        "restore",
+        str(backup),
+        "--replace",
+        database_url=fresh_database,
+        media_root=restored_media,
+    )
+    assert replaced.returncode == 0, replaced.stderr
+    with _connect(fresh_database) as db:
+        assert _checksums(db, connection.vendor) == before
+
 
 def _one_backup(tmp_path: Path) -> Path:
     call_command("backup", str(tmp_path / "backups"))
@@ -213,6 +232,18 @@ def test_a_damaged_backup_restores_nothing(media, tmp_path, damaged):
     assert sorted(p.relative_to(media).as_posix() for p in media.rglob("*.*")) == (
         sorted(MEDIA_FILES)
     )
+
+
+def test_a_backup_into_a_directory_it_cannot_create_says_so(media, tmp_path):
+    """Not a traceback: what is wrong, and how an operator fixes it."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    with pytest.raises(CommandError) as refused:
+        call_command("backup", str(blocker / "backups"))
+    message = str(refused.value)
+    assert str(blocker / "backups") in message
+    assert "install -d -o binome" in message
+    assert "Rien n'a été fait" in message
 
 
 @pytest.mark.django_db(transaction=SQLITE)

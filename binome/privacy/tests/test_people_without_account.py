@@ -58,8 +58,8 @@ def test_json_export_holds_his_data(office, admin_user, gaspard):
     assert sections["programs.goal"][0]["title"] == "GASPARD-PLANTED-GOAL"
     assert sections["programs.skillwish"][0]["skill"] == "crcn-2-1"
     assert sections["skills.assessment"][0]["levels"] == {"crcn-2-1": 1}
-    assert sections["programs.pairdecision"][0]["kind"] == "forbid"
-    assert sections["programs.matchinground"][0]["unmatched"]
+    assert sections["matching.pairdecision"][0]["kind"] == "forbid"
+    assert sections["matching.matchinground"][0]["unmatched"]
     assert sections["programs.peopleimport"][0]["file_name"] == "rh-gaspard.csv"
     assert sections["admin.logentry"][0]["change_message"].endswith("Œillet-Dupré")
     assert sections["django_tasks_database.dbtaskresult"]

@@ -12,8 +12,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from binome.matching import rounds
 from binome.pairs.models import Pair
-from binome.programs import rounds, services
+from binome.programs import services
 from binome.programs.models import Enrolment, Programme
 from binome.skills.models import Skill
 from conftest import assert_accessible

@@ -10,13 +10,8 @@ from django.urls import reverse
 
 from binome.pairs.models import Pair
 from binome.people.models import Person
-from binome.programs import rounds, services
-from binome.programs.models import (
-    Enrolment,
-    MatchingRound,
-    PairDecision,
-    Programme,
-)
+from binome.programs import services
+from binome.programs.models import Enrolment, Programme
 from binome.tests.cohorts import run_round, two_pair_cohort
 
 
@@ -26,10 +21,6 @@ def cohort(recruiting, people):
     LinkedIn, Victor data visualisation: the engine pairs Camille with Bernard
     and Inès with Victor."""
     return two_pair_cohort(recruiting, people)
-
-
-def _pairs(round_):
-    return {(p["mentor"], p["mentee"]) for p in round_.pairs}
 
 
 def _text(response):
@@ -319,95 +310,3 @@ def test_an_unknown_step_is_refused_in_french(odile, recruiting):
         assert "ne peut pas passer" in _text(response)
     recruiting.refresh_from_db()
     assert recruiting.status == Programme.Status.RECRUITING
-
-
-# Matching rounds: swaps kept, removals and re-runs confirmed -------------------------
-
-
-def test_a_swap_is_kept_when_the_round_runs_again(
-    odile, cohort, recruiting, people, django_capture_on_commit_callbacks
-):
-    first = run_round(recruiting, people["odile"].user)
-    assert _pairs(first) == {
-        (cohort["camille"].pk, cohort["bernard"].pk),
-        (cohort["ines"].pk, cohort["victor"].pk),
-    }
-    odile.post(
-        reverse("programs:round_action", args=["vague", first.number]),
-        {
-            "action": "swap",
-            "mentee_a": cohort["bernard"].pk,
-            "mentee_b": cohort["victor"].pk,
-        },
-    )
-    swapped = {
-        (cohort["ines"].pk, cohort["bernard"].pk),
-        (cohort["camille"].pk, cohort["victor"].pk),
-    }
-    first.refresh_from_db()
-    assert _pairs(first) == swapped
-    assert {
-        (d.mentor_id, d.mentee_id) for d in PairDecision.objects.filter(kind="lock")
-    } == swapped
-    # Nothing is dropped: the round runs again at once, keeping the swap.
-    with django_capture_on_commit_callbacks(execute=True):
-        response = odile.post(reverse("programs:round_start", args=["vague"]))
-    assert response.status_code == 302
-    second = MatchingRound.objects.get(number=2)
-    assert _pairs(second) == swapped
-
-
-def test_running_again_warns_before_dropping_a_swap_whose_person_left(
-    odile, cohort, recruiting, people, django_capture_on_commit_callbacks
-):
-    first = run_round(recruiting, people["odile"].user)
-    rounds.swap_mentees(
-        round_=first,
-        mentee_a=cohort["bernard"].pk,
-        mentee_b=cohort["victor"].pk,
-        by=people["odile"].user,
-    )
-    services.withdraw(enrolment=cohort["victor"], erase=False)
-    url = reverse("programs:round_start", args=["vague"])
-    response = odile.post(url)
-    assert response.status_code == 200
-    assert "1 binôme verrouillé ne peut pas être conservé" in _text(response)
-    assert "Camille Rivière → Victor Hugo" in _text(response)
-    assert "Inès Benhamou → Bernard Lemoine" in _text(response)  # kept
-    assert MatchingRound.objects.count() == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        odile.post(url, {"confirm": "1"})
-    second = MatchingRound.objects.get(number=2)
-    assert (cohort["ines"].pk, cohort["bernard"].pk) in _pairs(second)
-
-
-def test_the_first_run_that_closes_recruitment_is_confirmed(odile, cohort, recruiting):
-    url = reverse("programs:round_start", args=["vague"])
-    response = odile.post(url)
-    assert response.status_code == 200
-    assert "Le recrutement se ferme" in _text(response)
-    recruiting.refresh_from_db()
-    assert recruiting.status == Programme.Status.RECRUITING
-    assert not MatchingRound.objects.exists()
-
-
-def test_removing_a_pair_is_confirmed_and_the_rerun_says_it_may_come_back(
-    odile, cohort, recruiting, people
-):
-    first = run_round(recruiting, people["odile"].user)
-    url = reverse("programs:round_action", args=["vague", first.number])
-    remove = {"action": "remove", "mentee": cohort["bernard"].pk}
-    response = odile.post(url, remove)
-    assert response.status_code == 200
-    assert "Retirer le binôme Camille Rivière → Bernard Lemoine ?" in _text(response)
-    first.refresh_from_db()
-    assert len(first.pairs) == 2
-    odile.post(url, remove | {"confirm": "1"})
-    first.refresh_from_db()
-    assert len(first.pairs) == 1
-    again = odile.post(url, remove | {"confirm": "1"}, follow=True)
-    assert "ne fait pas partie du tour" in _text(again)
-    rerun = odile.post(reverse("programs:round_start", args=["vague"]))
-    assert rerun.status_code == 200
-    assert "Bernard Lemoine" in _text(rerun)
-    assert MatchingRound.objects.count() == 1

@@ -6,10 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from binome.accounts.models import User
+from binome.matching.models import MatchingRound, PairDecision
 from binome.pairs.models import Pair
 from binome.people.models import Person
 from binome.programs import services
-from binome.programs.models import Enrolment, MatchingRound, PairDecision, Programme
+from binome.programs.models import Enrolment, Programme
 from conftest import assert_accessible
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,8 @@
 from django.core import mail
 from django.urls import reverse
 
-from binome.programs import matching, services
+from binome.matching import adapter as matching
+from binome.programs import services
 from binome.programs.models import CoffeeChat
 
 
@@ -31,7 +32,7 @@ def test_reporting_line_through_a_non_participant_is_still_forbidden(
 
 def test_mentee_sees_the_shortlist_with_reasons_in_french(login, cohort, people):
     response = login(people["bernard"]).get(
-        reverse("programs:coffee", args=[cohort["bernard"].pk])
+        reverse("matching:coffee", args=[cohort["bernard"].pk])
     )
     assert response.status_code == 200
     html = response.text
@@ -45,7 +46,7 @@ def test_coffee_request_answer_and_verdicts(login, cohort, people, recruiting):
     client = login(people["bernard"])
     slot = services.coffee_slots(mentee=bernard.person, mentor=camille.person)[0]
     client.post(
-        reverse("programs:coffee_request", args=[bernard.pk]),
+        reverse("matching:coffee_request", args=[bernard.pk]),
         {"mentor": camille.pk, "slot": slot.isoformat(), "message": "Un café jeudi ?"},
     )
     chat = CoffeeChat.objects.get()
@@ -55,10 +56,10 @@ def test_coffee_request_answer_and_verdicts(login, cohort, people, recruiting):
     assert "Un café jeudi ?" in mail.outbox[-1].body
 
     mentor_client = login(people["camille"])
-    page = mentor_client.get(reverse("programs:coffee", args=[camille.pk]))
+    page = mentor_client.get(reverse("matching:coffee", args=[camille.pk]))
     assert "Bernard Lemoine" in page.text
     mentor_client.post(
-        reverse("programs:coffee_answer", args=[camille.pk, chat.pk]),
+        reverse("matching:coffee_answer", args=[camille.pk, chat.pk]),
         {"answer": "accept"},
     )
     chat.refresh_from_db()
@@ -66,11 +67,11 @@ def test_coffee_request_answer_and_verdicts(login, cohort, people, recruiting):
     assert mail.outbox[-1].to == ["bernard@test.example"]
 
     mentor_client.post(
-        reverse("programs:coffee_verdict", args=[camille.pk, chat.pk]),
+        reverse("matching:coffee_verdict", args=[camille.pk, chat.pk]),
         {"verdict": "prefer"},
     )
     login(people["bernard"]).post(
-        reverse("programs:coffee_verdict", args=[bernard.pk, chat.pk]),
+        reverse("matching:coffee_verdict", args=[bernard.pk, chat.pk]),
         {"verdict": "prefer"},
     )
     chat.refresh_from_db()
@@ -99,7 +100,7 @@ def test_avoid_verdict_lowers_the_score(cohort, recruiting):
 
 def test_only_shortlisted_mentors_can_be_asked(login, cohort, people):
     response = login(people["bernard"]).post(
-        reverse("programs:coffee_request", args=[cohort["bernard"].pk]),
+        reverse("matching:coffee_request", args=[cohort["bernard"].pk]),
         {"mentor": cohort["xavier"].pk},
         follow=True,
     )
@@ -111,10 +112,10 @@ def test_outsiders_cannot_see_or_answer_coffees(login, cohort, people):
     chat = CoffeeChat.objects.create(mentee=cohort["bernard"], mentor=cohort["camille"])
     ines = login(people["ines"])
     assert (
-        ines.get(reverse("programs:coffee", args=[cohort["bernard"].pk])).status_code
+        ines.get(reverse("matching:coffee", args=[cohort["bernard"].pk])).status_code
         == 404
     )
-    url = reverse("programs:coffee_answer", args=[cohort["ines"].pk, chat.pk])
+    url = reverse("matching:coffee_answer", args=[cohort["ines"].pk, chat.pk])
     assert ines.post(url, {"answer": "accept"}).status_code == 404
     chat.refresh_from_db()
     assert chat.status == "requested"
@@ -123,5 +124,5 @@ def test_outsiders_cannot_see_or_answer_coffees(login, cohort, people):
 def test_no_coffee_page_when_the_programme_has_none(login, cohort, people, recruiting):
     recruiting.coffee_enabled = False
     recruiting.save()
-    url = reverse("programs:coffee", args=[cohort["bernard"].pk])
+    url = reverse("matching:coffee", args=[cohort["bernard"].pk])
     assert login(people["bernard"]).get(url).status_code == 404

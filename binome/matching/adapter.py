@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 import pairmaker
 from binome.people.models import Person
+from binome.programs.models import Enrolment, Programme, SkillWish
+from binome.programs.services import coffee_verdicts, teaching_scores
 from binome.skills.models import AssessmentItem
-
-from .models import Enrolment, Programme, SkillWish
-from .services import coffee_verdicts, teaching_scores
 
 # A mentor without any casting grid yet gets the middle of the 0–4 scale, so
 # that missing paperwork neither favours nor sinks them.

@@ -13,7 +13,7 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from binome.cli import main
-from binome.programs import matchcsv
+from binome.matching import matchcsv
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "docs" / "example.csv"

@@ -23,7 +23,7 @@ def _at(day, hour, minute=0):
 
 def _request(client, mentee, mentor, **data):
     return client.post(
-        reverse("programs:coffee_request", args=[mentee.pk]),
+        reverse("matching:coffee_request", args=[mentee.pk]),
         {"mentor": mentor.pk, **data},
     )
 
@@ -50,7 +50,7 @@ def test_the_page_offers_the_common_times(login, cohort, people):
     with time_machine.travel(_at(22, 10), tick=False):
         html = (
             login(people["bernard"])
-            .get(reverse("programs:coffee", args=[cohort["bernard"].pk]))
+            .get(reverse("matching:coffee", args=[cohort["bernard"].pk]))
             .text
         )
     assert "lundi 23 novembre · 10:00" in html
@@ -72,7 +72,7 @@ def test_no_common_half_day_says_so_and_takes_a_free_proposal(
     client = login(people["bernard"])
     with time_machine.travel(_at(22, 10), tick=False):
         assert services.coffee_slots(mentee=bernard.person, mentor=camille) == []
-        html = unescape(client.get(reverse("programs:coffee", args=[bernard.pk])).text)
+        html = unescape(client.get(reverse("matching:coffee", args=[bernard.pk])).text)
         assert "Vous n'avez aucune demi-journée en commun" in html
         response = _request(
             client, bernard, mentor, slot="other", other_time="2026-11-27T12:30"
@@ -141,7 +141,7 @@ def test_the_invitation_reaches_the_mentor_with_a_calendar_file(
     # Accepted: Bernard gets the confirmed event.
     chat = CoffeeChat.objects.get()
     login(people["camille"]).post(
-        reverse("programs:coffee_answer", args=[mentor.pk, chat.pk]),
+        reverse("matching:coffee_answer", args=[mentor.pk, chat.pk]),
         {"answer": "accept"},
     )
     (accepted,) = smtp_server.to("bernard@test.example")
@@ -153,7 +153,7 @@ def test_the_invitation_reaches_the_mentor_with_a_calendar_file(
     assert str(event["status"]) == "CONFIRMED"
     # It links to Bernard's own coffee page, not to Camille's.
     assert str(event["url"]).endswith(
-        reverse("programs:coffee", args=[cohort["bernard"].pk])
+        reverse("matching:coffee", args=[cohort["bernard"].pk])
     )
     assert str(event["uid"]) == f"coffee-{chat.pk}@binome"
 
@@ -165,8 +165,8 @@ def test_contact_details_are_shown_only_after_acceptance(login, cohort, people):
     chat = CoffeeChat.objects.create(
         mentee=cohort["bernard"], mentor=cohort["camille"], starts_at=_at(26, 14)
     )
-    mentee_page = reverse("programs:coffee", args=[cohort["bernard"].pk])
-    mentor_page = reverse("programs:coffee", args=[cohort["camille"].pk])
+    mentee_page = reverse("matching:coffee", args=[cohort["bernard"].pk])
+    mentor_page = reverse("matching:coffee", args=[cohort["camille"].pk])
     before = login(bernard).get(mentee_page).text
     assert "camille@test.example" not in before
     assert "06 12 34 56 78" not in before
@@ -197,7 +197,7 @@ def test_double_submit_sends_once(login, cohort, people):
     assert [m.to for m in mail.outbox] == [["camille@test.example"]]
     chat = CoffeeChat.objects.get()
     mentor_client = login(people["camille"])
-    url = reverse("programs:coffee_answer", args=[mentor.pk, chat.pk])
+    url = reverse("matching:coffee_answer", args=[mentor.pk, chat.pk])
     for _ in range(2):
         mentor_client.post(url, {"answer": "accept"})
     assert [m.to for m in mail.outbox[1:]] == [["bernard@test.example"]]

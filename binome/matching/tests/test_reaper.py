@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from binome.programs import rounds
-from binome.programs.models import MatchingRound
+from binome.matching import rounds
+from binome.matching.models import MatchingRound
 from binome.recovery import reap_stale_work
 
 STALE = "Le calcul a été interrompu"
@@ -33,7 +33,7 @@ def test_the_round_page_shows_a_dead_round_failed_without_waiting(
     dead_round, recruiting, people, login
 ):
     client = login(people["odile"])
-    page = client.get(reverse("programs:round", args=[recruiting.slug, 1]))
+    page = client.get(reverse("matching:round", args=[recruiting.slug, 1]))
     assert STALE in page.content.decode()
     dead_round.refresh_from_db()
     assert dead_round.status == MatchingRound.Status.FAILED
@@ -41,7 +41,7 @@ def test_the_round_page_shows_a_dead_round_failed_without_waiting(
 
 def test_the_rounds_page_too(dead_round, recruiting, people, login):
     client = login(people["odile"])
-    client.get(reverse("programs:rounds", args=[recruiting.slug]))
+    client.get(reverse("matching:rounds", args=[recruiting.slug]))
     dead_round.refresh_from_db()
     assert dead_round.status == MatchingRound.Status.FAILED
 

@@ -2,11 +2,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from binome.matching import rounds
+from binome.matching.models import MatchingRound, PairDecision
 from binome.pairs.models import Pair
 from binome.pairs.publishing import publish_round
 from binome.people.models import Person
-from binome.programs import rounds, services
-from binome.programs.models import Enrolment, MatchingRound, PairDecision, Programme
+from binome.programs import services
+from binome.programs.models import Enrolment, Programme
 from binome.tests.cohorts import run_round, two_pair_cohort
 
 
@@ -41,12 +43,12 @@ def test_round_through_the_view_runs_in_the_background(
     client = login(people["odile"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(
-            reverse("programs:round_start", args=["vague"]), {"confirm": "1"}
+            reverse("matching:round_start", args=["vague"]), {"confirm": "1"}
         )
     # Queued once the round is committed; the tests' immediate backend runs it.
     assert len(callbacks) == 1
     round_ = MatchingRound.objects.get()
-    assert response["Location"] == reverse("programs:round", args=["vague", 1])
+    assert response["Location"] == reverse("matching:round", args=["vague", 1])
     assert round_.status == "done"
     page = client.get(response["Location"])
     assert "Camille Rivière" in page.text and "Bernard Lemoine" in page.text
@@ -58,7 +60,7 @@ def test_progress_polling_refreshes_the_page_when_done(
 ):
     round_ = MatchingRound.objects.create(programme=recruiting, number=1, progress=30)
     client = login(people["odile"])
-    url = reverse("programs:round", args=["vague", 1]) + "?progress=1"
+    url = reverse("matching:round", args=["vague", 1]) + "?progress=1"
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert 'value="30"' in response.text and "<html" not in response.text
     round_.status, round_.progress = "done", 100
@@ -112,7 +114,7 @@ def test_swap_and_remove(cohort, recruiting, people):
         {"mentee": cohort["victor"].pk, "reason": "removed_by_manager"}
     ]
     assert round_.totals["match_rate"] == 0.5
-    from binome.programs.matchcsv import describe
+    from binome.matching.matchcsv import describe
 
     assert describe("removed_by_manager") == "le responsable a retiré le binôme proposé"
 
@@ -133,7 +135,7 @@ def test_compare_two_rounds(login, cohort, recruiting, people):
     rounds.remove_pair(round_=first, mentee_id=cohort["victor"].pk)
     run_round(recruiting, people["odile"].user)
     response = login(people["odile"]).get(
-        reverse("programs:round_compare", args=["vague", 1, 2])
+        reverse("matching:round_compare", args=["vague", 1, 2])
     )
     assert response.status_code == 200
     assert response.context["kept"] == 1
@@ -212,17 +214,17 @@ def test_only_the_programmes_managers_reach_matching(
     round_ = run_round(recruiting, people["odile"].user)
     client = login(people[who])
     for url in [
-        reverse("programs:rounds", args=["vague"]),
-        reverse("programs:round", args=["vague", round_.number]),
+        reverse("matching:rounds", args=["vague"]),
+        reverse("matching:round", args=["vague", round_.number]),
     ]:
         assert client.get(url).status_code == 404
     for data in ({}, {"confirm": "1"}):
         assert (
-            client.post(reverse("programs:round_start", args=["vague"]), data)
+            client.post(reverse("matching:round_start", args=["vague"]), data)
         ).status_code == 404
     assert (
         client.post(
-            reverse("programs:round_action", args=["vague", round_.number]),
+            reverse("matching:round_action", args=["vague", round_.number]),
             {
                 "action": "forbid",
                 "mentor": cohort["camille"].pk,

@@ -34,10 +34,12 @@ from django_tasks_db.models import DBTaskResult
 
 from binome.accounts.models import AuditEvent, SentNotification, TaskHeartbeat
 from binome.accounts.notifications import notify
+from binome.matching import rounds
+from binome.matching.models import MatchingRound
 from binome.pairs.models import Pair
 from binome.pairs.publishing import publish_round
-from binome.programs import rounds, services
-from binome.programs.models import Enrolment, MatchingRound, Programme
+from binome.programs import services
+from binome.programs.models import Enrolment, Programme
 from binome.recovery import MATCHING_TASK, reap_stale_work
 from binome.skills.models import Skill
 
@@ -315,7 +317,7 @@ import django
 django.setup()
 from django.db.models.signals import post_save
 from binome.pairs.publishing import publish_round
-from binome.programs.models import MatchingRound
+from binome.matching.models import MatchingRound
 def hold(sender, instance, update_fields=None, **kwargs):
     if update_fields and "published_at" in update_fields:
         open(os.environ["HELD"], "w").close()
