@@ -197,7 +197,7 @@ def run_cli(people: list[Candidate], size: int) -> dict[str, object]:
         }
         # The same steps in this process, timed one by one.
         from binome.cli import setup_translations
-        from binome.programs import matchcsv
+        from binome.matching import matchcsv
 
         setup_translations("fr")
         t0 = time.perf_counter()
