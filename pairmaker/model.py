@@ -153,11 +153,16 @@ class SolveOptions:
     to the solver; above, candidate lists of ``k_mentee`` / ``k_mentor`` per person
     are used and the LP-dual certificate adds missing pairs until the relative gap
     is at most ``gap_target`` or ``max_rounds`` certificate passes were made.
+    ``k_spread``: each mentee also gets its best ``k_spread`` mentors among a
+    fixed pseudo-random sample of 16 * ``k_spread`` allowed-or-not mentors, so
+    that the candidate graph can match everyone even when every mentee's top
+    list names the same few popular mentors (many equal scores, skewed wishes).
     """
 
     dense_limit: int = 2_000_000
     k_mentee: int = 16
     k_mentor: int = 12
+    k_spread: int = 4
     gap_target: float = 0.0
     max_rounds: int = 4
     add_per_row: int = 4

@@ -16,6 +16,15 @@ difference constraints), and one streamed pass over every allowed pair computes
 ``u_i = max(0, max_j w'_ij - v_j)``. ``(u, v)`` is dual-feasible for the full
 problem, so ``sum(u) + sum(capacity * v)`` bounds the true optimum. Pairs with a
 positive reduced cost are added and the loop repeats until the gap is closed.
+
+Candidate lists break ties between equal scores by a fixed hash of the pair,
+not by index, and add each mentee's best mentors of a fixed pseudo-random
+sample: with many equal scores or skewed wishes, top lists otherwise all name
+the same popular mentors, the first flow leaves many mentees unmatched, and
+the mentors coverage depends on get prices of the order of BIG, which makes the
+bound useless until several full passes have found the missing pairs. When a
+solve still leaves a few mentees unmatched, their rows alone are scored and
+their best pairs of positive reduced cost added before any full pass.
 """
 
 from __future__ import annotations
@@ -60,6 +69,9 @@ from pairmaker.scoring import (
 T = TypeVar("T")
 Arcs = tuple[I64, I64, I64]  # mentee row, mentor column, integer weight w
 Report = Callable[[Progress], None]
+
+
+POOL_SOLVES = 2  # flow solves on one pass's pool before the next pass
 
 
 def _silent(_progress: Progress) -> None:
@@ -225,12 +237,34 @@ def _row_best(n: int, ai: I64, vals: I64) -> I64:
 # --------------------------------------------------------------------------
 
 
-def _top_per_group(g: I64, key: I64, other: I64, k: int) -> tuple[I64, I64, I64, F64]:
-    """Keep the k best entries per group g by (key desc, other asc).
+def _tie(i: I64, j: I64) -> npt.NDArray[np.uint64]:
+    """A fixed pseudo-random key per pair (mentee row, mentor column).
+
+    Ties between equal scores are broken by it rather than by column (or row)
+    number: with many equal scores, "lowest column first" would give every
+    mentee the same few mentors as candidates, and the certificate would then
+    need many rounds to find the rest. Depends only on (i, j): deterministic.
+    """
+    x = i.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    x ^= j.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    x ^= x >> np.uint64(29)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(32)
+    return x
+
+
+def _top_per_group(
+    g: I64, key: I64, other: I64, k: int, tie: npt.NDArray[np.uint64] | None = None
+) -> tuple[I64, I64, I64, F64]:
+    """Keep the k best entries per group g by (key desc, tie asc, other asc).
 
     Returns kept indices' (g, key, other) and the k-th best key per group.
     """
-    order = np.lexsort((other, -key, g))
+    order = (
+        np.lexsort((other, -key, g))
+        if tie is None
+        else np.lexsort((other, tie, -key, g))
+    )
     g, key, other = g[order], key[order], other[order]
     start = np.r_[0, np.flatnonzero(np.diff(g)) + 1] if g.size else np.zeros(0, int)
     rank = np.arange(g.size) - np.repeat(start, np.diff(np.r_[start, g.size]))
@@ -374,7 +408,7 @@ class _Scanner:
             gi = np.concatenate([p[0] for p in col_parts])
             gj = np.concatenate([p[1] for p in col_parts])
             gw = np.concatenate([p[2] for p in col_parts])
-            cj, cw, ci, _ = _top_per_group(gj, gw, gi, kc)
+            cj, cw, ci, _ = _top_per_group(gj, gw, gi, kc, _tie(gi, gj))
             counts = np.bincount(cj, minlength=enc.m)
             thr = np.zeros(enc.m, dtype=np.float32)
             if cj.size:
@@ -399,9 +433,29 @@ class _Scanner:
                 kth = gmax.min(axis=1)
             thr: F64 = np.maximum(kth, 0).astype(np.float64)
             ii, jj = self._above(w, gmax, thr)
+            gi, gj = ii.astype(np.int64), jj.astype(np.int64)
             ri, rw, rj, _ = _top_per_group(
-                ii.astype(np.int64), w[ii, jj].astype(np.int64), jj.astype(np.int64), kr
+                gi, w[ii, jj].astype(np.int64), gj, kr, _tie(gi + r0, gj)
             )
+            # Spread: the best few of a fixed pseudo-random sample of mentors.
+            ks = self.opt.k_spread
+            if ks > 0:
+                rows_g = np.arange(r0, r1, dtype=np.int64)
+                sample = 16 * ks
+                picks = _tie(
+                    np.repeat(rows_g, sample), np.tile(np.arange(sample), b)
+                ) % np.uint64(lim)
+                sc = picks.astype(np.int64).reshape(b, sample)
+                sv = np.take_along_axis(w, sc, axis=1)
+                si, sk = np.nonzero(sv >= 0)
+                if si.size:
+                    sj = sc[si, sk]
+                    pi_, pw_, pj_, _ = _top_per_group(
+                        si.astype(np.int64), sv[si, sk].astype(np.int64), sj, ks
+                    )
+                    ri = np.concatenate([ri, pi_])
+                    rj = np.concatenate([rj, pj_])
+                    rw = np.concatenate([rw, pw_])
             # Column side: this block's best row for mentors it could improve.
             colmax = w[:, :lim].max(axis=0)
             sel = np.flatnonzero(colmax >= np.maximum(state["thr"][:lim], 0))
@@ -515,7 +569,7 @@ class _Scanner:
             gi, gj = ii.astype(np.int64), jj.astype(np.int64)
             gw = (d[gi, gj] + v32[gj]).astype(np.int64)
             red = (gw - vshift[gj] - us[gi]).round().astype(np.int64)
-            order = np.lexsort((gj, -red, gi))
+            order = np.lexsort((gj, _tie(gi + r0, gj), -red, gi))
             gi, gj, gw, red = gi[order], gj[order], gw[order], red[order]
             start = np.r_[0, np.flatnonzero(np.diff(gi)) + 1]
             rank = np.arange(gi.size) - np.repeat(start, np.diff(np.r_[start, gi.size]))
@@ -617,6 +671,64 @@ def _all_pairs(enc: Encoded, report: Report = _silent) -> Arcs:
     return ai[order], aj[order], aw[order]
 
 
+def _coverage_arcs(
+    enc: Encoded, mu: I64, v: I64, big: int, arcs: Arcs, opt: SolveOptions
+) -> Arcs | None:
+    """Arcs that let the flow match more mentees, found without a full pass.
+
+    When the candidate lists name the same popular mentors for most mentees,
+    the first flow leaves many of them unmatched; the LP prices of the mentors
+    that coverage then depends on are of the order of BIG, and the certificate
+    would need several passes over every pair to recover. Instead, score only
+    the unmatched mentees' rows and give each its best ``add_per_row * 2``
+    pairs of positive reduced cost w + BIG - v_j (mentors with room first: their
+    price is small). Returns None when there is nothing to add, or when too
+    many mentees are unmatched for this to be cheaper than a pass (then the
+    certificate does it). Rows are scored one by one: about 4 times the cost
+    per pair of a block pass.
+    """
+    ai = arcs[0]
+    has_arc = np.zeros(enc.n, dtype=bool)
+    has_arc[ai] = True
+    rows = np.flatnonzero((mu < 0) & has_arc)
+    if rows.size == 0 or rows.size > enc.n // 8:
+        return None
+    k = 2 * opt.add_per_row
+    ri: list[I64] = []
+    rj: list[I64] = []
+    rw: list[I64] = []
+    vf = v.astype(np.float64)
+    for i in rows.tolist():
+        lim = enc.col_limit(i, i + 1)
+        if lim == 0:
+            continue
+        w = np.concatenate(
+            [
+                enc.block(i, i + 1, q, lim)[0]
+                for q, (c0, _c1) in enumerate(enc.chunks)
+                if c0 < lim
+            ]
+        ).astype(np.float64)
+        red = w + big - vf[:lim]
+        ok = np.flatnonzero(red > 0)
+        if ok.size == 0:
+            continue
+        if ok.size > k:
+            key = red[ok]
+            top = np.lexsort((ok, _tie(np.full(ok.size, i), ok), -key))[:k]
+            ok = ok[top]
+        ri.append(np.full(ok.size, i, dtype=np.int64))
+        rj.append(ok.astype(np.int64))
+        rw.append(w[ok].astype(np.int64))
+    if not ri:
+        return None
+    add = (np.concatenate(ri), np.concatenate(rj), np.concatenate(rw))
+    present = np.isin(add[0] * max(enc.m, 1) + add[1], ai * max(enc.m, 1) + arcs[1])
+    if present.all():
+        return None
+    return add[0][~present], add[1][~present], add[2][~present]
+
+
 def _merge(a: Arcs, b: Arcs, m: int) -> Arcs:
     ai = np.concatenate([a[0], b[0]])
     aj = np.concatenate([a[1], b[1]])
@@ -698,6 +810,8 @@ def match(
         clip = big + SCALE + 1
         best_ub = np.iinfo(np.int64).max
         store: _PassMemory | None = None
+        repairs = 0
+        pool_solves = 0
         while True:
             ai, aj, aw = arcs
             solves += 1
@@ -715,6 +829,12 @@ def match(
                 row_best = _row_best(n, ai, wp - np.minimum(v[aj], clip))
                 best_ub = int(np.maximum(row_best, 0).sum()) + dual_cost
                 break
+            if coverage and repairs < 3:
+                extra = _coverage_arcs(enc, mu, v, big, arcs, opt)
+                if extra is not None:
+                    repairs += 1
+                    arcs = _merge(arcs, extra, m)
+                    continue
             u_restr = np.maximum(_row_best(n, ai, wp - v[aj]), 0)
             if store is not None:
                 # Refresh the bound from the last pass's memory (cheap); if it
@@ -726,8 +846,15 @@ def match(
                 pi, pj, pw = store.pool
                 red = pw + big - v[pj] - u_restr[pi]
                 hit = red > 0
-                if hit.any():
-                    order = np.lexsort((pj[hit], -red[hit], pi[hit]))
+                # The pool was priced with the last pass's prices; after a few
+                # solves it has given what it can (measured: each further solve
+                # moved the score by < 0.01 % with many ties), and a new pass
+                # both bounds and adds better than more solves on it.
+                if hit.any() and pool_solves < POOL_SOLVES:
+                    pool_solves += 1
+                    order = np.lexsort(
+                        (pj[hit], _tie(pi[hit], pj[hit]), -red[hit], pi[hit])
+                    )
                     hi, hj, hw = pi[hit][order], pj[hit][order], pw[hit][order]
                     start = np.r_[0, np.flatnonzero(np.diff(hi)) + 1]
                     rank = np.arange(hi.size) - np.repeat(
@@ -750,6 +877,7 @@ def match(
                 opt.pool_slack * SCALE,
             )
             rounds += 1
+            pool_solves = 0
             u_full = np.maximum(best + big, 0)
             best_ub = min(best_ub, int(u_full.astype(np.int64).sum()) + dual_cost)
             store = _PassMemory(pool, rest, vshift.astype(np.int64), scanner)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import re
 import sys
@@ -183,6 +184,32 @@ def _split_list(value: str) -> list[str]:
     return [x.strip() for x in value.split("|") if x.strip()]
 
 
+# Cells repeat a lot across 100 000 rows (the same languages, slots, skills):
+# the pure part of their parsing is cached; problems are still reported per row.
+@functools.lru_cache(maxsize=1 << 16)
+def _lower_set(value: str) -> frozenset[str]:
+    return frozenset(x.lower() for x in _split_list(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _bad_slots(slots: frozenset[str]) -> tuple[str, ...]:
+    return tuple(s for s in sorted(slots) if not SLOT_RE.match(s))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _pairs_ok(value: str, lo: int, hi: int) -> tuple[tuple[str, int], ...] | None:
+    """The parsed code:number list, or None when any item is wrong."""
+    out: dict[str, int] = {}
+    for item in _split_list(value):
+        code, sep, num = item.partition(":")
+        code = code.strip()
+        ok = bool(sep) and bool(code) and num.strip().lstrip("-").isdigit()
+        if not (ok and lo <= int(num) <= hi and CODE_RE.match(code)) or code in out:
+            return None
+        out[code] = int(num)
+    return tuple(out.items())
+
+
 def _read_text(path: Path, what: str, problems: Problems) -> str | None:
     try:
         return path.read_bytes().decode("utf-8-sig")
@@ -215,6 +242,9 @@ def _int(value: str, row: int, column: str, problems: Problems) -> int | None:
 def _pairs(
     value: str, row: int, column: str, lo: int, hi: int, problems: Problems
 ) -> dict[str, int]:
+    parsed = _pairs_ok(value, lo, hi)
+    if parsed is not None:
+        return dict(parsed)
     out: dict[str, int] = {}
     for item in _split_list(value):
         code, sep, num = item.partition(":")
@@ -316,10 +346,10 @@ def _person(
     level = _int(r["level"], row, "level", problems) if r["level"] else None
     if not r["level"]:
         problems.cell(row, "level", _("the level is empty"))
-    languages = frozenset(x.lower() for x in _split_list(r["languages"]))
+    languages = _lower_set(r["languages"])
     if not languages:
         problems.cell(row, "languages", _("at least one language is required"))
-    formats = frozenset(x.lower() for x in _split_list(r.get("formats", "")))
+    formats = _lower_set(r.get("formats", ""))
     for f in sorted(formats - {"remote", "onsite"}):
         problems.cell(
             row,
@@ -329,15 +359,14 @@ def _person(
     site = r.get("site", "")
     if "onsite" in formats and not site:
         problems.cell(row, "site", _("a site is required when formats include onsite"))
-    slots = frozenset(x.lower() for x in _split_list(r.get("availability", "")))
-    for s in sorted(slots):
-        if not SLOT_RE.match(s):
-            problems.cell(
-                row,
-                "availability",
-                _("« %(value)s » is not a slot code such as mon-am or fri-pm")
-                % {"value": s},
-            )
+    slots = _lower_set(r.get("availability", ""))
+    for s in _bad_slots(slots):
+        problems.cell(
+            row,
+            "availability",
+            _("« %(value)s » is not a slot code such as mon-am or fri-pm")
+            % {"value": s},
+        )
     capacity = 1
     if role == "mentor" and r.get("capacity", ""):
         cap = _int(r["capacity"], row, "capacity", problems)
@@ -393,7 +422,7 @@ def _person(
         capacity=capacity,
         skills=skills,
         wants=wants,
-        interests=frozenset(x.lower() for x in _split_list(r.get("interests", ""))),
+        interests=_lower_set(r.get("interests", "")),
         teaching=teaching,
         avoid=avoid,
         lock=lock,
@@ -406,7 +435,23 @@ def _check_cohort(
 ) -> None:
     """Checks across rows: management loops and lock consistency."""
     manager = {p.id: p.manager_id for _, p in people}
+    # Ids whose chain ends (no loop), found once each: O(n) on deep chains.
+    ends: set[str] = set()
+    for _row, p in people:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cur: str | None = p.id
+        while cur is not None and cur in manager and cur not in ends:
+            if cur in on_path:
+                break
+            path.append(cur)
+            on_path.add(cur)
+            cur = manager[cur]
+        if cur is None or cur not in manager or cur in ends:
+            ends.update(path)
     for row, p in people:
+        if p.id in ends:
+            continue
         seen = {p.id}
         cur = p.manager_id
         while cur is not None and cur in manager:
@@ -524,17 +569,21 @@ def _writer(handle: TextIO) -> Any:
 def write_pairs(path: Path, result: Result) -> None:
     columns = [c for c in COMPONENTS if any(c in p.components for p in result.pairs)]
     columns = columns or [c for c in COMPONENTS if c != "feedback"]
+    said: dict[tuple[str, ...], str] = {}  # reasons -> sentences, once each
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = _writer(fh)
         w.writerow(["mentor_id", "mentee_id", "score", *columns, "reasons"])
         for p in result.pairs:
+            text = said.get(p.reasons)
+            if text is None:
+                text = said[p.reasons] = "; ".join(describe(r) for r in p.reasons)
             w.writerow(
                 [
                     p.mentor_id,
                     p.mentee_id,
                     f"{p.score:.4f}",
                     *(f"{p.components.get(c, 0.0):.4f}" for c in columns),
-                    "; ".join(describe(r) for r in p.reasons),
+                    text,
                 ]
             )
 
