@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-import annotated_types
 from django.utils import translation
 from ninja import Field, Schema
 from pydantic import (
@@ -14,6 +13,9 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     create_model,
+)
+from pydantic import (
+    Field as PydanticField,
 )
 
 from binome.programs import matching_settings
@@ -251,7 +253,7 @@ def _setting_type(setting: matching_settings.Setting) -> Any:
         return StrictBool
     if setting.kind == "choice":
         return Literal[tuple(code for code, _label in setting.choices)]
-    bounds = annotated_types.Interval(ge=setting.low, le=setting.high)
+    bounds = PydanticField(ge=setting.low, le=setting.high)
     # The number's own schema (with its bounds) inside, the JSON check around.
     if setting.kind == "int":
         return Annotated[Annotated[StrictInt, bounds], BeforeValidator(_json_number)]

@@ -81,7 +81,7 @@ def _imported(test_code: bool) -> dict[str, set[str]]:
                 continue
             for name in names:
                 found.setdefault(name.split(".")[0], set()).add(str(relative))
-    local = {"binome", "pairmaker", "conftest", "manage"}
+    local = {"binome", "pairmaker", "bench", "conftest", "manage"}
     return {
         module: where
         for module, where in found.items()
