@@ -418,3 +418,57 @@ def test_one_person_on_two_rows_is_never_their_own_mentor(
     code, out = run_cli(tmp_path, str(locked), "--rules", str(rules))
     assert code == 2
     assert "a lock joins two rows of the same person" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# --gap: how close to the proven bound the command must get
+# --------------------------------------------------------------------------
+
+
+def _large_cohort(tmp_path: Path) -> Path:
+    """Above the engine's dense limit (1,800 x 1,333 pairs > 2 million), where
+    the certificate, hence the gap, is at work; many equal scores."""
+    from bench.shapes import cohort, write_csv
+
+    path = tmp_path / "cohort.csv"
+    write_csv(cohort("ties", 1800, seed=3), path)
+    return path
+
+
+def test_gap_zero_proves_the_optimum_and_the_default_stays_within_its_gap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _large_cohort(tmp_path)
+    code, exact_out = run_cli(tmp_path, str(path), "--gap", "0")
+    assert code == 0
+    assert "proven optimal" in capsys.readouterr().out
+    exact = sum(float(p["score"]) for p in rows(exact_out))
+
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    code, out = run_cli(loose, str(path), "--gap", "0,5")
+    assert code == 0
+    said = capsys.readouterr().out
+    score = sum(float(p["score"]) for p in rows(out))
+    assert score <= exact + 1e-6
+    assert score >= exact * (1 - 0.005) - 1e-6
+    if "proven optimal" not in said:
+        percent = float(said.split("% of the bound")[0].rsplit(", ", 1)[1])
+        assert percent <= 0.5
+
+
+@pytest.mark.parametrize("value", ["-1", "101", "abc", "nan", ""])
+def test_bad_gap_is_refused_before_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run_cli(tmp_path, str(EXAMPLE), "--gap", value)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "un pourcentage entre 0 et 100 est attendu" in err
+    assert not (tmp_path / "pairs.csv").exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0,1", 0.1), ("2%", 2.0), ("0", 0)])
+def test_gap_accepts_french_decimals(value: str, expected: float) -> None:
+    assert matchcsv.gap_percent(value) == expected
