@@ -698,32 +698,58 @@ def _coverage_arcs(
     rj: list[I64] = []
     rw: list[I64] = []
     vf = v.astype(np.float64)
-    for i in rows.tolist():
-        lim = enc.col_limit(i, i + 1)
+    for b0 in range(0, rows.size, opt.block_rows):
+        batch = rows[b0 : b0 + opt.block_rows]
+        # Mentees are sorted by level: the last row's seniority prefix is the
+        # widest; the kernel forbids the columns beyond each row's own.
+        lim = enc.col_limit(int(batch[-1]), int(batch[-1]) + 1)
         if lim == 0:
             continue
         w = np.concatenate(
             [
-                enc.block(i, i + 1, q, lim)[0]
+                enc.rows_block(batch, q, lim)
                 for q, (c0, _c1) in enumerate(enc.chunks)
                 if c0 < lim
-            ]
+            ],
+            axis=1,
         ).astype(np.float64)
-        red = w + big - vf[:lim]
-        ok = np.flatnonzero(red > 0)
-        if ok.size == 0:
-            continue
-        if ok.size > k:
-            key = red[ok]
-            top = np.lexsort((ok, _tie(np.full(ok.size, i), ok), -key))[:k]
-            ok = ok[top]
-        ri.append(np.full(ok.size, i, dtype=np.int64))
-        rj.append(ok.astype(np.int64))
-        rw.append(w[ok].astype(np.int64))
+        red = w + big - vf[None, :lim]
+        # Per row, the k pairs of highest reduced cost (ties broken by the
+        # hashed tie-break, then the column), among those above 0: every pair
+        # above the k-th value, then the needed number of those equal to it.
+        positive = red > 0
+        if lim > k:
+            kth = -np.partition(-red, k - 1, axis=1)[:, k - 1]
+        else:
+            kth = np.full(batch.size, -np.inf)
+        few = positive.sum(axis=1) <= k
+        thr = np.where(few, 0.0, kth)
+        above = np.where(few[:, None], positive, red > thr[:, None])
+        r_a, c_a = np.nonzero(above)
+        need = k - above.sum(axis=1)
+        er, ec = np.nonzero((~few)[:, None] & (red == thr[:, None]))
+        if er.size:
+            order = np.lexsort((ec, _tie(batch[er], ec), er))
+            er, ec = er[order], ec[order]
+            start = np.r_[0, np.flatnonzero(np.diff(er)) + 1]
+            rank = np.arange(er.size) - np.repeat(start, np.diff(np.r_[start, er.size]))
+            take = rank < need[er]
+            r_a = np.r_[r_a, er[take]]
+            c_a = np.r_[c_a, ec[take]]
+        if r_a.size:
+            ri.append(batch[r_a].astype(np.int64))
+            rj.append(c_a.astype(np.int64))
+            rw.append(w[r_a, c_a].astype(np.int64))
     if not ri:
         return None
     add = (np.concatenate(ri), np.concatenate(rj), np.concatenate(rw))
-    present = np.isin(add[0] * max(enc.m, 1) + add[1], ai * max(enc.m, 1) + arcs[1])
+    m = max(enc.m, 1)
+    keys = ai * m + arcs[1]
+    if keys.size > 1 and not (keys[:-1] <= keys[1:]).all():
+        keys = np.sort(keys)
+    wanted = add[0] * m + add[1]
+    at = np.minimum(np.searchsorted(keys, wanted), max(keys.size - 1, 0))
+    present = keys[at] == wanted if keys.size else np.zeros(wanted.size, dtype=bool)
     if present.all():
         return None
     return add[0][~present], add[1][~present], add[2][~present]

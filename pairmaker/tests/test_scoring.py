@@ -81,6 +81,13 @@ def test_blocks_are_reproducible_whatever_their_shape() -> None:
     assert np.array_equal(enc.row(42), full[42])
     cols = np.array([0, 3, 4, 50, 199], dtype=np.int64)
     assert np.array_equal(enc.columns(10, 300, cols), full[10:300][:, cols])
+    # Scattered rows, among them the rows with feedback (1, 12, 20) and rows
+    # with forbidden pairs, in one call: the same values.
+    forbidden_rows = np.unique(enc.forbidden_keys // enc.m)[:7]
+    rows = np.unique(np.r_[[1, 12, 20, 299], forbidden_rows]).astype(np.int64)
+    assert np.array_equal(enc.rows_block(rows, 0), full[rows], equal_nan=True)
+    assert np.array_equal(enc.rows_block(rows, 0, 120), full[rows][:, :120])
+    assert (enc.rows_block(rows, 0) == -np.inf).any()
 
 
 def test_complementarity_definition() -> None:
