@@ -103,7 +103,12 @@ def test_candidate_graph_covers_when_scores_tie() -> None:
 
 
 def _coverage_reference(
-    enc: Encoded, mu: np.ndarray, v: np.ndarray, big: int, arcs: tuple, k: int
+    enc: Encoded,
+    mu: np.ndarray,
+    v: np.ndarray,
+    big: int,
+    arcs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    k: int,
 ) -> set[tuple[int, int, int]]:
     """Row by row: each unmatched mentee's k best pairs of positive reduced
     cost (ties by the hashed tie-break, then the column), not yet in arcs."""
