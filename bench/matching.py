@@ -206,7 +206,9 @@ def run_cli(people: list[Candidate], size: int) -> dict[str, object]:
         read = matchcsv.read_people(text, problems)
         t1 = time.perf_counter()
         phases = Phases()
-        res = match([p for _, p in read], Rules(), progress=phases)
+        # As the command does: its default gap (--gap, in percent).
+        options = SolveOptions(gap_target=matchcsv.DEFAULT_GAP_PERCENT / 100)
+        res = match([p for _, p in read], Rules(), options=options, progress=phases)
         t2 = time.perf_counter()
         c2 = time.process_time()
         matchcsv.write_pairs(out, res)
