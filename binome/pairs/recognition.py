@@ -137,7 +137,7 @@ def tell_line_manager(share_pk: int) -> int:
     an e-mail went out."""
     with transaction.atomic():
         share = (
-            ContributionShare.objects.select_for_update()
+            ContributionShare.objects.select_for_update(of=("self",))
             .select_related("enrolment__person__manager__user", "enrolment__programme")
             .filter(pk=share_pk, sent_at__isnull=True)
             .first()
