@@ -17,9 +17,7 @@ TEXT = "BROWSER-CONCERN : propos blessants en séance 😟 <b>pas du HTML</b>"
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_a_mentee_raises_a_concern_from_the_pair_page(
-    browser, live_server, pair, size
-):
+def test_a_mentee_raises_a_concern_from_the_pair_page(browser, live_server, pair, size):
     mentee = Walk(browser, live_server, viewport=size)
     page = mentee.page
     try:
