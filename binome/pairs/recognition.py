@@ -181,16 +181,27 @@ class SharedContribution:
     consented_at: datetime.datetime
 
 
+def _shares_for(user: Any) -> Any:
+    return ContributionShare.objects.filter(
+        enrolment__person__manager__user=user,
+        enrolment__programme__status=Programme.Status.CLOSED,
+    )
+
+
+def shared_count(user: Any) -> int:
+    """How many contributions the user's reports shared with them."""
+    if not user.is_authenticated:
+        return 0
+    return _shares_for(user).count()
+
+
 def shared_with(user: Any) -> list[SharedContribution]:
     """The contributions the user's reports shared with them, for closed
     programmes only (« at the closing »)."""
     if not user.is_authenticated:
         return []
     shares = (
-        ContributionShare.objects.filter(
-            enrolment__person__manager__user=user,
-            enrolment__programme__status=Programme.Status.CLOSED,
-        )
+        _shares_for(user)
         .select_related("enrolment__person", "enrolment__programme")
         .order_by("enrolment__person__last_name", "enrolment__person__first_name")
     )

@@ -143,6 +143,9 @@ def test_consent_in_the_survey_then_the_line_manager_sees_it_once_closed(
     _close(pilot)
     page = victor.get(team).content.decode().replace("\u00a0", " ")
     assert "Camille Rivière" in page
+    home = victor.get(reverse("home")).text
+    assert "1 personne de votre équipe a partagé" in home
+    assert team in home
     assert "<td>3</td><td>2,3</td><td>1</td>" in page  # this programme only
     # Nobody else: not the programme's manager, not the mentee.
     for who in ("odile", "bernard", "xavier"):
