@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -181,7 +181,7 @@ class SharedContribution:
     consented_at: datetime.datetime
 
 
-def _shares_for(user: Any) -> Any:
+def _shares_for(user: Any) -> QuerySet[ContributionShare]:
     return ContributionShare.objects.filter(
         enrolment__person__manager__user=user,
         enrolment__programme__status=Programme.Status.CLOSED,
