@@ -128,7 +128,7 @@ def for_manager(user: Any, today: datetime.date | None = None) -> list[Group]:
     ):
         volunteers[row["programme"]][row["role"]] = row["n"]
     to_publish = _rounds_to_publish(ids)
-    open_concerns = concerns.open_counts(ids)
+    open_concerns = concerns.open_counts(ids, user)
     groups = []
     for programme in programmes:
         items = _manager_items(

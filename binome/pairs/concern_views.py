@@ -118,7 +118,7 @@ def programme_concerns(request: AuthenticatedRequest, slug: str) -> HttpResponse
         "pairs/programme_concerns.html",
         {
             "programme": programme,
-            "concerns": concerns.for_programme(programme),
+            "concerns": concerns.for_programme(programme, request.user),
             "days": concerns.ANSWER_WITHIN_DAYS,
         },
     )
@@ -130,7 +130,9 @@ def programme_concern(
     request: AuthenticatedRequest, slug: str, concern_pk: int
 ) -> HttpResponse:
     programme = programme_or_404(request, slug, "programs.manage_programme")
-    found = get_object_or_404(concerns.for_programme(programme), pk=concern_pk)
+    found = get_object_or_404(
+        concerns.for_programme(programme, request.user), pk=concern_pk
+    )
     if request.method == "POST":
         form = HandleConcernForm(request.POST)
     else:

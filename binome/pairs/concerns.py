@@ -58,10 +58,14 @@ def for_reporter(user: Any) -> models.QuerySet[Concern]:
     )
 
 
-def for_programme(programme: Programme) -> models.QuerySet[Concern]:
-    """A programme's concerns, for its managers: open ones first."""
+def for_programme(programme: Programme, viewer: Any) -> models.QuerySet[Concern]:
+    """A programme's concerns, for its managers, open ones first; never the
+    concerns about a pair the viewer is in (a manager who is also the
+    partner does not read what was said about them)."""
     return (
         Concern.objects.filter(pair__mentee__programme=programme)
+        .exclude(pair__mentor__person__user=viewer)
+        .exclude(pair__mentee__person__user=viewer)
         .select_related(
             "reporter__person", "pair__mentor__person", "pair__mentee__person"
         )
@@ -77,11 +81,14 @@ def for_programme(programme: Programme) -> models.QuerySet[Concern]:
     )
 
 
-def open_counts(programme_ids: list[int]) -> dict[int, int]:
-    """Programme id → concerns not closed yet, for the managers' home."""
+def open_counts(programme_ids: list[int], viewer: Any) -> dict[int, int]:
+    """Programme id → concerns not closed yet, for the managers' home (not
+    those about the viewer's own pairs)."""
     rows = (
         Concern.objects.filter(pair__mentee__programme__in=programme_ids)
         .exclude(status=Concern.Status.CLOSED)
+        .exclude(pair__mentor__person__user=viewer)
+        .exclude(pair__mentee__person__user=viewer)
         .values_list("pair__mentee__programme")
         .annotate(n=models.Count("pk"))
         .order_by()
@@ -169,7 +176,13 @@ def raise_concern(
         category=category,
         wants_contact=wants_contact,
     )
-    managers = list(programme.managers.filter(is_active=True))
+    # Never to the partner, should they manage the programme too.
+    partner = pair.mentee if reporter.pk == pair.mentor_id else pair.mentor
+    managers = list(
+        programme.managers.filter(is_active=True).exclude(
+            pk=partner.person.user_id or 0
+        )
+    )
     notify(
         "concern_raised",
         managers,

@@ -232,6 +232,31 @@ def test_the_managers_see_it_others_get_404(
         assert login(people[who]).get(detail).status_code == 404
 
 
+def test_a_partner_who_also_manages_the_programme_sees_nothing(
+    pair, enrolments, people, login, pilot
+):
+    # Camille (the mentor) co-manages the pilot; Bernard raises a concern.
+    pilot.managers.add(people["camille"].user)
+    concern, _created = concerns.raise_concern(
+        pair=pair,
+        reporter=enrolments["bernard"],
+        category="conduct",
+        text=SECRET,
+        wants_contact=False,
+        token=uuid.uuid4().hex,
+    )
+    (email,) = mail.outbox
+    assert email.to == ["odile@test.example"]
+    camille = login(people["camille"])
+    listing = camille.get(reverse("pairs:programme_concerns", args=[pilot.slug]))
+    assert listing.status_code == 200
+    assert "Bernard Lemoine" not in listing.text
+    detail = reverse("pairs:programme_concern", args=[pilot.slug, concern.pk])
+    assert camille.get(detail).status_code == 404
+    assert 'data-todo="concerns"' not in camille.get(reverse("home")).text
+    assert "PLANTED" in login(people["odile"]).get(detail).text
+
+
 def test_the_sponsor_sees_nothing(raised, people, login, pilot):
     pilot.sponsors.add(people["xavier"].user)
     client = login(people["xavier"])
