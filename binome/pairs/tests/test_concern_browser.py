@@ -6,6 +6,7 @@ partner's workspace says nothing of it."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from binome.pairs.models import Concern
@@ -23,6 +24,7 @@ def test_a_mentee_raises_a_concern_from_the_pair_page(browser, live_server, pair
     try:
         mentee.log_in("bernard@test.example")
         page.goto(reverse("pairs:workspace", args=[pair.pk]))
+        assert mentee.problems() == []
         page.get_by_role("link", name="Faire un signalement confidentiel").click()
         expect(page.locator("h1")).to_have_text("Faire un signalement confidentiel")
         assert mentee.problems() == []
@@ -66,6 +68,9 @@ def test_a_mentee_raises_a_concern_from_the_pair_page(browser, live_server, pair
         partner.page.goto(reverse("pairs:workspace", args=[pair.pk]))
         expect(partner.page.locator("main")).not_to_contain_text("BROWSER-CONCERN")
         expect(partner.page.locator("main")).not_to_contain_text("Suivre votre")
+        # The mentor's own block instead: « Votre contribution ».
+        expect(partner.page.locator("#contribution")).to_be_visible()
+        assert partner.problems() == []
     finally:
         partner.context.close()
 
@@ -80,6 +85,43 @@ def test_a_mentee_raises_a_concern_from_the_pair_page(browser, live_server, pair
         assert manager.problems() == []
         manager.page.locator("table a").first.click()
         expect(manager.page.locator("main")).to_contain_text("BROWSER-CONCERN")
+        assert manager.problems() == []
+    finally:
+        manager.context.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_line_manager_reads_what_a_mentor_shared(
+    browser, live_server, pair, people, size
+):
+    from binome.pairs import recognition
+    from binome.pairs.models import Meeting
+    from binome.programs.models import Programme
+
+    camille = people["camille"]
+    camille.manager = people["victor"]
+    camille.save()
+    Meeting.objects.create(
+        pair=pair, starts_at=timezone.now(), status="held", held_minutes=75
+    )
+    recognition.set_share(enrolment=pair.mentor, shared=True)
+    Programme.objects.filter(pk=pair.mentor.programme_id).update(
+        status=Programme.Status.CLOSED
+    )
+    mentor = Walk(browser, live_server, viewport=size)
+    try:
+        mentor.log_in("camille@test.example")
+        mentor.page.goto(reverse("pairs:list"))
+        expect(mentor.page.locator("#contribution")).to_contain_text("1,3")
+        assert mentor.problems() == []
+    finally:
+        mentor.context.close()
+    manager = Walk(browser, live_server, viewport=size)
+    try:
+        manager.log_in("victor@test.example")
+        manager.page.goto("/")
+        manager.page.get_by_role("link", name="Voir leur contribution").click()
+        expect(manager.page.locator("table")).to_contain_text("Camille Rivière")
         assert manager.problems() == []
     finally:
         manager.context.close()
