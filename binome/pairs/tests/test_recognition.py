@@ -175,6 +175,22 @@ def test_the_line_manager_is_emailed_once_at_the_closing(
     assert recognition.tell_line_managers(pilot) == 0
 
 
+def test_without_consent_the_closing_tells_the_line_manager_nothing(
+    held,
+    people,
+    pilot,
+    reports_to_victor,
+    django_capture_on_commit_callbacks,
+):
+    from binome.pairs import closing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.close_programme(programme=pilot, by=people["odile"].user)
+    assert mail.outbox  # the participants were told
+    assert not [m for m in mail.outbox if "victor@test.example" in m.to]
+    assert recognition.shared_with(people["victor"].user) == []
+
+
 def test_consent_after_the_closing_tells_the_line_manager_right_away(
     held,
     people,
