@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from binome.insights.health import worst_pairs
 from binome.insights.models import DashboardSnapshot
 from binome.matching.models import MatchingRound
-from binome.pairs import pulse
+from binome.pairs import concerns, pulse
 from binome.pairs.models import (
     ActionItem,
     Charter,
@@ -128,11 +128,30 @@ def for_manager(user: Any, today: datetime.date | None = None) -> list[Group]:
     ):
         volunteers[row["programme"]][row["role"]] = row["n"]
     to_publish = _rounds_to_publish(ids)
+    open_concerns = concerns.open_counts(ids, user)
     groups = []
     for programme in programmes:
         items = _manager_items(
             programme, today, volunteers[programme.pk], to_publish.get(programme.pk)
         )
+        waiting = open_concerns.get(programme.pk, 0)
+        if waiting:
+            # First: a person is waiting for an answer.
+            items.insert(
+                0,
+                Item(
+                    "concerns",
+                    ngettext(
+                        "%(count)s confidential concern awaits an answer",
+                        "%(count)s confidential concerns await an answer",
+                        waiting,
+                    )
+                    % {"count": waiting},
+                    reverse("pairs:programme_concerns", args=[programme.slug]),
+                    _("Read and answer"),
+                    waiting,
+                ),
+            )
         groups.append(
             Group(
                 programme.name,

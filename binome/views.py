@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from binome import todo
 from binome.matching.models import MatchingRound
-from binome.pairs import notices, publishing
+from binome.pairs import notices, publishing, recognition
 from binome.pairs.models import Pair
 from binome.programs import invitations as programme_invitations
 from binome.programs.access import managed_programme_or_404
@@ -71,6 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
             # An HR administrator's first day: no programme yet, but the
             # right to create one (and nowhere else to learn where).
             "may_create_programme": request.user.has_perm("programs.create_programme"),
+            # A line manager: what their reports shared with them (#18).
+            "team_shared": recognition.shared_count(request.user),
         },
     )
 

@@ -131,6 +131,8 @@ class AuditEvent(models.Model):
         PROGRAMME_CLOSED = "programme_closed", _("Programme closed")
         PROGRAMME_REOPENED = "programme_reopened", _("Programme reopened")
         ROUND_CANCELLED = "round_cancelled", _("Matching round cancelled")
+        CONCERN_RAISED = "concern_raised", _("Confidential concern raised")
+        CONCERN_HANDLED = "concern_handled", _("Confidential concern handled")
 
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from binome.http import AuthenticatedRequest
 from binome.pairs import closing as service
+from binome.pairs import recognition
 from binome.pairs.models import Certificate, ClosingSurvey, Pair, TalentFlag
 from binome.programs.access import managed_programme_or_404, require
 from binome.programs.models import Enrolment
@@ -67,6 +68,7 @@ class SurveyForm(forms.Form):
         ),
         required=False,
     )
+    share_contribution = forms.BooleanField(required=False)
 
 
 def _get_pair_for_member(
@@ -98,13 +100,25 @@ def survey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "would_recommend": "yes" if existing.would_recommend else "no",
             "comment": existing.comment,
             "talent_opt_in": TalentFlag.objects.filter(enrolment=me).exists(),
+            "share_contribution": recognition.is_shared(me),
         }
     form = SurveyForm(request.POST or None, initial=initial)
+    line_manager = recognition.line_manager_user(me) if is_mentor else None
     if not is_mentor:
         del form.fields["talent_opt_in"]
+    if line_manager is None:
+        # No line manager on record (or not a mentor): nothing to share with.
+        del form.fields["share_contribution"]
+    else:
+        form.fields["share_contribution"].label = _(
+            "I agree that my line manager, %(name)s, sees my contribution as a "
+            "mentor in this programme once it is closed: sessions held, hours "
+            "and pairs (never what we said). I can withdraw this at any time."
+        ) % {"name": me.person.manager.full_name if me.person.manager else ""}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.setdefault("talent_opt_in", False)
+        data.setdefault("share_contribution", False)
         service.submit_survey(pair=pair, enrolment=me, **data)
         messages.success(request, _("Thank you: your answers are saved."))
         return redirect("insights:survey", pk=pair.pk)

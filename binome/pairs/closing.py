@@ -32,6 +32,7 @@ from binome.programs.models import ConsentRecord, Enrolment, Programme, SkillWis
 from binome.programs.services import record_consent, withdraw_consent
 from binome.skills.models import Skill
 
+from . import recognition
 from .models import (
     AgendaItem,
     Certificate,
@@ -61,9 +62,12 @@ def submit_survey(
     would_recommend: bool,
     comment: str = "",
     talent_opt_in: bool = False,
+    share_contribution: bool = False,
 ) -> ClosingSurvey:
     """Record (or update) one participant's final survey. A mentor may opt in
-    to be flagged to HR; leaving the box unticked withdraws an earlier opt-in."""
+    to be flagged to HR, and to share their contribution with their line
+    manager (``recognition``); leaving a box unticked withdraws an earlier
+    opt-in."""
     if enrolment.pk not in (pair.mentor_id, pair.mentee_id):
         raise ValidationError(_("Only the pair's members answer its survey."))
     answers = {
@@ -86,6 +90,7 @@ def submit_survey(
     )
     if enrolment.role == Enrolment.Role.MENTOR:
         set_talent_opt_in(enrolment=enrolment, opted_in=talent_opt_in)
+        recognition.set_share(enrolment=enrolment, shared=share_contribution)
     return survey
 
 
@@ -434,6 +439,8 @@ def send_closing_mail(closing_pk: int) -> int:
                 "application/pdf",
             ),
         )
+    # The line managers of the mentors who chose to share their contribution.
+    sent += recognition.tell_line_managers(programme)
     logger.info("closing %s: %d e-mail(s) sent", closing_pk, sent)
     return sent
 

@@ -1305,3 +1305,9 @@ class PairPause(models.Model):
         """How many of its days fall between ``first`` and ``last`` included."""
         start, end = max(self.starts_on, first), min(self.last_day, last)
         return max(0, (end - start).days + 1)
+
+
+# Confidential concerns and recognition (#18) live in their own module; the
+# import registers them with Django.
+from .concern_models import Concern as Concern  # noqa: E402
+from .concern_models import ContributionShare as ContributionShare  # noqa: E402

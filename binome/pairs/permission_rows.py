@@ -240,4 +240,52 @@ ROWS: list[dict[str, Any]] = [
         why="the errors come back next to the fields",
     ),
     *both("pairs:feedback", MEETING, POST_ONLY, only(*MEMBERS, ok=302), data={}),
+    # Confidential concerns (#18): the pair's members raise one; a POST
+    # without confirm=1 shows the confirmation, nothing is written.
+    *both(
+        "pairs:concern_new",
+        PAIR,
+        only(*MEMBERS),
+        only(*MEMBERS),
+        data={"category": "respect", "text": "Un souci", "token": "0" * 32},
+        why="the confirmation page: nothing is sent before confirm=1",
+    ),
+    {
+        "url": "pairs:concern_new",
+        "method": "POST",
+        "kwargs": PAIR,
+        "data": {"category": "respect", "text": ""},
+        "expect": only(*MEMBERS, ok=400),
+        "why": "an empty concern comes back with its errors, nothing written",
+    },
+    *both("pairs:concerns", {}, only(*ALL), only(*ALL), why="each sees their own"),
+    *both(
+        "pairs:concern",
+        {"concern_pk": "concern_id"},
+        only("mentee"),
+        POST_ONLY,
+        why="the mentee raised it: the partner, the managers and all get 404",
+    ),
+    *both(
+        "pairs:programme_concerns",
+        {"slug": "programme_slug"},
+        only(*MANAGERS),
+        only(*MANAGERS),
+        why="the programme's managers only; sponsors see nothing",
+    ),
+    *both(
+        "pairs:programme_concern",
+        {"slug": "programme_slug", "concern_pk": "concern_id"},
+        only(*MANAGERS),
+        only(*MANAGERS, ok=400),
+        data={"status": "closed", "reply": "", "version": "0"},
+        why="closing without a word to the reporter comes back with the error",
+    ),
+    *both(
+        "pairs:team_contributions",
+        {},
+        only(*ALL),
+        only(*ALL),
+        why="a line manager sees what their reports shared; others see nothing",
+    ),
 ]

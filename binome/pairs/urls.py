@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import concern_views, views
 
 app_name = "pairs"
 
@@ -20,6 +20,24 @@ urlpatterns = [
     ),
     path("suivi/<slug:slug>/", views.activity, name="activity"),
     path("<int:pk>/", views.workspace, name="workspace"),
+    path("<int:pk>/signaler/", concern_views.concern_new, name="concern_new"),
+    path("signalements/", concern_views.my_concerns, name="concerns"),
+    path("signalements/<int:concern_pk>/", concern_views.concern, name="concern"),
+    path(
+        "signalements/programme/<slug:slug>/",
+        concern_views.programme_concerns,
+        name="programme_concerns",
+    ),
+    path(
+        "signalements/programme/<slug:slug>/<int:concern_pk>/",
+        concern_views.programme_concern,
+        name="programme_concern",
+    ),
+    path(
+        "contributions/",
+        concern_views.team_contributions,
+        name="team_contributions",
+    ),
     path("<int:pk>/relance/", views.nudge, name="nudge"),
     path("<int:pk>/pouls/", views.checkin, name="checkin"),
     path("<int:pk>/pause/", views.pause, name="pause"),

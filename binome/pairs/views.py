@@ -30,7 +30,16 @@ from binome.programs.models import Enrolment, Programme, ProgrammeQuerySet
 from binome.skills.forms import SelfAssessmentForm
 from binome.skills.models import Assessment, Resource, ResourceRating, Skill
 
-from . import calendar, concurrency, notices, nudges, pulse, services
+from . import (
+    calendar,
+    concerns,
+    concurrency,
+    notices,
+    nudges,
+    pulse,
+    recognition,
+    services,
+)
 from .forms import (
     ActionItemForm,
     AgendaItemEditForm,
@@ -143,7 +152,11 @@ def pair_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "pairs/list.html",
-        {"pairs": _pairs_of(request), "assisted": assisted},
+        {
+            "pairs": _pairs_of(request),
+            "assisted": assisted,
+            "contribution": recognition.for_user(request.user),
+        },
     )
 
 
@@ -170,6 +183,7 @@ def workspace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "kpis": charter.kpis.all(),
             "is_active": pair.status == Pair.Status.ACTIVE,
             **_pulse_context(pair, me),
+            **concerns.workspace_context(pair, me),
         },
     )
 

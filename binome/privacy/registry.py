@@ -35,6 +35,8 @@ from binome.pairs.models import (
     Charter,
     CharterChange,
     ClosingSurvey,
+    Concern,
+    ContributionShare,
     Feedback,
     GlossaryTerm,
     Kpi,
@@ -1069,6 +1071,75 @@ personal(
     ],
     erase=lambda s: _pauses(s).exclude(reason="").update(reason=""),
 )
+
+
+def _concerns_raised(s: Subject) -> models.QuerySet[Concern]:
+    return Concern.objects.filter(reporter__in=s.enrolment_ids)
+
+
+def _erase_concerns(s: Subject) -> int:
+    """The person's own concerns lose their texts (category, status and dates
+    stay for the counts); in the concerns their partner raised, the person's
+    name is redacted, the rest stays with its author."""
+    count = (
+        _concerns_raised(s)
+        .filter(~Q(text="") | ~Q(reply="") | Q(wants_contact=True))
+        .update(text="", reply="", wants_contact=False)
+    )
+    about = Concern.objects.filter(pair__in=[p.pk for p in s.pairs]).exclude(
+        reporter__in=s.enrolment_ids
+    )
+    for concern in about:
+        if mentions(concern.text, s.identifiers) or mentions(
+            concern.reply, s.identifiers
+        ):
+            Concern.objects.filter(pk=concern.pk).update(
+                text=redact(concern.text, s.identifiers),
+                reply=redact(concern.reply, s.identifiers),
+            )
+            count += 1
+    return count
+
+
+personal(
+    "pairs.concern",
+    "Confidential concerns the person raised, with the team's answer. Exported "
+    "to their author only: a concern about the person is never in their own "
+    "copy (it would reveal it). Erased: the texts go (and with the texts of "
+    "closed programmes, retention « closed_programmes »); the person's name is "
+    "redacted in the concerns their partner raised.",
+    export=lambda s: [
+        row(
+            c,
+            "category",
+            "text",
+            "wants_contact",
+            "status",
+            "reply",
+            "created_at",
+            "closed_at",
+            pair=c.pair_id,
+        )
+        for c in _concerns_raised(s)
+    ],
+    erase=_erase_concerns,
+)
+
+
+def _shares(s: Subject) -> models.QuerySet[ContributionShare]:
+    return ContributionShare.objects.filter(enrolment__in=s.enrolment_ids)
+
+
+personal(
+    "pairs.contributionshare",
+    "A mentor's consent to share their contribution with their line manager. "
+    "Deleted on erasure: nothing is shared any more (the consent register "
+    "keeps the dates).",
+    export=lambda s: [
+        row(c, "consented_at", "sent_at", enrolment=c.enrolment_id) for c in _shares(s)
+    ],
+    erase=lambda s: _shares(s).delete()[0],
+)
 not_personal(
     "pairs.pulsequestion",
     "The wording of the check-in questions, written by HR.",
@@ -1476,6 +1547,8 @@ SECTIONS: list[tuple[str, Any]] = [
     ("pairs.closingsurvey", _("Your end-of-programme surveys")),
     ("pairs.pulsecheckin", _("Your check-in answers")),
     ("pairs.pairpause", _("Your pauses of a pair")),
+    ("pairs.concern", _("Your confidential concerns")),
+    ("pairs.contributionshare", _("Your contribution shared with your line manager")),
     ("pairs.certificate", _("Certificates")),
     ("pairs.talentflag", _("« Futurs talents »")),
     ("pairs.assistant", _("Assistants")),

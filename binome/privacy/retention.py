@@ -32,6 +32,7 @@ from binome.pairs.models import (
     Charter,
     CharterChange,
     ClosingSurvey,
+    Concern,
     Feedback,
     Kpi,
     Meeting,
@@ -140,6 +141,7 @@ def _closed_programmes(cutoff: datetime.datetime, apply: bool) -> int:
         (ClosingSurvey.objects.filter(in_pair), {"comment": ""}),
         (PulseCheckIn.objects.filter(in_pair), {"comment": ""}),
         (PairPause.objects.filter(in_pair), {"reason": ""}),
+        (Concern.objects.filter(in_pair), {"text": "", "reply": ""}),
         (
             Charter.objects.filter(in_pair),
             {
@@ -241,7 +243,10 @@ CATEGORIES = [
     ),
     Category(
         "closed_programmes",
-        _("Texts of closed programmes (notes, comments, goals, casting grids)"),
+        _(
+            "Texts of closed programmes (notes, comments, goals, casting grids, "
+            "concerns)"
+        ),
         _("deleted after the programme's end date; counts and scores stay"),
         _closed_programmes,
     ),

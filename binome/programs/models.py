@@ -557,6 +557,10 @@ class ConsentRecord(models.Model):
     class Kind(models.TextChoices):
         ENROLMENT = "enrolment", _("Taking part in a programme")
         TALENT_FLAG = "talent_flag", _("Being flagged to HR as a future talent")
+        CONTRIBUTION_SHARE = (
+            "contribution_share",
+            _("Sharing one's contribution as a mentor with one's line manager"),
+        )
 
     person = models.ForeignKey(
         Person,

@@ -509,6 +509,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         ActionItem,
         AgendaItem,
         Certificate,
+        Concern,
         GlossaryTerm,
         Kpi,
         Meeting,
@@ -656,6 +657,9 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         enrolment=mentor, sessions_held=3, minutes_held=90
     )
     preference = ReminderPreference.for_user(cast["mentee"].user)
+    concern = Concern.objects.create(
+        pair=pair, reporter=mentee, category="respect", text="Un souci"
+    )
 
     world.objects = {
         "organisation": org,
@@ -693,6 +697,7 @@ def build_world(extra: list[Callable[[World], None]] | None = None) -> World:
         "term_id": term.pk,
         "resource_id": resource.pk,
         "certificate_id": certificate.pk,
+        "concern_id": concern.pk,
         "feed_token": preference.feed_token,
         "invitation_token": recruiting.invitation_token(),
         "user_id": cast["mentee"].user.pk,

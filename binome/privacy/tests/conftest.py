@@ -23,6 +23,8 @@ from binome.pairs.models import (
     Charter,
     CharterChange,
     ClosingSurvey,
+    Concern,
+    ContributionShare,
     Feedback,
     GlossaryTerm,
     Kpi,
@@ -65,6 +67,7 @@ PARTNER_PRIVATE = [
     "INES-FEEDBACK-PRIVATE",
     "INES-SURVEY-PRIVATE",
     "INES-PULSE-PRIVATE",
+    "INES-CONCERN-PRIVATE",
 ]
 PARTNER_KEPT = [
     "INES-PRIVATE-NOTE",
@@ -72,6 +75,7 @@ PARTNER_KEPT = [
     "INES-FEEDBACK-PRIVATE",
     "INES-SURVEY-PRIVATE",
     "INES-PULSE-PRIVATE",
+    "INES-CONCERN-PRIVATE",
     "INES-AGENDA-KEEP",
     "INES-ACTION-KEEP",
     "INES-KPI-KEEP",
@@ -257,6 +261,23 @@ def zephyrine(org, departments, people, pilot, recruiting, enrolments, settings)
         until=pair.started_on,
         reason=PairPause.Reason.LEAVE,
     )
+    # A concern each: Zéphyrine's own is in her export; the one Inès raised
+    # about her never is, and keeps its text (her name redacted) after an
+    # erasure of Zéphyrine.
+    Concern.objects.create(
+        pair=pair,
+        reporter=me,
+        category="respect",
+        text="PLANTED-CONCERN",
+        reply="Réponse de l'équipe",
+    )
+    Concern.objects.create(
+        pair=pair,
+        reporter=ines,
+        category="conduct",
+        text="INES-CONCERN-PRIVATE à propos de Zéphyrine Quillebeuf",
+    )
+    ContributionShare.objects.create(enrolment=candidate)
     Assistant.objects.create(pair=pair, user=people["xavier"].user)
     ReminderPreference.for_user(user)
     SentReminder.objects.create(user=user, kind="inactive", key=f"pair:{pair.pk}")
