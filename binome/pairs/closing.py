@@ -29,7 +29,7 @@ from binome.accounts import audit
 from binome.accounts.models import AuditEvent, User
 from binome.accounts.notifications import absolute_url, render_email
 from binome.programs.models import ConsentRecord, Enrolment, Programme, SkillWish
-from binome.programs.services import record_consent, withdraw_consent
+from binome.programs.services import set_consented_row
 from binome.skills.models import Skill
 
 from . import recognition
@@ -100,17 +100,14 @@ def set_talent_opt_in(*, enrolment: Enrolment, opted_in: bool) -> None:
     deletes any flag with it. Either way the consent register is updated."""
     if enrolment.role != Enrolment.Role.MENTOR:
         raise ValidationError(_("Only mentors can be flagged as future talents."))
-    if opted_in:
-        flag, created = TalentFlag.objects.get_or_create(enrolment=enrolment)
-        if created:
-            record_consent(
-                enrolment=enrolment,
-                kind=ConsentRecord.Kind.TALENT_FLAG,
-                version=TALENT_NOTICE_VERSION,
-                at=flag.opted_in_at,
-            )
-    elif TalentFlag.objects.filter(enrolment=enrolment).delete()[0]:
-        withdraw_consent(enrolment=enrolment, kind=ConsentRecord.Kind.TALENT_FLAG)
+    set_consented_row(
+        TalentFlag,
+        enrolment=enrolment,
+        on=opted_in,
+        kind=ConsentRecord.Kind.TALENT_FLAG,
+        version=TALENT_NOTICE_VERSION,
+        at_field="opted_in_at",
+    )
 
 
 def flag_talent(*, enrolment: Enrolment, by: User) -> TalentFlag:

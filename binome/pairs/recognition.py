@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from binome.accounts.notifications import absolute_url, notify
 from binome.people.models import Person
 from binome.programs.models import ConsentRecord, Enrolment, Programme
-from binome.programs.services import record_consent, withdraw_consent
+from binome.programs.services import set_consented_row
 
 from .models import ContributionShare, Meeting, Pair
 
@@ -114,21 +114,18 @@ def set_share(*, enrolment: Enrolment, shared: bool) -> None:
     programme is closed, the line manager is told right away."""
     if enrolment.role != Enrolment.Role.MENTOR:
         raise ValidationError(_("Only mentors share their contribution."))
-    if shared:
-        share, created = ContributionShare.objects.get_or_create(enrolment=enrolment)
-        if created:
-            record_consent(
-                enrolment=enrolment,
-                kind=ConsentRecord.Kind.CONTRIBUTION_SHARE,
-                version=SHARE_NOTICE_VERSION,
-                at=share.consented_at,
-            )
-            if enrolment.programme.status == Programme.Status.CLOSED:
-                transaction.on_commit(lambda: tell_line_manager(share.pk))
-    elif ContributionShare.objects.filter(enrolment=enrolment).delete()[0]:
-        withdraw_consent(
-            enrolment=enrolment, kind=ConsentRecord.Kind.CONTRIBUTION_SHARE
-        )
+    share, created = set_consented_row(
+        ContributionShare,
+        enrolment=enrolment,
+        on=shared,
+        kind=ConsentRecord.Kind.CONTRIBUTION_SHARE,
+        version=SHARE_NOTICE_VERSION,
+        at_field="consented_at",
+    )
+    if created and enrolment.programme.status == Programme.Status.CLOSED:
+        assert share is not None
+        pk = share.pk
+        transaction.on_commit(lambda: tell_line_manager(pk))
 
 
 def tell_line_manager(share_pk: int) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -78,6 +78,34 @@ def withdraw_consent(
         .filter(enrolment=enrolment, kind=kind)
         .update(withdrawn_at=at or timezone.now())
     )
+
+
+def set_consented_row[M: models.Model](
+    model: type[M],
+    *,
+    enrolment: Enrolment,
+    on: bool,
+    kind: str,
+    version: str,
+    at_field: str,
+) -> tuple[M | None, bool]:
+    """A row that exists only with the person's consent (one per enrolment:
+    a talent flag, a shared contribution). On: create it if missing and open
+    the consent from its own timestamp. Off: delete it and close the consent.
+    Returns the row (None when off) and whether it was just created."""
+    if on:
+        row, created = model._default_manager.get_or_create(enrolment=enrolment)
+        if created:
+            record_consent(
+                enrolment=enrolment,
+                kind=kind,
+                version=version,
+                at=getattr(row, at_field),
+            )
+        return row, created
+    if model._default_manager.filter(enrolment=enrolment).delete()[0]:
+        withdraw_consent(enrolment=enrolment, kind=kind)
+    return None, False
 
 
 # Joining and leaving ---------------------------------------------------------
